@@ -1,0 +1,1 @@
+"""Plan document (Qt-free)."""

@@ -1,0 +1,204 @@
+"""The plan document: immutable, validated values (pydantic v2, frozen).
+
+Field names match the engine's Protocols (planner.engine.types) so a `Plan` can be handed to
+`planner.engine.evaluate` directly. Every bound below exists to turn absurd input into a clear
+message instead of a crash or a silent NaN further down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from planner.engine.types import (
+    Group,
+    PlanLike,
+    Right,
+    SpotVolPreset,
+    Underlying,
+    VixMode,
+)
+
+PLAN_FORMAT = "hedge-planner-plan"
+PLAN_VERSION = 1
+
+MAX_LEGS = 500
+MAX_FUTURES = 60
+MAX_STRESS = 100
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        allow_inf_nan=False,
+        str_strip_whitespace=True,
+        validate_default=True,
+    )
+
+    def with_changes(self, **changes: Any) -> Self:
+        """A new, fully re-validated value with `changes` applied (plans are immutable)."""
+        data = self.model_dump()
+        data.update(
+            {k: v.model_dump() if isinstance(v, BaseModel) else v for k, v in changes.items()}
+        )
+        return type(self).model_validate(data)
+
+
+class FuturePoint(_Frozen):
+    expiry: dt.date
+    price: float = Field(gt=0, le=500, description="VIX future settlement, VIX points")
+
+
+class Market(_Frozen):
+    spx: float = Field(gt=0, le=1_000_000, description="SPX index level")
+    rate: float = Field(ge=-0.05, le=0.5, description="risk-free rate, decimal")
+    dividend_yield: float = Field(ge=0, le=0.5, description="SPX dividend yield, decimal")
+    vix: float = Field(gt=0, le=500, description="spot VIX")
+    futures: tuple[FuturePoint, ...] = Field(default=(), max_length=MAX_FUTURES)
+
+    @field_validator("futures")
+    @classmethod
+    def _sorted_unique(cls, points: tuple[FuturePoint, ...]) -> tuple[FuturePoint, ...]:
+        ordered = tuple(sorted(points, key=lambda p: p.expiry))
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if a.expiry == b.expiry:
+                raise ValueError(f"two VIX futures expire on {a.expiry.isoformat()}")
+        return ordered
+
+
+class SpotVolParams(_Frozen):
+    k_down: float = Field(ge=0, le=20, description="VIX points per 1 % SPX fall")
+    k_up: float = Field(ge=0, le=20, description="VIX points per 1 % SPX rise")
+    beta_a: float = Field(gt=0, le=2, description="futures beta at one week")
+    beta_p: float = Field(ge=0, le=2, description="futures beta decay exponent")
+
+
+# DESIGN.md section 3: median daily behaviour 2008-2026 and betas 2004-2017.
+TYPICAL_SPOT_VOL = SpotVolParams(k_down=1.5, k_up=0.9, beta_a=0.75, beta_p=0.40)
+# Aug 2015, Feb 2018, Aug 2024, Apr 2025 fast shocks.
+STRESS_SPOT_VOL = SpotVolParams(k_down=2.8, k_up=0.9, beta_a=0.85, beta_p=0.30)
+
+
+class ModelParams(_Frozen):
+    curve_preset: SpotVolPreset = SpotVolPreset.TYPICAL
+    typical: SpotVolParams = TYPICAL_SPOT_VOL
+    stress: SpotVolParams = STRESS_SPOT_VOL
+    vix_floor: float = Field(default=9.0, gt=0, le=100)
+    spx_vol_response_exponent: float = Field(default=0.3, ge=0, le=2)
+    spx_vol_floor: float = Field(default=0.05, gt=0, le=1)
+    vov30: float = Field(default=0.90, gt=0, le=5, description="VIX option ATM vol at 30 days")
+    vov_term_exponent: float = Field(default=0.35, ge=0, le=2)
+    vov_skew: float = Field(default=0.25, ge=-2, le=2)
+    vov_scale_exponent: float = Field(default=0.5, ge=0, le=3)
+    vov_scale_cap: float = Field(default=2.0, ge=1, le=10)
+    atm_iv_ratio: float = Field(default=0.9, gt=0, le=3)
+    put_skew: float = Field(default=7.0, ge=0, le=50, description="vol pts per unit of z")
+    call_skew: float = Field(default=1.6, ge=-20, le=20, description="vol pts per unit of z")
+
+
+class Leg(_Frozen):
+    id: str = Field(min_length=1, max_length=64)
+    underlying: Underlying
+    right: Right
+    quantity: int = Field(ge=-100_000, le=100_000, description="signed contracts")
+    strike: float = Field(gt=0, le=100_000)
+    expiry: dt.date
+    group: Group = Group.OTHER
+    entry_price: float | None = Field(default=None, ge=0, le=100_000)
+    iv: float | None = Field(default=None, gt=0, le=10)
+
+    @field_validator("quantity")
+    @classmethod
+    def _nonzero(cls, quantity: int) -> int:
+        if quantity == 0:
+            raise ValueError("quantity must not be zero (positive = long, negative = short)")
+        return quantity
+
+
+class StressScenario(_Frozen):
+    name: str = Field(min_length=1, max_length=80)
+    spx_move_pct: float = Field(gt=-100, le=200)
+    vix_mode: VixMode = VixMode.MAP
+    vix_value: float = Field(default=0.0, ge=-200, le=500)
+    days: int = Field(default=1, ge=0, le=3650)
+    preset: SpotVolPreset = SpotVolPreset.STRESS
+    note: str = Field(default="", max_length=400)
+
+    @model_validator(mode="after")
+    def _vix_level_positive(self) -> Self:
+        if self.vix_mode is VixMode.LEVEL and self.vix_value <= 0:
+            raise ValueError("a VIX level must be positive")
+        return self
+
+
+class ViewSettings(_Frozen):
+    horizon_days: int | None = Field(default=None, ge=0, le=3650)
+    price_down_pct: float = Field(default=25.0, gt=0, lt=100)
+    price_up_pct: float = Field(default=15.0, gt=0, le=200)
+    price_points: int = Field(default=801, ge=11, le=20_001)
+    heat_price_points: int = Field(default=61, ge=5, le=1001)
+    heat_vix_points: int = Field(default=41, ge=5, le=1001)
+    heat_vix_min: float | None = Field(default=None, gt=0, le=500)
+    heat_vix_max: float | None = Field(default=None, gt=0, le=500)
+    show_condor: bool = True
+    show_hedge: bool = True
+
+    @model_validator(mode="after")
+    def _heat_range(self) -> Self:
+        lo, hi = self.heat_vix_min, self.heat_vix_max
+        if lo is not None and hi is not None and not lo < hi:
+            raise ValueError("heat_vix_min must be below heat_vix_max")
+        return self
+
+
+class Plan(_Frozen):
+    format: str = PLAN_FORMAT
+    version: int = PLAN_VERSION
+    name: str = Field(default="Untitled plan", min_length=1, max_length=120)
+    valuation_date: dt.date
+    capital_usd: float = Field(gt=0, le=1e12, description="account capital, USD")
+    market: Market
+    model: ModelParams = ModelParams()
+    legs: tuple[Leg, ...] = Field(default=(), max_length=MAX_LEGS)
+    stress: tuple[StressScenario, ...] = Field(default=(), max_length=MAX_STRESS)
+    view: ViewSettings = ViewSettings()
+    notes: str = Field(default="", max_length=20_000)
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, value: str) -> str:
+        if value != PLAN_FORMAT:
+            raise ValueError(f"not a Hedge Planner plan (format is {value!r})")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        seen: set[str] = set()
+        for leg in self.legs:
+            if leg.id in seen:
+                raise ValueError(f"two legs share the id {leg.id!r}")
+            seen.add(leg.id)
+        for point in self.market.futures:
+            if point.expiry <= self.valuation_date:
+                raise ValueError(
+                    f"VIX future expiring {point.expiry.isoformat()} is not after the "
+                    f"valuation date {self.valuation_date.isoformat()}"
+                )
+        if not math.isfinite(self.capital_usd):
+            raise ValueError("capital must be a finite number")
+        return self
+
+    def leg(self, leg_id: str) -> Leg:
+        for leg in self.legs:
+            if leg.id == leg_id:
+                return leg
+        raise KeyError(leg_id)
+
+
+def _satisfies_engine_protocol(plan: Plan) -> PlanLike:
+    # mypy checks here, once, that a Plan is what planner.engine.evaluate reads.
+    return plan
