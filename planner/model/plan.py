@@ -8,6 +8,7 @@ message instead of a crash or a silent NaN further down.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from typing import Any, Self
 
@@ -64,7 +65,7 @@ class Market(_Frozen):
     @classmethod
     def _sorted_unique(cls, points: tuple[FuturePoint, ...]) -> tuple[FuturePoint, ...]:
         ordered = tuple(sorted(points, key=lambda p: p.expiry))
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             if a.expiry == b.expiry:
                 raise ValueError(f"two VIX futures expire on {a.expiry.isoformat()}")
         return ordered
@@ -173,6 +174,14 @@ class Plan(_Frozen):
     def _format(cls, value: str) -> str:
         if value != PLAN_FORMAT:
             raise ValueError(f"not a Hedge Planner plan (format is {value!r})")
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: int) -> int:
+        # A plan in memory is always current; older files are migrated by planner.model.planfile.
+        if value != PLAN_VERSION:
+            raise ValueError(f"must be {PLAN_VERSION} (older plan files are upgraded on load)")
         return value
 
     @model_validator(mode="after")

@@ -1,0 +1,346 @@
+"""The plan file (`.hplan`): load, save, migrate (DESIGN.md section 6).
+
+Format: UTF-8 JSON, indent 2, a trailing newline, ISO dates. Top-level keys are always written
+in the order of `TOP_LEVEL_KEYS`; nested objects keep the schema's field order, so saving the
+same plan twice gives the same bytes and diffs stay readable.
+
+Loading never lets anything but `PlanFileError` escape: oversized, non-UTF-8, non-JSON,
+NaN/Infinity, deeply nested, wrong-typed and out-of-range input all become one line naming the
+file and the field. Saving is atomic: a temporary file in the target's folder is written,
+flushed and fsynced, then renamed over the target, so a failed save leaves the old file intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from planner.model.errors import PlanFileError, describe_os_error
+from planner.model.plan import PLAN_FORMAT, PLAN_VERSION, Plan
+
+__all__ = [
+    "MAX_PLAN_BYTES",
+    "MIGRATIONS",
+    "TOP_LEVEL_KEYS",
+    "load_plan",
+    "plan_from_json",
+    "plan_to_json",
+    "save_plan",
+]
+
+# A real plan is a few kilobytes (500 legs is ~150 kB); anything this large is not a plan.
+MAX_PLAN_BYTES = 5 * 1024 * 1024
+
+TOP_LEVEL_KEYS: tuple[str, ...] = (
+    "format",
+    "version",
+    "name",
+    "valuation_date",
+    "capital_usd",
+    "market",
+    "model",
+    "legs",
+    "stress",
+    "view",
+    "notes",
+)
+
+# New files are readable by others like any document; mkstemp's 0600 would surprise users.
+_NEW_FILE_MODE = 0o644
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _migrate_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 0 stored `capital` (USD) and leg IVs in percent under `iv_pct`.
+
+    Values of the wrong type are carried over untouched so that validation names the field.
+    """
+    out = dict(doc)
+    if "capital" in out and "capital_usd" not in out:
+        out["capital_usd"] = out.pop("capital")
+    legs = out.get("legs")
+    if isinstance(legs, list):
+        new_legs: list[Any] = []
+        for leg in legs:
+            if isinstance(leg, dict) and "iv_pct" in leg and "iv" not in leg:
+                leg = dict(leg)
+                iv_pct = leg.pop("iv_pct")
+                is_number = isinstance(iv_pct, int | float) and not isinstance(iv_pct, bool)
+                leg["iv"] = iv_pct / 100.0 if is_number else iv_pct
+            new_legs.append(leg)
+        out["legs"] = new_legs
+    out["version"] = 1
+    return out
+
+
+# Version N -> N+1, applied in turn on load until the document is at PLAN_VERSION.
+MIGRATIONS: dict[int, Migration] = {0: _migrate_0_to_1}
+_OLDEST_VERSION = min(MIGRATIONS, default=PLAN_VERSION)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _plan_document(plan: Plan) -> dict[str, Any]:
+    dumped = plan.model_dump(mode="json")
+    dumped["format"] = PLAN_FORMAT
+    dumped["version"] = PLAN_VERSION
+    if set(dumped) != set(TOP_LEVEL_KEYS):  # pragma: no cover - guards schema drift
+        raise AssertionError(f"plan fields {sorted(dumped)} differ from TOP_LEVEL_KEYS")
+    return {key: dumped[key] for key in TOP_LEVEL_KEYS}
+
+
+def plan_to_json(plan: Plan) -> str:
+    """The plan as `.hplan` text (stable key order, indent 2, trailing newline)."""
+    return json.dumps(_plan_document(plan), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _encode(plan: Plan) -> bytes:
+    text = plan_to_json(plan)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (possible via a "\ud800" escape in a loaded file) has no UTF-8 form;
+        # ASCII-escaped JSON keeps it and still round-trips exactly.
+        doc = _plan_document(plan)
+        return (json.dumps(doc, indent=2, ensure_ascii=True, allow_nan=False) + "\n").encode(
+            "ascii"
+        )
+
+
+def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
+    """Write `plan` to `path` atomically; raise `PlanFileError` (old file intact) on failure."""
+    target = Path(path)
+    with contextlib.suppress(OSError, RuntimeError):
+        if target.is_symlink():
+            # Replace the file the link points to, not the link itself.
+            target = target.resolve()
+    data = _encode(plan)
+    if target.is_dir():
+        raise PlanFileError(path, "could not save: it is a folder, not a file")
+    folder = target.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        reason = describe_os_error(error)
+        if not folder.is_dir():
+            reason = f"the folder {str(folder)!r} does not exist"
+        raise PlanFileError(path, f"could not save: {reason}") from error
+    try:
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            mode = _NEW_FILE_MODE
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp_name, mode)
+        os.replace(tmp_name, target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        if isinstance(error, OSError):
+            raise PlanFileError.from_os(path, error, doing="could not save") from error
+        if isinstance(error, Exception):
+            raise PlanFileError(path, f"could not save: {error}") from error
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable; not every platform can open a folder (Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    """Read and validate a `.hplan` file; every failure is a `PlanFileError`."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise PlanFileError.from_os(path, error) from None
+    except ValueError as error:  # e.g. an embedded NUL in the path
+        raise PlanFileError(path, f"could not read the file: {error}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise PlanFileError(path, "could not read the file: it is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise PlanFileError(path, "could not read the file: not a regular file")
+    if info.st_size > MAX_PLAN_BYTES:
+        raise PlanFileError(path, _too_large(info.st_size))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_PLAN_BYTES + 1)
+    except OSError as error:
+        raise PlanFileError.from_os(path, error) from None
+    if len(data) > MAX_PLAN_BYTES:  # the file grew after stat
+        raise PlanFileError(path, _too_large(len(data)))
+    return _plan_from_bytes(data, path)
+
+
+def plan_from_json(text: str, source: str | os.PathLike[str] = "<text>") -> Plan:
+    """Parse and validate `.hplan` text; `source` names it in error messages."""
+    if not isinstance(text, str):
+        raise PlanFileError(source, f"expected text, got {type(text).__name__}")
+    if len(text) > MAX_PLAN_BYTES:
+        raise PlanFileError(source, _too_large(len(text)))
+    return _guarded(source, lambda: _plan_from_text(text, source))
+
+
+def _plan_from_bytes(data: bytes, source: str | os.PathLike[str]) -> Plan:
+    def parse() -> Plan:
+        try:
+            # utf-8-sig: tolerate the byte-order mark some Windows editors add.
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise PlanFileError.from_unicode(source, error) from None
+        return _plan_from_text(text, source)
+
+    return _guarded(source, parse)
+
+
+def _guarded(source: str | os.PathLike[str], parse: Callable[[], Plan]) -> Plan:
+    try:
+        return parse()
+    except PlanFileError:
+        raise
+    except RecursionError:
+        raise PlanFileError(source, "nested too deeply to be a plan") from None
+    except MemoryError:
+        raise PlanFileError(source, "too large to read") from None
+    except Exception as error:  # last line of defence: loading must never crash the app
+        raise PlanFileError(
+            source, f"could not read the plan ({type(error).__name__}: {error})"
+        ) from None
+
+
+def _too_large(size: int) -> str:
+    limit_mb = MAX_PLAN_BYTES / (1024 * 1024)
+    return f"too large to be a plan ({size:,} bytes; the limit is {limit_mb:g} MB)"
+
+
+class _RefusedJsonError(ValueError):
+    """Raised inside the JSON parser's hooks."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _RefusedJsonError(f"{name} is not allowed; numbers must be finite")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses to inf
+        raise _RefusedJsonError(f"the number {text[:20]} is too large")
+    return value
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _RefusedJsonError(f"the key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def _plan_from_text(text: str, source: str | os.PathLike[str]) -> Plan:
+    try:
+        doc = json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_object_without_duplicates,
+        )
+    except json.JSONDecodeError as error:
+        raise PlanFileError.from_json(source, error) from None
+    except _RefusedJsonError as error:
+        raise PlanFileError(source, f"not a valid plan file: {error}") from None
+    except ValueError as error:  # e.g. an integer with more digits than Python will convert
+        raise PlanFileError(source, f"not a valid plan file: {error}") from None
+    return _plan_from_document(doc, source)
+
+
+def _plan_from_document(doc: Any, source: str | os.PathLike[str]) -> Plan:
+    if not isinstance(doc, dict):
+        raise PlanFileError(
+            source, f"not a Hedge Planner plan (the top level is {_json_kind(doc)}, not an object)"
+        )
+    if "format" not in doc:
+        raise PlanFileError(source, "missing (not a Hedge Planner plan file)", field="format")
+    if doc["format"] != PLAN_FORMAT:
+        shown = json.dumps(doc["format"], ensure_ascii=False)[:40]
+        raise PlanFileError(
+            source,
+            f"not a Hedge Planner plan (expected {PLAN_FORMAT!r}, got {shown})",
+            field="format",
+        )
+    version = doc.get("version")
+    if "version" not in doc:
+        raise PlanFileError(
+            source, "missing (a plan file says which version wrote it)", field="version"
+        )
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise PlanFileError(
+            source, f"must be a whole number (got {json.dumps(version)[:40]})", field="version"
+        )
+    if version > PLAN_VERSION:
+        raise PlanFileError(
+            source,
+            f"written by a newer Hedge Planner (version {version}); "
+            f"this one reads up to {PLAN_VERSION}",
+        )
+    if version < _OLDEST_VERSION:
+        raise PlanFileError(
+            source,
+            f"unknown plan version {version} (the oldest is {_OLDEST_VERSION})",
+            field="version",
+        )
+    for step in range(version, PLAN_VERSION):
+        try:
+            doc = MIGRATIONS[step](doc)
+        except Exception as error:
+            raise PlanFileError(
+                source, f"could not upgrade the plan from version {step}: {error}"
+            ) from None
+    try:
+        return Plan.model_validate(doc)
+    except ValidationError as error:
+        raise PlanFileError.from_validation(source, error) from None
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "null"
+    return type(value).__name__
