@@ -1,0 +1,83 @@
+"""The VIX futures curve F(tau) and its term-structure state (DESIGN.md section 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from planner.engine.errors import EngineInputError
+from planner.engine.report import TermStructure
+from planner.engine.types import FuturePointLike
+
+# Average calendar days in a month, to quote the curve's slope in points per month.
+DAYS_PER_MONTH = 365.25 / 12
+# Below this slope (pts/month) the curve is called flat rather than contango/backwardation.
+FLAT_SLOPE_PTS = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class FuturesCurve:
+    """F(tau): linear in days between the entered futures, F(0) = spot VIX, flat past the last."""
+
+    spot: float
+    days: NDArray[np.float64]
+    prices: NDArray[np.float64]
+
+    def future(self, tau_days: ArrayLike) -> NDArray[np.float64]:
+        tau = np.maximum(np.asarray(tau_days, dtype=np.float64), 0.0)
+        knots_days = np.concatenate(([0.0], self.days))
+        knots_prices = np.concatenate(([self.spot], self.prices))
+        return np.interp(tau, knots_days, knots_prices)
+
+    def basis(self, tau_days: ArrayLike) -> NDArray[np.float64]:
+        """B(tau) = F(tau) - spot: today's basis, the roll-down a future earns as it ages."""
+        return self.future(tau_days) - self.spot
+
+    def term_structure(self) -> TermStructure:
+        if self.days.size == 0:
+            return TermStructure(
+                state="flat",
+                slope_pts_per_month=0.0,
+                front_basis_pts=0.0,
+                days=self.days.copy(),
+                futures=self.prices.copy(),
+            )
+        # Least-squares slope through spot and every future: one number for the whole curve,
+        # robust to a single kinked point.
+        x = np.concatenate(([0.0], self.days))
+        y = np.concatenate(([self.spot], self.prices))
+        x_centred = x - x.mean()
+        slope_per_day = float(np.dot(x_centred, y - y.mean()) / np.dot(x_centred, x_centred))
+        slope = slope_per_day * DAYS_PER_MONTH
+        if slope > FLAT_SLOPE_PTS:
+            state = "contango"
+        elif slope < -FLAT_SLOPE_PTS:
+            state = "backwardation"
+        else:
+            state = "flat"
+        return TermStructure(
+            state=state,
+            slope_pts_per_month=slope,
+            front_basis_pts=float(self.prices[0] - self.spot),
+            days=self.days.copy(),
+            futures=self.prices.copy(),
+        )
+
+
+def futures_curve(
+    vix_spot: float, points: Sequence[FuturePointLike], valuation_date: dt.date
+) -> FuturesCurve:
+    if not np.isfinite(vix_spot) or vix_spot <= 0:
+        raise EngineInputError(f"VIX must be a positive number (got {vix_spot})")
+    live = sorted((p for p in points if p.expiry > valuation_date), key=lambda p: p.expiry)
+    days = np.array([(p.expiry - valuation_date).days for p in live], dtype=np.float64)
+    prices = np.array([p.price for p in live], dtype=np.float64)
+    if prices.size and (not np.all(np.isfinite(prices)) or np.any(prices <= 0)):
+        raise EngineInputError("every VIX future price must be a positive number")
+    if days.size != np.unique(days).size:
+        raise EngineInputError("two VIX futures share an expiry")
+    return FuturesCurve(spot=float(vix_spot), days=days, prices=prices)

@@ -1,0 +1,7 @@
+"""Errors the engine raises for inputs it cannot value."""
+
+from __future__ import annotations
+
+
+class EngineInputError(ValueError):
+    """A plan the engine cannot value; the message names what is wrong, for the user."""

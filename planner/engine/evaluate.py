@@ -1,0 +1,440 @@
+"""`evaluate(plan) -> Report`: every risk output of DESIGN.md section 3 in one call.
+
+All scenario points (payoff curves at three horizons, the heat map, stress rows, the carry point)
+are stacked into one block and valued in a single pass of the kernel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from planner.engine.curve import futures_curve
+from planner.engine.errors import EngineInputError
+from planner.engine.report import (
+    BreakEven,
+    GreeksTotals,
+    HeatMap,
+    HedgeCost,
+    LegRisk,
+    PayoffCurves,
+    Report,
+    StressRow,
+)
+from planner.engine.scenario import (
+    DAYS_PER_YEAR,
+    LegBook,
+    MarketState,
+    ScenarioPoints,
+    TodayGreeks,
+    build_leg_book,
+    leg_values,
+    map_vix,
+    market_state,
+    scenario_points,
+    today_greeks,
+)
+from planner.engine.types import (
+    HEDGE_GROUPS,
+    SPX_MULTIPLIER_USD,
+    Group,
+    LegLike,
+    PlanLike,
+    SpotVolParamsLike,
+    SpotVolPreset,
+    StressScenarioLike,
+    Underlying,
+    VixMode,
+)
+
+FloatArray = NDArray[np.float64]
+
+CARRY_DAYS = 30
+# With no legs to anchor the horizon, curves look a month ahead.
+DEFAULT_HORIZON_DAYS = 30
+# Heat map's default VIX range around today's level when the plan does not set one.
+HEAT_VIX_LOW_RATIO = 0.6
+HEAT_VIX_HIGH_ADD_PTS = 40.0
+CONDOR_GROUPS = frozenset({Group.CONDOR})
+OTHER_GROUPS = frozenset({Group.OTHER})
+GROUP_ORDER = (Group.CONDOR, Group.NEAR, Group.MID, Group.TAIL, Group.OFFSET, Group.OTHER)
+
+
+def spot_vol_params(plan: PlanLike, preset: SpotVolPreset) -> SpotVolParamsLike:
+    return plan.model.stress if preset is SpotVolPreset.STRESS else plan.model.typical
+
+
+@dataclass(frozen=True, slots=True)
+class _Segments:
+    """Where each group of scenario points sits in the stacked block."""
+
+    curves: slice
+    heat: slice
+    stress: slice
+    carry: slice
+
+
+def evaluate(plan: PlanLike) -> Report:
+    """Price the plan today and across all its scenarios. Raises EngineInputError if it can't."""
+    warnings: list[str] = []
+    curve = futures_curve(plan.market.vix, plan.market.futures, plan.valuation_date)
+    if curve.days.size == 0:
+        warnings.append("No VIX futures entered: the curve is taken flat at spot VIX.")
+    market = market_state(
+        plan.valuation_date,
+        plan.market.spx,
+        plan.market.vix,
+        plan.market.rate,
+        plan.market.dividend_yield,
+        curve,
+        plan.model,
+    )
+    if market.vix0 < market.vix_floor:
+        warnings.append(
+            f"VIX {market.vix0:.2f} is below the spot-vol map's floor {market.vix_floor:.2f}: "
+            "scenarios keep VIX at or above today's level instead."
+        )
+    if plan.capital_usd <= 0 or not np.isfinite(plan.capital_usd):
+        raise EngineInputError("account capital must be a positive number")
+
+    live_legs: list[LegLike] = []
+    for leg in plan.legs:
+        if leg.expiry < plan.valuation_date:
+            warnings.append(
+                f"Leg {leg.id} expired on {leg.expiry.isoformat()}, before the valuation date; "
+                "it is left out of the risk."
+            )
+        else:
+            live_legs.append(leg)
+    if not live_legs:
+        warnings.append("The plan has no live legs: every figure is zero.")
+    book = build_leg_book(live_legs, market, plan.model)
+    curve_params = spot_vol_params(plan, plan.model.curve_preset)
+    today = today_greeks(book, market, curve_params)
+    model_price = today.greeks.price
+    entry = np.where(np.isfinite(book.entry), book.entry, model_price)
+
+    condor_days = _condor_expiry_days(book)
+    horizons = _horizons(plan, book, condor_days)
+    spx_grid = market.spx0 * (
+        1.0
+        + np.linspace(-plan.view.price_down_pct, plan.view.price_up_pct, plan.view.price_points)
+        / 100.0
+    )
+    grid_vix = map_vix(spx_grid, market.spx0, market.vix0, curve_params, market.vix_floor)
+    heat_spx = market.spx0 * (
+        1.0
+        + np.linspace(
+            -plan.view.price_down_pct, plan.view.price_up_pct, plan.view.heat_price_points
+        )
+        / 100.0
+    )
+    heat_vix = _heat_vix_levels(plan, market)
+
+    curve_points = scenario_points(
+        spx_grid[None, :], grid_vix[None, :], np.array(horizons, dtype=np.float64)[:, None],
+        curve_params,
+    )
+    heat_points = scenario_points(heat_spx[None, :], heat_vix[:, None], horizons[1], curve_params)
+    stress_points = _stress_points(plan, market)
+    carry_points = scenario_points(market.spx0, market.vix0, CARRY_DAYS, curve_params)
+    parts = (curve_points, heat_points, stress_points, carry_points)
+    bounds = np.cumsum([0, *(p.size for p in parts)])
+    seg = _Segments(*(slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)))
+
+    values = leg_values(book, ScenarioPoints.concat(parts), market)
+    line_usd = book.quantity * SPX_MULTIPLIER_USD
+    # Payoff curves and the heat map show trade P&L (against entry); stress rows and carry show
+    # the change from today's value, i.e. what the shock itself does to the position.
+    pnl_vs_entry = line_usd[:, None] * (values - entry[:, None])
+    pnl_vs_today = line_usd[:, None] * (values - model_price[:, None])
+
+    condor_mask = book.group_mask(CONDOR_GROUPS)
+    hedge_mask = book.group_mask(set(HEDGE_GROUPS))
+    n_price = spx_grid.size
+    curves_block = pnl_vs_entry[:, seg.curves]
+
+    def curve_rows(mask: NDArray[np.bool_]) -> FloatArray:
+        return (mask.astype(np.float64) @ curves_block).reshape(3, n_price)
+
+    combined = curve_rows(np.ones(book.size, dtype=bool))
+    curves = PayoffCurves(
+        spx=spx_grid,
+        move_pct=100.0 * (spx_grid / market.spx0 - 1.0),
+        vix=grid_vix,
+        horizons_days=horizons,
+        combined_usd=combined,
+        condor_usd=curve_rows(condor_mask),
+        hedge_usd=curve_rows(hedge_mask),
+    )
+    heat = HeatMap(
+        spx=heat_spx,
+        vix=heat_vix,
+        pnl_usd=pnl_vs_entry[:, seg.heat].sum(axis=0).reshape(heat_vix.size, heat_spx.size),
+        horizon_days=horizons[1],
+        map_vix=map_vix(heat_spx, market.spx0, market.vix0, curve_params, market.vix_floor),
+    )
+
+    leg_risks = _leg_risks(book, today, entry, market, curve_params)
+    groups = {
+        g: _totals([r for r in leg_risks if r.group is g])
+        for g in GROUP_ORDER
+        if any(r.group is g for r in leg_risks)
+    }
+    total = _totals(leg_risks)
+    hedge_totals = _totals([r for r in leg_risks if r.group in HEDGE_GROUPS])
+    carry_usd = float(pnl_vs_today[hedge_mask, seg.carry].sum())
+    carry_annual = carry_usd * DAYS_PER_YEAR / CARRY_DAYS
+    hedge_cost = HedgeCost(
+        premium_usd=hedge_totals.premium_usd,
+        premium_pct_capital=100.0 * hedge_totals.premium_usd / plan.capital_usd,
+        theta_usd_per_day=hedge_totals.theta_usd,
+        carry_30d_usd=carry_usd,
+        carry_annual_usd=carry_annual,
+        carry_annual_pct_capital=100.0 * carry_annual / plan.capital_usd,
+    )
+    max_profit, max_loss = _condor_extremes(book, entry, condor_mask, warnings)
+    return Report(
+        plan_name=plan.name,
+        valuation_date=plan.valuation_date,
+        spx=market.spx0,
+        vix=market.vix0,
+        capital_usd=plan.capital_usd,
+        horizon_days=horizons[1],
+        condor_expiry_days=condor_days,
+        legs=tuple(leg_risks),
+        groups=groups,
+        total=total,
+        curves=curves,
+        heat=heat,
+        break_evens=_break_evens(curves),
+        net_credit_usd=-total.premium_usd,
+        condor_max_profit_usd=max_profit,
+        condor_max_loss_usd=max_loss,
+        hedge_cost=hedge_cost,
+        stress=_stress_rows(plan, book, stress_points, pnl_vs_today[:, seg.stress], market),
+        term_structure=curve.term_structure(),
+        warnings=tuple(warnings),
+    )
+
+
+def _condor_expiry_days(book: LegBook) -> int | None:
+    condor = book.group_mask(CONDOR_GROUPS)
+    if not condor.any():
+        return None
+    return int(book.expiry_days[condor].max())
+
+
+def _horizons(plan: PlanLike, book: LegBook, condor_days: int | None) -> tuple[int, int, int]:
+    if condor_days is not None:
+        end = condor_days
+    elif book.size:
+        end = int(book.expiry_days.max())
+    else:
+        end = DEFAULT_HORIZON_DAYS
+    horizon = plan.view.horizon_days
+    if horizon is None:
+        horizon = end // 2
+    return (0, int(horizon), int(end))
+
+
+def _heat_vix_levels(plan: PlanLike, market: MarketState) -> FloatArray:
+    low = plan.view.heat_vix_min
+    high = plan.view.heat_vix_max
+    if low is None:
+        low = max(min(market.vix_floor, market.vix0), HEAT_VIX_LOW_RATIO * market.vix0)
+    if high is None:
+        high = market.vix0 + HEAT_VIX_HIGH_ADD_PTS
+    if not high > low:
+        raise EngineInputError(f"heat map VIX range is empty ({low:g} to {high:g})")
+    return np.linspace(low, high, plan.view.heat_vix_points)
+
+
+def stress_vix(scenario: StressScenarioLike, spx: float, plan: PlanLike) -> float:
+    vix0 = plan.market.vix
+    floor = min(plan.model.vix_floor, vix0)
+    if scenario.vix_mode is VixMode.LEVEL:
+        return float(scenario.vix_value)
+    if scenario.vix_mode is VixMode.CHANGE:
+        return max(vix0 + scenario.vix_value, floor)
+    params = spot_vol_params(plan, scenario.preset)
+    return float(map_vix(spx, plan.market.spx, vix0, params, plan.model.vix_floor))
+
+
+def _stress_points(plan: PlanLike, market: MarketState) -> ScenarioPoints:
+    if not plan.stress:
+        return scenario_points(np.empty(0), np.empty(0), np.empty(0), plan.model.typical)
+    parts = []
+    for scenario in plan.stress:
+        spx = market.spx0 * (1.0 + scenario.spx_move_pct / 100.0)
+        parts.append(
+            scenario_points(
+                spx,
+                stress_vix(scenario, spx, plan),
+                scenario.days,
+                spot_vol_params(plan, scenario.preset),
+            )
+        )
+    return ScenarioPoints.concat(parts)
+
+
+def _stress_rows(
+    plan: PlanLike,
+    book: LegBook,
+    points: ScenarioPoints,
+    pnl: FloatArray,
+    market: MarketState,
+) -> tuple[StressRow, ...]:
+    layer_groups = [g for g in GROUP_ORDER if g in HEDGE_GROUPS and g in book.groups]
+    per_group = {g: pnl[book.group_mask({g})].sum(axis=0) for g in GROUP_ORDER}
+    hedge = pnl[book.group_mask(set(HEDGE_GROUPS))].sum(axis=0)
+    rows = []
+    for i, scenario in enumerate(plan.stress):
+        condor = float(per_group[Group.CONDOR][i])
+        hedge_i = float(hedge[i])
+        other = float(per_group[Group.OTHER][i])
+        net = condor + hedge_i + other
+        loss_cut = 1.0 - net / condor if condor < 0 else None
+        rows.append(
+            StressRow(
+                name=scenario.name,
+                spx_move_pct=scenario.spx_move_pct,
+                spx=float(points.spx[i]),
+                vix=float(points.vix[i]),
+                days=scenario.days,
+                condor_pnl_usd=condor,
+                hedge_pnl_usd=hedge_i,
+                other_pnl_usd=other,
+                net_pnl_usd=net,
+                loss_cut=loss_cut,
+                layer_pnl_usd={g: float(per_group[g][i]) for g in layer_groups},
+            )
+        )
+    return tuple(rows)
+
+
+def _leg_risks(
+    book: LegBook,
+    today: TodayGreeks,
+    entry: FloatArray,
+    market: MarketState,
+    params: SpotVolParamsLike,
+) -> list[LegRisk]:
+    g = today.greeks
+    line = book.quantity * SPX_MULTIPLIER_USD
+    vega_usd = g.vega * line
+    # Spot VIX moves k_down points per 1 % SPX fall: dV/dS per SPX point on the falling side.
+    dvix_dspx = -params.k_down * 100.0 / market.spx0
+    # SPX legs feel VIX through their vol (vega x vol pts per VIX pt); VIX legs through the
+    # future (beta) and through their own vol of vol.
+    vix_delta = np.where(
+        book.is_spx,
+        vega_usd * today.vix_beta * 100.0,
+        g.delta * line * today.vix_beta + vega_usd * today.vov_sensitivity * 100.0,
+    )
+    spx_delta = np.where(book.is_spx, g.delta * line, 0.0)
+    equiv = spx_delta + vix_delta * dvix_dspx
+    risks = []
+    for i in range(book.size):
+        is_spx = bool(book.is_spx[i])
+        risks.append(
+            LegRisk(
+                id=book.ids[i],
+                group=book.groups[i],
+                underlying=book.underlyings[i],
+                right=book.rights[i],
+                strike=float(book.strike[i]),
+                expiry=book.expiries[i],
+                quantity=int(book.quantity[i]),
+                days_to_expiry=int(book.expiry_days[i]),
+                years_to_expiry=float(max(book.expiry_days[i], 0.0) / DAYS_PER_YEAR),
+                iv=float(book.base_iv[i]),
+                forward=None if is_spx else float(today.forward[i]),
+                model_price_pts=float(g.price[i]),
+                entry_price_pts=float(entry[i]),
+                delta=float(g.delta[i]),
+                gamma=float(g.gamma[i]),
+                vega=float(g.vega[i]),
+                theta=float(g.theta[i]),
+                market_value_usd=float(g.price[i] * line[i]),
+                delta_usd=float(g.delta[i] * line[i]),
+                gamma_usd=float(g.gamma[i] * line[i]),
+                spx_vega_usd=float(vega_usd[i]) if is_spx else 0.0,
+                vix_vega_usd=0.0 if is_spx else float(vega_usd[i]),
+                theta_usd=float(g.theta[i] * line[i]),
+                vix_delta_usd=float(vix_delta[i]),
+                spx_equiv_delta_usd=float(equiv[i]),
+                pnl_usd=float((g.price[i] - entry[i]) * line[i]),
+            )
+        )
+    return risks
+
+
+def _totals(risks: list[LegRisk]) -> GreeksTotals:
+    def total(values: list[float]) -> float:
+        return float(sum(values))
+
+    spx = [r for r in risks if r.underlying is Underlying.SPX]
+    return GreeksTotals(
+        market_value_usd=total([r.market_value_usd for r in risks]),
+        premium_usd=total([r.entry_price_pts * r.quantity * SPX_MULTIPLIER_USD for r in risks]),
+        spx_delta_usd=total([r.delta_usd for r in spx]),
+        spx_gamma_usd=total([r.gamma_usd for r in spx]),
+        vix_delta_usd=total([r.vix_delta_usd for r in risks]),
+        spx_vega_usd=total([r.spx_vega_usd for r in risks]),
+        vix_vega_usd=total([r.vix_vega_usd for r in risks]),
+        theta_usd=total([r.theta_usd for r in risks]),
+        spx_equiv_delta_usd=total([r.spx_equiv_delta_usd for r in risks]),
+        pnl_usd=total([r.pnl_usd for r in risks]),
+    )
+
+
+def _break_evens(curves: PayoffCurves) -> tuple[BreakEven, ...]:
+    found = []
+    for row, horizon in enumerate(curves.horizons_days):
+        pnl = curves.combined_usd[row]
+        sign = np.sign(pnl)
+        crossings = np.flatnonzero(sign[:-1] * sign[1:] < 0)
+        for i in crossings:
+            w = pnl[i] / (pnl[i] - pnl[i + 1])
+            spx = curves.spx[i] + w * (curves.spx[i + 1] - curves.spx[i])
+            found.append(
+                BreakEven(
+                    horizon_days=horizon,
+                    spx=float(spx),
+                    move_pct=float(curves.move_pct[i] + w * (curves.move_pct[i + 1] - curves.move_pct[i])),
+                    vix=float(curves.vix[i] + w * (curves.vix[i + 1] - curves.vix[i])),
+                )
+            )
+    return tuple(found)
+
+
+def _condor_extremes(
+    book: LegBook, entry: FloatArray, mask: NDArray[np.bool_], warnings: list[str]
+) -> tuple[float | None, float | None]:
+    """Max profit / max loss of the condor at expiry from its piecewise-linear payoff."""
+    if not mask.any():
+        return None, None
+    spx_legs = mask & book.is_spx
+    if (mask & ~book.is_spx).any():
+        warnings.append("VIX legs in the condor group are left out of its max profit / max loss.")
+    if not spx_legs.any():
+        return None, None
+    strikes = book.strike[spx_legs]
+    calls = book.is_call[spx_legs]
+    qty = book.quantity[spx_legs] * SPX_MULTIPLIER_USD
+    cost = float((qty * entry[spx_legs]).sum())
+    # The payoff is linear between strikes, so its extremes sit at 0, at a strike, or at infinity.
+    knots = np.concatenate(([0.0], np.unique(strikes)))
+    intrinsic = np.where(
+        calls[:, None],
+        np.maximum(knots[None, :] - strikes[:, None], 0.0),
+        np.maximum(strikes[:, None] - knots[None, :], 0.0),
+    )
+    payoff = (qty[:, None] * intrinsic).sum(axis=0) - cost
+    slope_far_right = float(qty[calls].sum())
+    max_profit = None if slope_far_right > 0 else float(payoff.max())
+    max_loss = None if slope_far_right < 0 else float(payoff.min())
+    return max_profit, max_loss

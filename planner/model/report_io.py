@@ -1,0 +1,219 @@
+"""The risk report as JSON-ready data and as readable text (for `hedge-planner report`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from enum import Enum
+from typing import Any
+
+import numpy as np
+
+from planner.engine.report import GreeksTotals, Report
+
+MINUS = "−"
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(_jsonable(k)): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        # JSON has no NaN/Infinity; null says "not defined" honestly.
+        return number if math.isfinite(number) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """Every number of the report, with grids as nested lists. Legs keep their engine field names."""
+    data: dict[str, Any] = _jsonable(report)
+    data["format"] = "hedge-planner-report"
+    return data
+
+
+def fmt_usd(value: float | None, decimals: int = 0, plus: bool = False) -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    sign = MINUS if value < 0 else ("+" if plus and value > 0 else "")
+    return f"{sign}${abs(value):,.{decimals}f}"
+
+
+def fmt_num(value: float | None, decimals: int = 2, plus: bool = False) -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    text = f"{value:{'+' if plus else ''},.{decimals}f}"
+    return text.replace("-", MINUS)
+
+
+def fmt_pct(value: float | None, decimals: int = 1, plus: bool = False) -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    return fmt_num(value, decimals, plus) + " %"
+
+
+def _table(headers: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+    """Plain-text table: the first `left` columns left-aligned, numbers right-aligned."""
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i < left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _greeks_row(label: str, g: GreeksTotals) -> list[str]:
+    return [
+        label,
+        fmt_usd(g.spx_delta_usd),
+        fmt_usd(g.spx_gamma_usd, 2),
+        fmt_usd(g.vix_delta_usd),
+        fmt_usd(g.spx_vega_usd),
+        fmt_usd(g.vix_vega_usd),
+        fmt_usd(g.theta_usd),
+        fmt_usd(g.spx_equiv_delta_usd),
+        fmt_usd(g.market_value_usd),
+    ]
+
+
+def report_to_text(report: Report) -> str:
+    out: list[str] = []
+    ts = report.term_structure
+    out += [
+        f"Hedge Planner risk report — {report.plan_name}",
+        f"As of {report.valuation_date.isoformat()}",
+        "",
+        "MARKET",
+        f"  SPX {fmt_num(report.spx, 2)}   VIX {fmt_num(report.vix, 2)}   "
+        f"capital {fmt_usd(report.capital_usd)}",
+        f"  VIX futures curve: {ts.state}, slope {fmt_num(ts.slope_pts_per_month, 2, True)} "
+        f"pts/month, front basis {fmt_num(ts.front_basis_pts, 2, True)} pts",
+    ]
+    if ts.days.size:
+        out.append(
+            "  "
+            + "   ".join(
+                f"{int(d)}d {fmt_num(float(f), 2)}"
+                for d, f in zip(ts.days, ts.futures, strict=True)
+            )
+        )
+    out += ["", "LEGS (prices in index points per contract; greeks per contract)"]
+    leg_rows = [
+        [
+            r.id,
+            r.group.value,
+            f"{r.quantity:+d}",
+            f"{r.underlying.value} {fmt_num(r.strike, 1)} {r.right.value}",
+            f"{r.expiry.isoformat()} ({r.days_to_expiry}d)",
+            fmt_pct(100 * r.iv),
+            "" if r.forward is None else fmt_num(r.forward, 2),
+            fmt_num(r.model_price_pts, 2),
+            fmt_num(r.entry_price_pts, 2),
+            fmt_num(r.delta, 3),
+            fmt_num(r.gamma, 5),
+            fmt_num(r.vega, 3),
+            fmt_num(r.theta, 3),
+        ]
+        for r in report.legs
+    ]
+    out += _table(
+        [
+            "id",
+            "group",
+            "qty",
+            "option",
+            "expiry",
+            "IV",
+            "fwd",
+            "model",
+            "entry",
+            "delta",
+            "gamma",
+            "vega",
+            "theta",
+        ],
+        leg_rows,
+        left=5,
+    )
+    out += ["", "GREEKS IN DOLLARS (delta $/pt, vega $/vol pt, theta $/day)"]
+    greek_rows = [_greeks_row(g.value, t) for g, t in report.groups.items()]
+    greek_rows.append(_greeks_row("total", report.total))
+    out += _table(
+        [
+            "group",
+            "SPX delta",
+            "SPX gamma",
+            "VIX delta",
+            "SPX vega",
+            "VIX vega",
+            "theta",
+            "SPX-eq delta",
+            "value",
+        ],
+        greek_rows,
+    )
+    out += [
+        "",
+        "POSITION",
+        f"  Net credit {fmt_usd(report.net_credit_usd)}   open P&L {fmt_usd(report.total.pnl_usd)}",
+        f"  Condor max profit {fmt_usd(report.condor_max_profit_usd)}   "
+        f"max loss {fmt_usd(report.condor_max_loss_usd)}",
+        f"  Horizons: today, {report.horizon_days} days, condor expiry "
+        f"({report.curves.horizons_days[2]} days)",
+    ]
+    if report.break_evens:
+        for be in report.break_evens:
+            out.append(
+                f"  Break-even at {be.horizon_days:>3}d: SPX {fmt_num(be.spx, 0)} "
+                f"({fmt_pct(be.move_pct, 1, True)}), VIX {fmt_num(be.vix, 1)}"
+            )
+    else:
+        out.append("  No break-even inside the price range.")
+    hc = report.hedge_cost
+    out += [
+        "",
+        "HEDGE COST",
+        f"  Premium {fmt_usd(hc.premium_usd)} ({fmt_pct(hc.premium_pct_capital, 2)} of capital)"
+        f"   theta {fmt_usd(hc.theta_usd_per_day)}/day",
+        f"  30-day carry (SPX and VIX unchanged) {fmt_usd(hc.carry_30d_usd)}  → "
+        f"{fmt_usd(hc.carry_annual_usd)}/year = {fmt_pct(hc.carry_annual_pct_capital, 2)} "
+        "of capital",
+        "",
+        "STRESS (P&L from today's value; loss cut = 1 − net / condor where the condor loses)",
+    ]
+    stress_rows = [
+        [
+            s.name,
+            fmt_pct(s.spx_move_pct, 1, True),
+            fmt_num(s.vix, 1),
+            str(s.days),
+            fmt_usd(s.condor_pnl_usd),
+            fmt_usd(s.hedge_pnl_usd),
+            fmt_usd(s.net_pnl_usd),
+            "" if s.loss_cut is None else fmt_pct(100 * s.loss_cut, 0),
+        ]
+        for s in report.stress
+    ]
+    out += _table(
+        ["scenario", "SPX", "VIX", "days", "condor", "hedge", "net", "loss cut"], stress_rows
+    )
+    if report.warnings:
+        out += ["", "NOTES", *(f"  * {w}" for w in report.warnings)]
+    return "\n".join(out) + "\n"

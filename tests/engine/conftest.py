@@ -1,0 +1,105 @@
+"""Plans built in code for engine tests (the engine reads them through its own Protocols)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pytest
+
+from planner.engine.types import Group, Right, Underlying, VixMode
+from planner.model.plan import FuturePoint, Leg, Market, Plan, StressScenario, ViewSettings
+
+VALUATION = dt.date(2026, 11, 20)
+CONDOR_EXPIRY = dt.date(2027, 1, 8)
+
+FUTURES = (
+    FuturePoint(expiry=dt.date(2026, 12, 16), price=17.6),
+    FuturePoint(expiry=dt.date(2027, 1, 20), price=18.3),
+    FuturePoint(expiry=dt.date(2027, 2, 17), price=18.9),
+    FuturePoint(expiry=dt.date(2027, 3, 17), price=19.4),
+)
+
+
+def spx_leg(
+    leg_id: str,
+    right: Right,
+    qty: int,
+    strike: float,
+    expiry: dt.date = CONDOR_EXPIRY,
+    group: Group = Group.CONDOR,
+    entry: float | None = None,
+    iv: float | None = None,
+) -> Leg:
+    return Leg(
+        id=leg_id,
+        underlying=Underlying.SPX,
+        right=right,
+        quantity=qty,
+        strike=strike,
+        expiry=expiry,
+        group=group,
+        entry_price=entry,
+        iv=iv,
+    )
+
+
+def vix_call(
+    leg_id: str, group: Group, qty: int, strike: float, expiry: dt.date, iv: float | None = None
+) -> Leg:
+    return Leg(
+        id=leg_id,
+        underlying=Underlying.VIX,
+        right=Right.CALL,
+        quantity=qty,
+        strike=strike,
+        expiry=expiry,
+        group=group,
+        iv=iv,
+    )
+
+
+CONDOR = (
+    spx_leg("long_put", Right.PUT, 5, 6900.0, entry=9.10),
+    spx_leg("short_put", Right.PUT, -5, 6950.0, entry=11.40),
+    spx_leg("short_call", Right.CALL, -5, 7840.0, entry=6.20),
+    spx_leg("long_call", Right.CALL, 5, 7890.0, entry=4.30),
+)
+HEDGE = (
+    vix_call("near_call", Group.NEAR, 4, 18.0, dt.date(2026, 11, 25)),
+    vix_call("mid_call", Group.MID, 4, 22.0, dt.date(2026, 12, 30)),
+    vix_call("tail_call", Group.TAIL, 2, 28.0, dt.date(2027, 2, 17)),
+)
+STRESS = (
+    StressScenario(name="SPX -5 %", spx_move_pct=-5.0),
+    StressScenario(name="SPX +5 %", spx_move_pct=5.0),
+    StressScenario(
+        name="Aug 24 2015", spx_move_pct=-3.9, vix_mode=VixMode.CHANGE, vix_value=27.7, days=1
+    ),
+    StressScenario(name="VIX 40", spx_move_pct=-10.0, vix_mode=VixMode.LEVEL, vix_value=40.0),
+)
+
+
+def make_plan(
+    legs: Sequence[Leg] = CONDOR + HEDGE,
+    futures: Sequence[FuturePoint] = FUTURES,
+    vix: float = 16.4,
+    spx: float = 7450.0,
+    rate: float = 0.04,
+    div: float = 0.013,
+    **view: object,
+) -> Plan:
+    return Plan(
+        name="engine test plan",
+        valuation_date=VALUATION,
+        capital_usd=250_000.0,
+        market=Market(spx=spx, rate=rate, dividend_yield=div, vix=vix, futures=tuple(futures)),
+        legs=tuple(legs),
+        stress=STRESS,
+        view=ViewSettings.model_validate(view),
+    )
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return make_plan()
