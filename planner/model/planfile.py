@@ -106,19 +106,6 @@ def plan_to_json(plan: Plan) -> str:
     return json.dumps(_plan_document(plan), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def _encode(plan: Plan) -> bytes:
-    text = plan_to_json(plan)
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate (possible via a "\ud800" escape in a loaded file) has no UTF-8 form;
-        # ASCII-escaped JSON keeps it and still round-trips exactly.
-        doc = _plan_document(plan)
-        return (json.dumps(doc, indent=2, ensure_ascii=True, allow_nan=False) + "\n").encode(
-            "ascii"
-        )
-
-
 def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
     """Write `plan` to `path` atomically; raise `PlanFileError` (old file intact) on failure."""
     target = Path(path)
@@ -126,7 +113,7 @@ def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
         if target.is_symlink():
             # Replace the file the link points to, not the link itself.
             target = target.resolve()
-    data = _encode(plan)
+    data = plan_to_json(plan).encode("utf-8")
     if target.is_dir():
         raise PlanFileError(path, "could not save: it is a folder, not a file")
     folder = target.parent
@@ -243,6 +230,9 @@ def _too_large(size: int) -> str:
     return f"too large to be a plan ({size:,} bytes; the limit is {limit_mb:g} MB)"
 
 
+_MAX_INT_DIGITS = 400
+
+
 class _RefusedJsonError(ValueError):
     """Raised inside the JSON parser's hooks."""
 
@@ -256,6 +246,13 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):  # 1e999 parses to inf
         raise _RefusedJsonError(f"the number {text[:20]} is too large")
     return value
+
+
+def _bounded_int(text: str) -> int:
+    # Python refuses to convert integers of more than 4300 digits, with a confusing message.
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _RefusedJsonError(f"the number {text[:12]}... has too many digits")
+    return int(text)
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -273,6 +270,7 @@ def _plan_from_text(text: str, source: str | os.PathLike[str]) -> Plan:
             text,
             parse_constant=_refuse_constant,
             parse_float=_finite_float,
+            parse_int=_bounded_int,
             object_pairs_hook=_object_without_duplicates,
         )
     except json.JSONDecodeError as error:

@@ -1,0 +1,130 @@
+"""Fixtures for the plan model tests: a small but complete plan built here, not read from disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from planner.engine.types import Group, Right, SpotVolPreset, Underlying, VixMode
+from planner.model import (
+    FuturePoint,
+    Leg,
+    Market,
+    ModelParams,
+    Plan,
+    StressScenario,
+    ViewSettings,
+)
+
+VALUATION = dt.date(2025, 3, 3)
+CONDOR_EXPIRY = dt.date(2025, 4, 17)
+
+# <repo>/../shared/data, as DESIGN.md section 8 describes.
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def build_sample_plan() -> Plan:
+    """A condor hedged with three VIX layers; IVs, entry prices and a custom view set."""
+    spx_legs = (
+        Leg(
+            id="sp",
+            underlying=Underlying.SPX,
+            right=Right.PUT,
+            quantity=-2,
+            strike=5600,
+            expiry=CONDOR_EXPIRY,
+            group=Group.CONDOR,
+            entry_price=21.4,
+            iv=0.205,
+        ),
+        Leg(
+            id="lp",
+            underlying=Underlying.SPX,
+            right=Right.PUT,
+            quantity=2,
+            strike=5550,
+            expiry=CONDOR_EXPIRY,
+            group=Group.CONDOR,
+            entry_price=17.1,
+        ),
+        Leg(
+            id="sc",
+            underlying=Underlying.SPX,
+            right=Right.CALL,
+            quantity=-2,
+            strike=6150,
+            expiry=CONDOR_EXPIRY,
+            group=Group.CONDOR,
+        ),
+        Leg(
+            id="lc",
+            underlying=Underlying.SPX,
+            right=Right.CALL,
+            quantity=2,
+            strike=6200,
+            expiry=CONDOR_EXPIRY,
+            group=Group.CONDOR,
+        ),
+    )
+    vix_legs = (
+        Leg(
+            id="near",
+            underlying=Underlying.VIX,
+            right=Right.CALL,
+            quantity=4,
+            strike=21,
+            expiry=dt.date(2025, 3, 12),
+            group=Group.NEAR,
+            entry_price=0.95,
+        ),
+        Leg(
+            id="mid",
+            underlying=Underlying.VIX,
+            right=Right.CALL,
+            quantity=4,
+            strike=24,
+            expiry=dt.date(2025, 4, 16),
+            group=Group.MID,
+            iv=0.95,
+        ),
+        Leg(
+            id="tail",
+            underlying=Underlying.VIX,
+            right=Right.CALL,
+            quantity=2,
+            strike=30,
+            expiry=dt.date(2025, 5, 21),
+            group=Group.TAIL,
+        ),
+    )
+    return Plan(
+        name="Condor + 4/4/2 hedge — März ✓",
+        valuation_date=VALUATION,
+        capital_usd=250_000,
+        market=Market(
+            spx=5849.72,
+            rate=0.043,
+            dividend_yield=0.0128,
+            vix=19.4,
+            futures=(
+                FuturePoint(expiry=dt.date(2025, 3, 18), price=19.9),
+                FuturePoint(expiry=dt.date(2025, 4, 16), price=20.6),
+                FuturePoint(expiry=dt.date(2025, 5, 21), price=21.15),
+            ),
+        ),
+        model=ModelParams(curve_preset=SpotVolPreset.STRESS, vov30=0.95),
+        legs=spx_legs + vix_legs,
+        stress=(
+            StressScenario(name="Crash", spx_move_pct=-10, vix_mode=VixMode.LEVEL, vix_value=45),
+            StressScenario(name="Grind up", spx_move_pct=4, days=20, preset=SpotVolPreset.TYPICAL),
+        ),
+        view=ViewSettings(horizon_days=10, heat_vix_min=12, heat_vix_max=60, show_hedge=False),
+        notes='Line one\nline "two" with a tab\tand a backslash \\',
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_plan() -> Plan:
+    return build_sample_plan()
