@@ -1,0 +1,142 @@
+"""Number formatting shared by every view and by the printed snapshot.
+
+Negative numbers use the typographic minus (U+2212), not a hyphen: it is the width of a plus
+sign, so signed columns line up, and it reads as a minus in print. Missing values (None, NaN,
+infinities) render as an em dash rather than "nan" so a table never shows a Python artefact.
+"""
+
+from __future__ import annotations
+
+import math
+
+MINUS = "\u2212"
+MISSING = "\u2014"
+THIN_SPACE = "\u2009"
+
+__all__ = [
+    "MINUS",
+    "MISSING",
+    "fmt_days",
+    "fmt_greek",
+    "fmt_num",
+    "fmt_pct",
+    "fmt_price",
+    "fmt_pts",
+    "fmt_ratio_pct",
+    "fmt_usd",
+    "fmt_usd_compact",
+    "fmt_vix",
+    "is_missing",
+]
+
+
+def is_missing(x: float | None) -> bool:
+    """True for None, NaN and infinities: values a view shows as a dash."""
+    return x is None or not math.isfinite(x)
+
+
+def _sign(x: float, sign: bool) -> str:
+    if x < 0:
+        return MINUS
+    if sign and x > 0:
+        return "+"
+    return ""
+
+
+def _rounds_to_zero(x: float, decimals: int) -> bool:
+    # "−$0" is noise: a value that rounds to zero is shown unsigned.
+    return round(abs(x), decimals) == 0
+
+
+def fmt_num(x: float | None, decimals: int = 0, sign: bool = False) -> str:
+    """A plain number with thousands separators: `fmt_num(-1234.5, 1)` -> "−1,234.5"."""
+    if x is None or not math.isfinite(x):
+        return MISSING
+    if _rounds_to_zero(x, decimals):
+        return f"{0.0:,.{decimals}f}"
+    return f"{_sign(x, sign)}{abs(x):,.{decimals}f}"
+
+
+def fmt_usd(x: float | None, decimals: int = 0, sign: bool = False) -> str:
+    """Dollars with separators: "−$1,234", or "+$560" with `sign=True`."""
+    if x is None or not math.isfinite(x):
+        return MISSING
+    if _rounds_to_zero(x, decimals):
+        return f"${0.0:,.{decimals}f}"
+    return f"{_sign(x, sign)}${abs(x):,.{decimals}f}"
+
+
+_COMPACT_STEPS: tuple[tuple[float, str], ...] = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
+
+
+def fmt_usd_compact(x: float | None, sign: bool = False) -> str:
+    """Short dollars for axis ticks and narrow cells: "−$12.5k", "$1.2M", "$850"."""
+    if x is None or not math.isfinite(x):
+        return MISSING
+    size = abs(x)
+    for step, suffix in _COMPACT_STEPS:
+        if size >= step:
+            scaled = size / step
+            # Three significant figures at most: "$1.25M", "$12.5k", "$125k".
+            decimals = 2 if scaled < 10 else 1 if scaled < 100 else 0
+            text = f"{scaled:.{decimals}f}".rstrip("0").rstrip(".")
+            return f"{_sign(x, sign)}${text}{suffix}"
+    return fmt_usd(x, 0, sign)
+
+
+def fmt_pct(x: float | None, decimals: int = 1, sign: bool = False) -> str:
+    """A number already in percent: `fmt_pct(-3.42)` -> "−3.4%"."""
+    if x is None or not math.isfinite(x):
+        return MISSING
+    return f"{fmt_num(x, decimals, sign)}%"
+
+
+def fmt_ratio_pct(x: float | None, decimals: int = 0, sign: bool = False) -> str:
+    """A decimal fraction shown as percent: `fmt_ratio_pct(0.37)` -> "37%" (loss cut)."""
+    if x is None or not math.isfinite(x):
+        return MISSING
+    return fmt_pct(100.0 * x, decimals, sign)
+
+
+def fmt_pts(x: float | None, decimals: int = 2, sign: bool = False, unit: bool = True) -> str:
+    """Index points: `fmt_pts(12.5, 1, sign=True)` -> "+12.5 pts"."""
+    text = fmt_num(x, decimals, sign)
+    if unit and text != MISSING:
+        return f"{text} pts"
+    return text
+
+
+def fmt_price(x: float | None, decimals: int = 2) -> str:
+    """An SPX level: "7,450.00"."""
+    return fmt_num(x, decimals)
+
+
+def fmt_vix(x: float | None, decimals: int = 2) -> str:
+    """A VIX level or future: "16.40"."""
+    return fmt_num(x, decimals)
+
+
+def fmt_days(n: int | float | None) -> str:
+    """A day count: "50 d", "1 d"."""
+    if n is None or not math.isfinite(n):
+        return MISSING
+    return f"{fmt_num(float(n), 0)} d"
+
+
+def fmt_greek(x: float | None, significant: int = 4, sign: bool = False) -> str:
+    """A raw per-contract greek to `significant` figures: 0.16234 -> "0.1623", −12.3456 -> "−12.35".
+
+    Greeks span many magnitudes (gamma ~1e-4, theta ~1), so a fixed decimal count would print
+    "0.0000" for gamma; significant figures keep the information. Below 1e-4 scientific notation.
+    """
+    if x is None or not math.isfinite(x):
+        return MISSING
+    size = abs(x)
+    if size == 0:
+        return "0"
+    if size < 1e-4:
+        mantissa = f"{size:.{max(significant - 1, 0)}e}"
+        return f"{_sign(x, sign)}{mantissa}"
+    digits_before = math.floor(math.log10(size)) + 1
+    decimals = max(significant - digits_before, 0)
+    return fmt_num(x, decimals, sign)

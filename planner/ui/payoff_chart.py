@@ -1,0 +1,594 @@
+"""The payoff chart: combined P&L against SPX price, read straight off the engine's `Report`.
+
+What is drawn (DESIGN.md sections 3 and 5):
+
+- combined P&L at T+0, at the horizon and at the condor's expiry (rows 0, 1, 2 of
+  `report.curves.combined_usd`), each with its own colour *and* dash style;
+- the condor alone and the hedge alone as lighter companions. They are drawn at the **horizon**
+  (row 1), the same date as the shaded curve and the heat map, so condor + hedge add up to the
+  curve the eye is drawn to;
+- profit/loss shading under the **horizon** curve (green above zero, red below). The horizon is
+  the date the trader plans to act on; the expiry curve ignores the hedge's remaining time value
+  and would overstate how much of the loss the hedge leaves uncovered;
+- a zero line, spot, the condor's short strikes and the break-evens as vertical markers;
+- a top axis in % move from spot, a crosshair with a readout, and a draggable spot marker that
+  previews the P&L at another price by reading the curves (no recalculation).
+
+The view never computes P&L: every number shown is a value or a linear read-off of the report's
+arrays. Curves are created once and updated with `setData`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.engine.report import FloatArray, Report
+from planner.engine.types import Group, Underlying
+from planner.ui.formatting import (
+    MISSING,
+    fmt_num,
+    fmt_pct,
+    fmt_price,
+    fmt_usd,
+    fmt_usd_compact,
+    fmt_vix,
+)
+from planner.ui.theme import SCREEN, CurveKey, Theme, theme_for
+
+__all__ = ["CURVE_ROWS", "DollarAxis", "MovePctAxis", "PayoffChart", "PriceAxis"]
+
+# Which row of the report's (3, n) arrays each curve shows.
+CURVE_ROWS: dict[CurveKey, int] = {
+    CurveKey.T0: 0,
+    CurveKey.HORIZON: 1,
+    CurveKey.EXPIRY: 2,
+    CurveKey.CONDOR: 1,
+    CurveKey.HEDGE: 1,
+}
+_DRAW_ORDER = (CurveKey.CONDOR, CurveKey.HEDGE, CurveKey.T0, CurveKey.EXPIRY, CurveKey.HORIZON)
+_EMPTY: FloatArray = np.zeros(0, dtype=np.float64)
+
+
+class DollarAxis(pg.AxisItem):  # type: ignore[misc]
+    """P&L axis: "−$12,000" rather than pyqtgraph's "-1.2e4" / SI prefixes."""
+
+    def __init__(self, orientation: str = "left") -> None:
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(  # noqa: N802 (pyqtgraph override)
+        self, values: list[float], scale: float, spacing: float
+    ) -> list[str]:
+        if spacing * scale >= 1e6:
+            return [fmt_usd_compact(v * scale) for v in values]
+        return [fmt_usd(v * scale) for v in values]
+
+
+class PriceAxis(pg.AxisItem):  # type: ignore[misc]
+    """SPX price axis with thousands separators: "7,450"."""
+
+    def __init__(self, orientation: str = "bottom") -> None:
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(  # noqa: N802 (pyqtgraph override)
+        self, values: list[float], scale: float, spacing: float
+    ) -> list[str]:
+        decimals = 0 if spacing >= 1 else 1
+        return [fmt_num(v * scale, decimals) for v in values]
+
+
+class MovePctAxis(pg.AxisItem):  # type: ignore[misc]
+    """Top axis over the price axis, labelled in % move from spot.
+
+    Ticks are chosen at round percentages (−10 %, −5 % …) and placed at the matching price,
+    rather than labelling round prices with awkward percentages.
+    """
+
+    def __init__(self, orientation: str = "top") -> None:
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+        self.spot: float | None = None
+
+    def set_spot(self, spot: float | None) -> None:
+        self.spot = spot if spot is not None and math.isfinite(spot) and spot > 0 else None
+        self.picture = None
+        self.update()
+
+    def tickValues(  # noqa: N802 (pyqtgraph override)
+        self,
+        minVal: float,  # noqa: N803
+        maxVal: float,  # noqa: N803
+        size: float,
+    ) -> list[tuple[float, list[float]]]:
+        spot = self.spot
+        if spot is None:
+            return []
+        lo_pct = 100.0 * (minVal / spot - 1.0)
+        hi_pct = 100.0 * (maxVal / spot - 1.0)
+        levels: list[tuple[float, list[float]]] = super().tickValues(lo_pct, hi_pct, size)
+        return [
+            (step * spot / 100.0, [spot * (1.0 + v / 100.0) for v in values])
+            for step, values in levels
+        ]
+
+    def tickStrings(  # noqa: N802 (pyqtgraph override)
+        self, values: list[float], scale: float, spacing: float
+    ) -> list[str]:
+        spot = self.spot
+        if spot is None:
+            return ["" for _ in values]
+        step_pct = spacing * 100.0 / spot
+        decimals = max(0, -math.floor(math.log10(step_pct) + 1e-9)) if step_pct > 0 else 0
+        return [fmt_pct(100.0 * (v / spot - 1.0), decimals, sign=True) for v in values]
+
+
+def _row(values: FloatArray, row: int, n: int) -> FloatArray:
+    """Row `row` of a (3, n) curve array, tolerating 1-D arrays and missing rows."""
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim == 2 and arr.shape[0] > row and arr.shape[1] == n:
+        out: FloatArray = arr[row]
+        return out
+    if arr.ndim == 1 and arr.shape[0] == n:
+        return arr
+    return np.full(n, np.nan)
+
+
+class PayoffChart(QWidget):
+    """P&L-against-price chart. Call `set_report` with each new `Report`."""
+
+    spot_preview = Signal(float)
+    """The draggable spot marker moved to this SPX price."""
+    curve_visibility_changed = Signal(dict)
+    """`{curve key: visible}` after the user toggled a curve (for the view settings)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._theme: Theme = SCREEN
+        self._report: Report | None = None
+        self._x: FloatArray = _EMPTY
+        self._y: dict[CurveKey, FloatArray] = {key: _EMPTY for key in CurveKey}
+        self._visible: dict[CurveKey, bool] = {key: True for key in CurveKey}
+        self._user_moved_view = False
+        self._fitting = False
+        self._last_spot: float | None = None
+
+        self._price_axis = PriceAxis("bottom")
+        self._move_axis = MovePctAxis("top")
+        self._dollar_axis = DollarAxis("left")
+        self.plot_widget = pg.PlotWidget(
+            axisItems={
+                "bottom": self._price_axis,
+                "top": self._move_axis,
+                "left": self._dollar_axis,
+            }
+        )
+        self.plot_item: Any = self.plot_widget.getPlotItem()
+        self.plot_item.showAxis("top")
+        self.plot_item.setLabel("bottom", "SPX")
+        self.plot_item.setLabel("left", "P&L")
+        self.plot_item.setLabel("top", "move from spot")
+        self.plot_item.showGrid(x=True, y=True, alpha=SCREEN.grid_alpha)
+        self.plot_item.setMenuEnabled(False)
+        self._view_box: Any = self.plot_item.getViewBox()
+        self._view_box.disableAutoRange()
+        self._view_box.sigRangeChangedManually.connect(self._on_manual_range)
+        self.legend: Any = self.plot_item.addLegend(offset=(10, 10))
+
+        # Shading first so the curves draw over it.
+        self._profit_fill: Any = pg.PlotDataItem(_EMPTY, _EMPTY, pen=None, fillLevel=0.0)
+        self._loss_fill: Any = pg.PlotDataItem(_EMPTY, _EMPTY, pen=None, fillLevel=0.0)
+        for fill in (self._profit_fill, self._loss_fill):
+            self.plot_item.addItem(fill)
+
+        self.curves: dict[CurveKey, Any] = {}
+        for key in _DRAW_ORDER:
+            curve = pg.PlotDataItem(_EMPTY, _EMPTY, name=key.value, connect="finite")
+            self.plot_item.addItem(curve)
+            # clipToView must be set after the item is added (pyqtgraph 0.14, DESIGN.md 7).
+            curve.setClipToView(True)
+            curve.visibleChanged.connect(lambda k=key: self._on_item_visibility(k))
+            self.curves[key] = curve
+
+        self.zero_line: Any = pg.InfiniteLine(pos=0.0, angle=0, movable=False)
+        self.spot_line: Any = pg.InfiniteLine(
+            pos=0.0, angle=90, movable=False, label="", labelOpts={"position": 0.97}
+        )
+        self.preview_line: Any = pg.InfiniteLine(
+            pos=0.0, angle=90, movable=True, label="", labelOpts={"position": 0.05}
+        )
+        self.preview_line.setToolTip("Drag to preview the P&L at another SPX price")
+        self.preview_line.sigPositionChanged.connect(self._on_preview_moved)
+        self.crosshair_v: Any = pg.InfiniteLine(angle=90, movable=False)
+        self.crosshair_h: Any = pg.InfiniteLine(angle=0, movable=False)
+        for line in (self.zero_line, self.spot_line, self.crosshair_v, self.crosshair_h):
+            self.plot_item.addItem(line, ignoreBounds=True)
+        self.plot_item.addItem(self.preview_line, ignoreBounds=True)
+        self.crosshair_v.hide()
+        self.crosshair_h.hide()
+        self.preview_line.hide()
+        self.spot_line.hide()
+        # Pools of markers whose number varies between reports.
+        self.short_strike_lines: list[Any] = []
+        self.break_even_lines: list[Any] = []
+        self._short_strikes: list[float] = []
+        self._break_even_rows: list[int] = []
+
+        self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+        self.checkboxes: dict[CurveKey, QCheckBox] = {}
+        toggles = QHBoxLayout()
+        toggles.setContentsMargins(0, 0, 0, 0)
+        for key in (
+            CurveKey.T0,
+            CurveKey.HORIZON,
+            CurveKey.EXPIRY,
+            CurveKey.CONDOR,
+            CurveKey.HEDGE,
+        ):
+            box = QCheckBox(key.value)
+            box.setChecked(True)
+            box.toggled.connect(lambda on, k=key: self._set_visible(k, on, notify=True))
+            self.checkboxes[key] = box
+            toggles.addWidget(box)
+        toggles.addStretch(1)
+        self.reset_button = QPushButton("Reset view")
+        self.reset_button.setToolTip("Fit the chart to the curves again")
+        self.reset_button.clicked.connect(self.reset_view)
+        toggles.addWidget(self.reset_button)
+
+        self.cursor_readout = QLabel(MISSING)
+        self.marker_readout = QLabel("")
+        for label in (self.cursor_readout, self.marker_readout):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(toggles)
+        layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self.cursor_readout)
+        layout.addWidget(self.marker_readout)
+
+        self._update_names(None)
+        self.apply_theme(SCREEN)
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def report(self) -> Report | None:
+        return self._report
+
+    def set_report(self, report: Report) -> None:
+        curves = report.curves
+        x = np.asarray(curves.spx, dtype=np.float64)
+        n = x.shape[0]
+        self._report = report
+        self._x = x
+        sources = {
+            CurveKey.T0: curves.combined_usd,
+            CurveKey.HORIZON: curves.combined_usd,
+            CurveKey.EXPIRY: curves.combined_usd,
+            CurveKey.CONDOR: curves.condor_usd,
+            CurveKey.HEDGE: curves.hedge_usd,
+        }
+        for key, source in sources.items():
+            y = _row(source, CURVE_ROWS[key], n)
+            self._y[key] = y
+            self.curves[key].setData(x, y)
+        horizon = self._y[CurveKey.HORIZON]
+        # Shading only: split the horizon curve at zero (presentation, not P&L maths).
+        self._profit_fill.setData(x, np.where(horizon > 0.0, horizon, 0.0))
+        self._loss_fill.setData(x, np.where(horizon < 0.0, horizon, 0.0))
+        self._update_fill_visibility()
+
+        self._move_axis.set_spot(report.spx)
+        self._update_names(report)
+        self._update_markers(report)
+        if not self._user_moved_view:
+            self._fit_view()
+        self._refresh_marker_readout()
+
+    def curve_visibility(self) -> dict[str, bool]:
+        """Which curves are shown, keyed by `CurveKey` value, for the view settings."""
+        return {key.value: self._visible[key] for key in CurveKey}
+
+    def set_curve_visibility(self, visibility: Mapping[str, bool]) -> None:
+        """Restore toggles saved by `curve_visibility`; unknown keys are ignored."""
+        for name, on in visibility.items():
+            try:
+                key = CurveKey(name)
+            except ValueError:
+                continue
+            self._set_visible(key, bool(on), notify=False)
+
+    def reset_view(self) -> None:
+        """Fit the view to the curves and follow future reports again."""
+        self._user_moved_view = False
+        self._fit_view()
+
+    def preview_price(self) -> float:
+        return float(self.preview_line.value())
+
+    def set_preview_price(self, price: float) -> None:
+        """Move the draggable marker (as a drag would): emits `spot_preview`."""
+        self.preview_line.setValue(price)
+
+    def values_at(self, price: float) -> dict[CurveKey, float]:
+        """Each visible curve's P&L at `price`, read off the curve (linear between points)."""
+        out: dict[CurveKey, float] = {}
+        x = self._x
+        if x.shape[0] == 0 or not math.isfinite(price) or not x[0] <= price <= x[-1]:
+            return {key: math.nan for key in CurveKey if self._visible[key]}
+        for key in CurveKey:
+            if self._visible[key]:
+                out[key] = float(np.interp(price, x, self._y[key]))
+        return out
+
+    def readout_at(self, price: float) -> str:
+        """The text shown for `price`: price, % move, VIX on the map, each visible curve."""
+        report = self._report
+        if report is None or self._x.shape[0] == 0:
+            return MISSING
+        curves = report.curves
+        parts = [f"SPX {fmt_price(price)}"]
+        if report.spx > 0:
+            parts[0] += f" ({fmt_pct(100.0 * (price / report.spx - 1.0), 2, sign=True)})"
+        x = self._x
+        vix = np.asarray(curves.vix, dtype=np.float64)
+        if vix.shape == x.shape and x[0] <= price <= x[-1]:
+            parts.append(f"VIX {fmt_vix(float(np.interp(price, x, vix)), 1)}")
+        else:
+            parts.append(f"VIX {MISSING}")
+        for key, value in self.values_at(price).items():
+            parts.append(f"{self._short_name(key)} {fmt_usd(value, sign=True)}")
+        return "  ·  ".join(parts)
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Switch pens and brushes (the print renderer uses the light variant)."""
+        self._theme = theme
+        self.plot_widget.setBackground(theme.qcolor(theme.background))
+        fg = theme.qcolor(theme.foreground)
+        for name in ("left", "bottom", "top"):
+            axis = self.plot_item.getAxis(name)
+            axis.setPen(fg)
+            axis.setTextPen(fg)
+        self.plot_item.showGrid(x=True, y=True, alpha=theme.grid_alpha)
+        for key, curve in self.curves.items():
+            curve.setPen(theme.curves[key].pen())
+        self._profit_fill.setFillBrush(theme.brush(theme.profit_fill))
+        self._loss_fill.setFillBrush(theme.brush(theme.loss_fill))
+        self.zero_line.setPen(theme.pen(theme.zero_line, 1.0))
+        self.spot_line.setPen(theme.pen(theme.spot, 1.2, Qt.PenStyle.DashLine))
+        self.spot_line.label.setColor(theme.qcolor(theme.spot))
+        self.preview_line.setPen(theme.pen(theme.spot_preview, 2.0))
+        self.preview_line.setHoverPen(theme.pen(theme.spot_preview, 3.5))
+        self.preview_line.label.setColor(theme.qcolor(theme.spot_preview))
+        for line in (self.crosshair_v, self.crosshair_h):
+            line.setPen(theme.pen(theme.crosshair, 1.0))
+        for line in self.short_strike_lines:
+            self._style_short_strike(line)
+        for line, row in zip(self.break_even_lines, self._break_even_rows, strict=False):
+            self._style_break_even(line, row)
+        self.legend.setLabelTextColor(fg)
+        self.legend.setBrush(theme.brush((*theme.background, 200)))
+
+    def render_to(self, painter: QPainter, rect: QRectF, light_theme: bool) -> None:
+        """Draw the plot (axes, curves, markers, legend) into `rect` as vector graphics.
+
+        For the printed/PDF snapshot: the theme is switched for the duration of the call and
+        the interactive crosshair and preview marker are left out.
+        """
+        previous = self._theme
+        hidden = [
+            item
+            for item in (self.crosshair_v, self.crosshair_h, self.preview_line)
+            if item.isVisible()
+        ]
+        for item in hidden:
+            item.hide()
+        theme = theme_for(light_theme)
+        self.apply_theme(theme)
+        try:
+            # The background belongs to the view widget, not the scene: paint it explicitly.
+            painter.fillRect(rect, theme.qcolor(theme.background))
+            source = self.plot_item.sceneBoundingRect()
+            self.plot_widget.scene().render(painter, rect, source)
+        finally:
+            self.apply_theme(previous)
+            for item in hidden:
+                item.show()
+
+    # -------------------------------------------------------------- internals
+
+    def _short_name(self, key: CurveKey) -> str:
+        h = self._report.curves.horizons_days if self._report is not None else None
+        if key is CurveKey.T0:
+            return "T+0"
+        if key is CurveKey.HORIZON:
+            return f"T+{h[1]}d" if h is not None else "Horizon"
+        if key is CurveKey.EXPIRY:
+            return f"Expiry T+{h[2]}d" if h is not None else "Expiry"
+        if key is CurveKey.CONDOR:
+            return "Condor"
+        return "Hedge"
+
+    def _long_name(self, key: CurveKey) -> str:
+        h = self._report.curves.horizons_days if self._report is not None else None
+        days = f" T+{h[1]}d" if h is not None else ""
+        return {
+            CurveKey.T0: "Combined T+0 (today)",
+            CurveKey.HORIZON: f"Combined at horizon{days}",
+            CurveKey.EXPIRY: (
+                f"Combined at condor expiry T+{h[2]}d" if h is not None else "At condor expiry"
+            ),
+            CurveKey.CONDOR: f"Condor alone{days}",
+            CurveKey.HEDGE: f"Hedge alone{days}",
+        }[key]
+
+    def _update_names(self, report: Report | None) -> None:
+        for key, curve in self.curves.items():
+            name = self._long_name(key) if report is not None else key.value
+            self.checkboxes[key].setText(self._short_name(key) if report else name)
+            self.checkboxes[key].setToolTip(self._long_name(key))
+            label = self.legend.getLabel(curve)
+            if label is not None:
+                label.setText(name)
+            curve.opts["name"] = name
+
+    def _set_visible(self, key: CurveKey, on: bool, notify: bool) -> None:
+        changed = self._visible[key] != on
+        self._visible[key] = on
+        curve = self.curves[key]
+        if curve.isVisible() != on:
+            curve.setVisible(on)
+        box = self.checkboxes[key]
+        if box.isChecked() != on:
+            box.blockSignals(True)
+            box.setChecked(on)
+            box.blockSignals(False)
+        if key is CurveKey.HORIZON:
+            self._update_fill_visibility()
+        if changed and notify:
+            self.curve_visibility_changed.emit(self.curve_visibility())
+
+    def _on_item_visibility(self, key: CurveKey) -> None:
+        # A click on the legend toggles the item directly; mirror it in the check box.
+        on = bool(self.curves[key].isVisible())
+        if on != self._visible[key]:
+            self._set_visible(key, on, notify=True)
+
+    def _update_fill_visibility(self) -> None:
+        on = self._visible[CurveKey.HORIZON]
+        self._profit_fill.setVisible(on)
+        self._loss_fill.setVisible(on)
+
+    def _update_markers(self, report: Report) -> None:
+        spot = report.spx
+        self.spot_line.setValue(spot)
+        self.spot_line.label.setFormat(f"spot {fmt_price(spot, 0)}")
+        self.spot_line.setVisible(math.isfinite(spot))
+        x = self._x
+        if x.shape[0] > 0:
+            self.preview_line.setBounds((float(x[0]), float(x[-1])))
+        if self._last_spot != spot or not self.preview_line.isVisible():
+            self.preview_line.blockSignals(True)
+            self.preview_line.setValue(spot)
+            self.preview_line.blockSignals(False)
+        self._last_spot = spot
+        self.preview_line.setVisible(x.shape[0] > 0 and math.isfinite(spot))
+
+        shorts = sorted(
+            {
+                leg.strike
+                for leg in report.legs
+                if leg.group is Group.CONDOR
+                and leg.quantity < 0
+                and leg.underlying is Underlying.SPX
+            }
+        )
+        self._short_strikes = shorts
+        self._resize_pool(self.short_strike_lines, len(shorts))
+        for line, strike in zip(self.short_strike_lines, shorts, strict=True):
+            side = "put" if strike < spot else "call"
+            line.setValue(strike)
+            line.label.setFormat(f"short {side} {fmt_num(strike, 0)}")
+            self._style_short_strike(line)
+
+        rows = {h: i for i, h in reversed(list(enumerate(report.curves.horizons_days)))}
+        evens = [be for be in report.break_evens if math.isfinite(be.spx)]
+        self._resize_pool(self.break_even_lines, len(evens))
+        self._break_even_rows = [rows.get(be.horizon_days, 1) for be in evens]
+        for line, be, row in zip(self.break_even_lines, evens, self._break_even_rows, strict=True):
+            line.setValue(be.spx)
+            line.label.setFormat(
+                f"BE {fmt_num(be.spx, 0)} "
+                f"({fmt_pct(be.move_pct, 1, sign=True)}, T+{be.horizon_days}d)"
+            )
+            self._style_break_even(line, row)
+
+    def _resize_pool(self, pool: list[Any], n: int) -> None:
+        while len(pool) < n:
+            line = pg.InfiniteLine(angle=90, movable=False, label="")
+            self.plot_item.addItem(line, ignoreBounds=True)
+            pool.append(line)
+        while len(pool) > n:
+            self.plot_item.removeItem(pool.pop())
+
+    def _style_short_strike(self, line: Any) -> None:
+        theme = self._theme
+        line.setPen(theme.pen(theme.short_strike, 1.0, Qt.PenStyle.DotLine))
+        line.label.setColor(theme.qcolor(theme.short_strike))
+        line.label.setPosition(0.9)
+
+    def _style_break_even(self, line: Any, row: int) -> None:
+        theme = self._theme
+        key = (CurveKey.T0, CurveKey.HORIZON, CurveKey.EXPIRY)[min(max(row, 0), 2)]
+        colour = theme.curves[key].colour
+        line.setPen(theme.pen(colour, 1.0, Qt.PenStyle.DashLine))
+        line.label.setColor(theme.qcolor(colour))
+        # Stagger labels by horizon so break-evens of different dates do not overprint.
+        line.label.setPosition(0.08 + 0.07 * row)
+
+    def _fit_view(self) -> None:
+        x = self._x
+        if x.shape[0] == 0:
+            return
+        shown = [self._y[k] for k in CurveKey if self._visible[k]] or [self._y[CurveKey.HORIZON]]
+        stacked = np.concatenate([*shown, np.zeros(1)])
+        finite = stacked[np.isfinite(stacked)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+        if hi - lo <= 0:
+            lo, hi = lo - 1.0, hi + 1.0
+        self._fitting = True
+        try:
+            self._view_box.setRange(
+                xRange=(float(x[0]), float(x[-1])), yRange=(lo, hi), padding=0.04
+            )
+        finally:
+            self._fitting = False
+
+    def _on_manual_range(self, *_: object) -> None:
+        if not self._fitting:
+            self._user_moved_view = True
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        if self._report is None or not self._view_box.sceneBoundingRect().contains(scene_pos):
+            self.crosshair_v.hide()
+            self.crosshair_h.hide()
+            return
+        point = self._view_box.mapSceneToView(scene_pos)
+        self.crosshair_v.setValue(point.x())
+        self.crosshair_h.setValue(point.y())
+        self.crosshair_v.show()
+        self.crosshair_h.show()
+        self.cursor_readout.setText(self.readout_at(float(point.x())))
+
+    def _on_preview_moved(self) -> None:
+        price = self.preview_price()
+        self._refresh_marker_readout()
+        self.spot_preview.emit(price)
+
+    def _refresh_marker_readout(self) -> None:
+        if self._report is None or not self.preview_line.isVisible():
+            self.marker_readout.setText("")
+            return
+        price = self.preview_price()
+        self.preview_line.label.setFormat(fmt_price(price, 0))
+        self.marker_readout.setText(f"Marker: {self.readout_at(price)}")
