@@ -131,7 +131,9 @@ def spx_expiries(
 
     SPXW dailies (PM-settled) expire every business day; the standard monthly (AM-settled, the
     3rd Friday or the Thursday before a holiday Friday) falls on one of those days and is told
-    apart by `is_spx_monthly`.
+    apart by `is_spx_monthly`. Every business day has been an SPXW expiry since 2022 (Tuesday and
+    Thursday expiries were added that year); far-dated dailies are listed only a few weeks ahead,
+    which this pure date rule does not model.
     """
     _check_range(start, end)
     days: list[dt.date] = []
