@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -20,9 +19,6 @@ from planner.model import (
 
 VALUATION = dt.date(2025, 3, 3)
 CONDOR_EXPIRY = dt.date(2025, 4, 17)
-
-# <repo>/../shared/data, as DESIGN.md section 8 describes.
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 def build_sample_plan() -> Plan:
