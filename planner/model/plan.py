@@ -97,8 +97,8 @@ class ModelParams(_Frozen):
     vov_scale_exponent: float = Field(default=0.5, ge=0, le=3)
     vov_scale_cap: float = Field(default=2.0, ge=1, le=10)
     atm_iv_ratio: float = Field(default=0.9, gt=0, le=3)
-    put_skew: float = Field(default=7.0, ge=0, le=50, description="vol pts per unit of z")
-    call_skew: float = Field(default=1.6, ge=-20, le=20, description="vol pts per unit of z")
+    put_skew: float = Field(default=5.5, ge=0, le=50, description="vol pts per unit of z")
+    call_skew: float = Field(default=1.8, ge=-20, le=20, description="vol pts per unit of z")
 
 
 class Leg(_Frozen):

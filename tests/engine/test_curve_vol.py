@@ -92,21 +92,41 @@ def test_futures_betas_match_the_design_figures() -> None:
     assert futures_beta(1.0, a, p) == pytest.approx(1.0)
 
 
-def test_default_spx_skew_lies_in_the_design_ranges() -> None:
-    spot, t, r, q = 7450.0, 45 / 365, 0.04, 0.013
-    atm = 0.15
-    forward = spot * math.exp((r - q) * t)
+def _strike_for_delta(target: float, call: bool, spot: float, t: float, atm: float) -> float:
+    """Bisection on the smile's own delta (the vol at each strike feeds its delta)."""
+    r, q = 0.04, 0.013
 
-    def strike_at_z(z: float) -> float:
-        return forward * math.exp(z * atm * math.sqrt(t))
+    def delta(k: float) -> float:
+        iv = float(default_spx_iv(k, spot, t, r, q, atm, 5.5, 1.8))
+        d1 = (math.log(spot / k) + (r - q + iv * iv / 2) * t) / (iv * math.sqrt(t))
+        n = 0.5 * math.erfc(-d1 / math.sqrt(2)) if call else -0.5 * math.erfc(d1 / math.sqrt(2))
+        return math.exp(-q * t) * n
 
-    put25 = float(default_spx_iv(strike_at_z(-0.674), spot, t, r, q, atm, 7.0, 1.6))
-    put10 = float(default_spx_iv(strike_at_z(-1.2816), spot, t, r, q, atm, 7.0, 1.6))
-    call10 = float(default_spx_iv(strike_at_z(1.2816), spot, t, r, q, atm, 7.0, 1.6))
-    assert 4.0 <= 100 * (put25 - atm) <= 7.0
-    assert 8.0 <= 100 * (put10 - atm) <= 12.0
-    assert 100 * (call10 - atm) == pytest.approx(-2.0, abs=0.5)
-    at_forward = float(default_spx_iv(forward, spot, t, r, q, atm, 7.0, 1.6))
+    low, high = spot * 0.3, spot * 1.7
+    for _ in range(200):
+        mid = (low + high) / 2
+        # Both call and put deltas fall as the strike rises.
+        if delta(mid) > target:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2
+
+
+@pytest.mark.parametrize("days", [7, 49, 120])
+def test_default_spx_skew_lies_in_the_design_ranges(days: int) -> None:
+    """DESIGN.md: 10-delta put ~ ATM + 8-12, 25-delta put ~ +4-7, 10-delta call ~ -2 (VIX ~16)."""
+    spot, t, atm = 7450.0, days / 365, 0.164
+
+    def excess_vol_pts(target: float, call: bool) -> float:
+        strike = _strike_for_delta(target, call, spot, t, atm)
+        return 100 * (float(default_spx_iv(strike, spot, t, 0.04, 0.013, atm, 5.5, 1.8)) - atm)
+
+    assert 4.0 <= excess_vol_pts(-0.25, call=False) <= 7.0
+    assert 8.0 <= excess_vol_pts(-0.10, call=False) <= 12.5
+    assert excess_vol_pts(0.10, call=True) == pytest.approx(-2.0, abs=0.3)
+    forward = spot * math.exp((0.04 - 0.013) * t)
+    at_forward = float(default_spx_iv(forward, spot, t, 0.04, 0.013, atm, 5.5, 1.8))
     assert at_forward == pytest.approx(atm)
 
 

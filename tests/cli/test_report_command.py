@@ -1,0 +1,101 @@
+"""`hedge-planner report`: text and JSON on the sample; exit 2 and one line for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.cli import main, sample_plan_path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "planner.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_sample_is_shipped_as_package_data() -> None:
+    assert sample_plan_path().is_file()
+
+
+def test_text_report_has_every_section() -> None:
+    result = run_cli("report", "resources/sample.hplan")
+    assert result.returncode == 0, result.stderr
+    for heading in ("MARKET", "LEGS", "GREEKS IN DOLLARS", "POSITION", "HEDGE COST", "STRESS"):
+        assert heading in result.stdout
+    assert "Aug 24 2015" in result.stdout
+    assert "loss cut" in result.stdout
+    assert result.stderr == ""
+
+
+def test_json_report_holds_the_same_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    from planner.engine import evaluate
+    from planner.model import load_plan
+
+    assert main(["report", str(sample_plan_path()), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    report = evaluate(load_plan(sample_plan_path()))
+    assert len(data["legs"]) == len(report.legs)
+    required = {
+        "id", "underlying", "right", "strike", "expiry", "quantity", "years_to_expiry", "iv",
+        "forward", "model_price_pts", "delta", "gamma", "vega", "theta",
+    }
+    for leg_json, leg in zip(data["legs"], report.legs, strict=True):
+        assert required <= leg_json.keys()
+        assert leg_json["id"] == leg.id
+        assert leg_json["model_price_pts"] == pytest.approx(leg.model_price_pts)
+        assert leg_json["delta"] == pytest.approx(leg.delta)
+        assert (leg_json["forward"] is None) == (leg.underlying.value == "SPX")
+    assert data["hedge_cost"]["carry_annual_pct_capital"] == pytest.approx(
+        report.hedge_cost.carry_annual_pct_capital
+    )
+    assert len(data["stress"]) == len(report.stress)
+    assert len(data["curves"]["combined_usd"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "No such file"),
+        ("{not json", "not valid JSON"),
+        ('{"format": "hedge-planner-plan", "version": 99}', "newer"),
+        ("[1, 2, 3]", "object"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path: Path, content: str | None, expected: str) -> None:
+    path = tmp_path / "bad.hplan"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = run_cli("report", str(path))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert expected.lower() in lines[0].lower()
+    assert "bad.hplan" in lines[0]
+
+
+def test_out_of_range_field_is_named(tmp_path: Path) -> None:
+    data = json.loads(sample_plan_path().read_text(encoding="utf-8"))
+    data["legs"][1]["strike"] = -5
+    path = tmp_path / "neg.hplan"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli("report", str(path))
+    assert result.returncode == 2
+    assert "legs[1].strike" in result.stderr or "legs.1.strike" in result.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    result = run_cli("report", "resources/sample.hplan", "--format", "xml")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
