@@ -1,0 +1,261 @@
+"""Cell editors for the position table, and the table view that drives them.
+
+Editors commit through the model's `setData`, which validates and pushes one undo command;
+a refused value leaves the plan untouched and the model reports why (`rejected`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.engine.types import Group, Right, Underlying
+from planner.ui.legs_model import Column, LegTableModel
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+# Listed strike steps (DESIGN.md section 2): SPX 5 points; VIX 0.5 below 15, 1.0 above.
+SPX_STRIKE_STEP_PTS = 5.0
+VIX_FINE_STRIKE_STEP = 0.5
+VIX_COARSE_STRIKE_STEP = 1.0
+VIX_FINE_STRIKE_BELOW = 15.0
+
+_ENUMS: dict[Column, type[Group] | type[Underlying] | type[Right]] = {
+    Column.GROUP: Group,
+    Column.UNDERLYING: Underlying,
+    Column.RIGHT: Right,
+}
+
+
+def strike_step(underlying: Underlying, strike: float) -> float:
+    if underlying is Underlying.SPX:
+        return SPX_STRIKE_STEP_PTS
+    return VIX_FINE_STRIKE_STEP if strike < VIX_FINE_STRIKE_BELOW else VIX_COARSE_STRIKE_STEP
+
+
+class LegDelegate(QStyledItemDelegate):
+    """Combo boxes for the enums, spin boxes for numbers, a calendar for the expiry.
+
+    The blank "model" state of entry price and IV is the spin box's minimum, shown as "model"
+    (Qt's special-value text), so clearing a user value is one step down from zero.
+    """
+
+    MODEL_TEXT = "model"
+
+    def createEditor(  # noqa: N802
+        self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> QWidget:
+        column = Column(index.column())
+        model = index.model()
+        leg = model.leg_at(index.row()) if isinstance(model, LegTableModel) else None
+        if column in _ENUMS:
+            combo = QComboBox(parent)
+            for member in _ENUMS[column]:
+                combo.addItem(member.value, member.value)
+            return combo
+        if column == Column.QUANTITY:
+            spin = QSpinBox(parent)
+            spin.setRange(-100_000, 100_000)
+            spin.setToolTip("Positive = long, negative = short")
+            return spin
+        if column == Column.STRIKE:
+            dspin = QDoubleSpinBox(parent)
+            dspin.setRange(0.0, 100_000.0)
+            if leg is not None:
+                dspin.setDecimals(0 if leg.underlying is Underlying.SPX else 1)
+                dspin.setSingleStep(strike_step(leg.underlying, leg.strike))
+            return dspin
+        if column == Column.EXPIRY:
+            date_edit = QDateEdit(parent)
+            date_edit.setCalendarPopup(True)
+            date_edit.setDisplayFormat("yyyy-MM-dd")
+            return date_edit
+        if column in (Column.ENTRY_PRICE, Column.IV_PCT):
+            dspin = QDoubleSpinBox(parent)
+            dspin.setDecimals(2 if column == Column.ENTRY_PRICE else 1)
+            # One step below zero is the "model" value (see class docstring).
+            dspin.setSingleStep(0.05 if column == Column.ENTRY_PRICE else 0.5)
+            dspin.setRange(-dspin.singleStep(), 100_000.0 if column == Column.ENTRY_PRICE else 1000)
+            dspin.setSpecialValueText(self.MODEL_TEXT)
+            return dspin
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:  # noqa: N802
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(value)))
+        elif isinstance(editor, QSpinBox):
+            editor.setValue(int(value))
+        elif isinstance(editor, QDoubleSpinBox):
+            editor.setValue(editor.minimum() if value is None else float(value))
+        elif isinstance(editor, QDateEdit):
+            editor.setDate(value if isinstance(value, QDate) else QDate.currentDate())
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(  # noqa: N802
+        self, editor: QWidget, model: QAbstractItemModel, index: AnyIndex
+    ) -> None:
+        value: Any
+        if isinstance(editor, QComboBox):
+            value = editor.currentData()
+        elif isinstance(editor, QSpinBox):
+            editor.interpretText()
+            value = editor.value()
+        elif isinstance(editor, QDoubleSpinBox):
+            editor.interpretText()
+            value = editor.value()
+            if editor.specialValueText() and value == editor.minimum():
+                value = None
+        elif isinstance(editor, QDateEdit):
+            day = editor.date()
+            value = dt.date(day.year(), day.month(), day.day())
+        else:
+            super().setModelData(editor, model, index)
+            return
+        model.setData(index, value, Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(  # noqa: N802
+        self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> None:
+        editor.setGeometry(option.rect)
+
+
+class LegTableView(QTableView):
+    """Spreadsheet-like keys: Enter commits and moves down, Tab moves right, Delete removes."""
+
+    delete_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setItemDelegate(LegDelegate(self))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.setTabKeyNavigation(True)
+        self.setAlternatingRowColors(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def selected_rows(self) -> list[int]:
+        selection = self.selectionModel()
+        if selection is None:
+            return []
+        rows = {index.row() for index in selection.selectedIndexes()}
+        current = self.currentIndex()
+        if not rows and current.isValid():
+            rows.add(current.row())
+        return sorted(rows)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Delete:
+            self.delete_requested.emit()
+            event.accept()
+            return
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
+            current = self.currentIndex()
+            if current.isValid() and current.flags() & Qt.ItemFlag.ItemIsEditable:
+                self.edit(current)
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def closeEditor(  # noqa: N802
+        self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
+    ) -> None:
+        # Enter in an editor commits and moves to the same column of the next row.
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            current = self.currentIndex()
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            model = self.model()
+            if current.isValid() and model is not None and current.row() + 1 < model.rowCount():
+                self.setCurrentIndex(model.index(current.row() + 1, current.column()))
+            return
+        super().closeEditor(editor, hint)
+
+
+class PositionEditor(QWidget):
+    """The legs table with Add / Delete / Duplicate / New iron condor… buttons."""
+
+    new_condor_requested = Signal()
+
+    def __init__(self, model: LegTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.table = LegTableView()
+        self.table.setModel(model)
+        self.table.delete_requested.connect(self.delete_selected)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("Add leg")
+        self.add_button.clicked.connect(self.add_leg)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.duplicate_button = QPushButton("Duplicate")
+        self.duplicate_button.clicked.connect(self.duplicate_selected)
+        self.condor_button = QPushButton("New iron condor…")
+        self.condor_button.clicked.connect(self.new_condor_requested)
+        for button in (
+            self.add_button,
+            self.delete_button,
+            self.duplicate_button,
+            self.condor_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+
+    def selected_ids(self) -> list[str]:
+        return [self.model.leg_id(row) for row in self.table.selected_rows()]
+
+    def add_leg(self) -> None:
+        rows = self.table.selected_rows()
+        template = self.model.leg_at(rows[-1]) if rows else None
+        new_id = self.model.add_leg(template)
+        if new_id:
+            self.table.selectRow(self.model.row_of(new_id))
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.model.remove_legs(ids)
+
+    def duplicate_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.model.duplicate_legs(ids)

@@ -1,0 +1,174 @@
+"""The open plan: current value, undo history, and one coalesced recalculation per turn.
+
+Views listen to `plan_changed` (to refresh their editors) and `report_ready` (to redraw). Edits
+come back only through `push_plan`, so every change is one undo step and one recalculation.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from planner.model.plan import Plan
+from planner.ui.commands import ReplacePlanCommand
+
+if TYPE_CHECKING:
+    from planner.engine.report import Report
+
+Evaluator = Callable[[Plan], "Report"]
+
+
+def default_evaluator() -> Evaluator:
+    """`planner.engine.evaluate`, imported on first use so start-up stays light."""
+    from planner.engine.evaluate import evaluate
+
+    return evaluate
+
+
+def validation_message(exc: Exception) -> str:
+    """One line naming the offending field(s), from a pydantic error or a plain ValueError."""
+    if isinstance(exc, ValidationError):
+        parts = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"] if not isinstance(p, int))
+            msg = str(error["msg"]).removeprefix("Value error, ")
+            parts.append(f"{where}: {msg}" if where else msg)
+        return "; ".join(parts)
+    return str(exc)
+
+
+class PlanDocument(QObject):
+    """Holds the current immutable `Plan`, its `QUndoStack` and the latest engine `Report`."""
+
+    plan_changed = Signal(object)
+    """The new `Plan` (after an edit, undo or redo)."""
+    report_ready = Signal(object)
+    """A fresh `Report` for the current plan."""
+    recompute_ms = Signal(float)
+    evaluation_failed = Signal(str)
+    """The engine refused the plan; views keep their last valid report."""
+    modified_changed = Signal(bool)
+
+    def __init__(
+        self,
+        plan: Plan,
+        evaluator: Evaluator | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._plan = plan
+        self._evaluator = evaluator
+        self._report: Report | None = None
+        self._last_error: str | None = None
+        self.evaluations = 0
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self._recalc_timer = QTimer(self)
+        self._recalc_timer.setSingleShot(True)
+        self._recalc_timer.setInterval(0)
+        self._recalc_timer.timeout.connect(self.recalculate_now)
+        self._recalc_timer.start()
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def plan(self) -> Plan:
+        return self._plan
+
+    @property
+    def report(self) -> Report | None:
+        """The latest valid report (None until the first successful recalculation)."""
+        return self._report
+
+    @property
+    def last_error(self) -> str | None:
+        """The engine's message for the current plan, or None if it evaluated."""
+        return self._last_error
+
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    @property
+    def recalc_pending(self) -> bool:
+        return self._recalc_timer.isActive()
+
+    # -- edits ---------------------------------------------------------------------------
+
+    def push_plan(self, new_plan: Plan, description: str, merge_key: str | None = None) -> bool:
+        """Make `new_plan` current as one undo step; False (and no step) if nothing changed."""
+        if new_plan == self._plan:
+            return False
+        self.undo_stack.push(
+            ReplacePlanCommand(self._apply_plan, self._plan, new_plan, description, merge_key)
+        )
+        return True
+
+    def seal_merge(self) -> None:
+        """End a merging run (slider released, editing finished): the next edit is a new step."""
+        count = self.undo_stack.count()
+        index = self.undo_stack.index()
+        if count and index == count:
+            top = self.undo_stack.command(count - 1)
+            if isinstance(top, ReplacePlanCommand):
+                top.sealed = True
+
+    def replace_document(self, plan: Plan) -> None:
+        """Start afresh with `plan` (a newly opened file): no history, clean."""
+        self.undo_stack.clear()
+        self._apply_plan(plan)
+        self.undo_stack.setClean()
+
+    def mark_saved(self) -> None:
+        self.undo_stack.setClean()
+
+    # -- recalculation -------------------------------------------------------------------
+
+    def _apply_plan(self, plan: Plan) -> None:
+        self._plan = plan
+        self.plan_changed.emit(plan)
+        self.schedule_recalculation()
+
+    def schedule_recalculation(self) -> None:
+        """Recalculate once, when control returns to the event loop (edits coalesce)."""
+        if not self._recalc_timer.isActive():
+            self._recalc_timer.start()
+
+    def recalculate_now(self) -> None:
+        self._recalc_timer.stop()
+        if self._evaluator is None:
+            self._evaluator = default_evaluator()
+        plan = self._plan
+        started = time.perf_counter()
+        try:
+            report = self._evaluator(plan)
+        except (ValueError, ArithmeticError) as exc:
+            # The engine names what it cannot price; the views keep the last valid picture.
+            self._last_error = validation_message(exc) or type(exc).__name__
+            self.evaluations += 1
+            self.evaluation_failed.emit(self._last_error)
+            return
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        self.evaluations += 1
+        self._last_error = None
+        self._report = report
+        self.recompute_ms.emit(elapsed_ms)
+        self.report_ready.emit(report)
+
+    def evaluate(self, plan: Plan) -> Report:
+        """Evaluate a trial plan (a dialog's preview) without touching the document."""
+        if self._evaluator is None:
+            self._evaluator = default_evaluator()
+        return self._evaluator(plan)
+
+    def stop(self) -> None:
+        """Cancel a pending recalculation (the window is closing)."""
+        self._recalc_timer.stop()
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)

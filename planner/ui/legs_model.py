@@ -1,0 +1,461 @@
+"""The position table's model: one row per leg (identified by leg id), edits as undo steps.
+
+Input columns edit the plan through `PlanDocument.push_plan`; the read-only columns show the
+engine's latest `Report` for that leg. The model never prices anything itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import ValidationError
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from planner.engine.types import Group, Right, Underlying
+from planner.model.plan import Leg, Plan
+from planner.ui.document import PlanDocument, validation_message
+
+if TYPE_CHECKING:
+    from planner.engine.report import LegRisk, Report
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    GROUP = 0
+    UNDERLYING = 1
+    RIGHT = 2
+    QUANTITY = 3
+    STRIKE = 4
+    EXPIRY = 5
+    ENTRY_PRICE = 6
+    IV_PCT = 7
+    MODEL_PRICE = 8
+    DELTA = 9
+    THETA = 10
+
+
+HEADERS: dict[Column, str] = {
+    Column.GROUP: "Layer",
+    Column.UNDERLYING: "Underlying",
+    Column.RIGHT: "Call/Put",
+    Column.QUANTITY: "Qty",
+    Column.STRIKE: "Strike",
+    Column.EXPIRY: "Expiry",
+    Column.ENTRY_PRICE: "Entry",
+    Column.IV_PCT: "IV %",
+    Column.MODEL_PRICE: "Model",
+    Column.DELTA: "Delta",
+    Column.THETA: "Theta/day",
+}
+
+TOOLTIPS: dict[Column, str] = {
+    Column.GROUP: "What the leg is for: the condor or an ALVH hedge layer",
+    Column.QUANTITY: "Signed contracts: positive = long, negative = short",
+    Column.EXPIRY: "Expiry date (days to expiry from the valuation date in brackets)",
+    Column.ENTRY_PRICE: "Premium per contract in index points; blank = today's model price",
+    Column.IV_PCT: "Implied vol in %; blank = the model's default surface",
+    Column.MODEL_PRICE: "Today's model price per contract, index points",
+    Column.DELTA: "Per-contract delta to the leg's own underlying",
+    Column.THETA: "Per-contract theta, index points per calendar day",
+}
+
+INPUT_COLUMNS = frozenset(
+    {
+        Column.GROUP,
+        Column.UNDERLYING,
+        Column.RIGHT,
+        Column.QUANTITY,
+        Column.STRIKE,
+        Column.EXPIRY,
+        Column.ENTRY_PRICE,
+        Column.IV_PCT,
+    }
+)
+REPORT_COLUMNS = (Column.MODEL_PRICE, Column.DELTA, Column.THETA)
+
+_FIELD: dict[Column, str] = {
+    Column.GROUP: "group",
+    Column.UNDERLYING: "underlying",
+    Column.RIGHT: "right",
+    Column.QUANTITY: "quantity",
+    Column.STRIKE: "strike",
+    Column.EXPIRY: "expiry",
+    Column.ENTRY_PRICE: "entry_price",
+    Column.IV_PCT: "iv",
+}
+
+_SHORT_COLOUR = QColor(178, 34, 34)
+_LONG_COLOUR = QColor(0, 110, 50)
+_MODEL_COLOUR = QColor(128, 128, 128)
+
+
+def _parse_optional_float(value: Any, what: str) -> float | None:
+    """Blank means "use the model"; anything else must be a number."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if not text or text.lower() == "model":
+            return None
+        value = text
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}: {value!r} is not a number (leave blank for the model)") from None
+
+
+def _parse_float(value: Any, what: str) -> float:
+    parsed = _parse_optional_float(value, what)
+    if parsed is None:
+        raise ValueError(f"{what}: a number is required")
+    return parsed
+
+
+def _parse_int(value: Any, what: str) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{what}: {value!r} is not a whole number")
+    if isinstance(value, int):
+        return value
+    number = _parse_float(value, what)
+    if not number.is_integer():
+        raise ValueError(f"{what}: {value!r} is not a whole number of contracts")
+    return int(number)
+
+
+def _parse_date(value: Any, what: str) -> dt.date:
+    if isinstance(value, QDate):
+        if not value.isValid():
+            raise ValueError(f"{what}: not a valid date")
+        return dt.date(value.year(), value.month(), value.day())
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{what}: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+_E = TypeVar("_E", Group, Underlying, Right)
+
+
+def _parse_enum(kind: type[_E], value: Any, what: str) -> _E:
+    text = str(value.value if isinstance(value, kind) else value).strip().lower()
+    for member in kind:
+        if text in (member.value.lower(), member.name.lower()):
+            return member
+    allowed = ", ".join(m.value for m in kind)
+    raise ValueError(f"{what}: {value!r} is not one of {allowed}")
+
+
+def format_quantity(quantity: int) -> str:
+    side = "long" if quantity > 0 else "short"
+    return f"{quantity:+d} {side}"
+
+
+def _fmt(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+class LegTableModel(QAbstractTableModel):
+    """Rows are the plan's legs in plan order; each row is tied to its leg id."""
+
+    rejected = Signal(str)
+    """A refused edit, with a message naming the field and the reason."""
+
+    def __init__(self, document: PlanDocument, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._ids: list[str] = [leg.id for leg in document.plan.legs]
+        self._risk: dict[str, LegRisk] = {}
+        document.plan_changed.connect(self._on_plan_changed)
+        document.report_ready.connect(self._on_report)
+        if document.report is not None:
+            self._on_report(document.report)
+
+    # -- identity ------------------------------------------------------------------------
+
+    @property
+    def document(self) -> PlanDocument:
+        return self._document
+
+    def leg_id(self, row: int) -> str:
+        return self._ids[row]
+
+    def row_of(self, leg_id: str) -> int:
+        return self._ids.index(leg_id)
+
+    def leg_at(self, row: int) -> Leg:
+        return self._document.plan.leg(self._ids[row])
+
+    # -- Qt model interface --------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._ids):
+                return self._ids[section]
+            return None
+        if not 0 <= section < len(Column):
+            return None
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return TOOLTIPS.get(column)
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if Column(index.column()) in INPUT_COLUMNS:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self.checkIndex(index, self.CheckIndexOption.IndexIsValid):
+            return None
+        leg = self.leg_at(index.row())
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(leg, column)
+        if role == Qt.ItemDataRole.EditRole:
+            return self._edit_value(leg, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (Column.GROUP, Column.UNDERLYING, Column.RIGHT, Column.EXPIRY):
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == Column.QUANTITY:
+                return QBrush(_LONG_COLOUR if leg.quantity > 0 else _SHORT_COLOUR)
+            if (column == Column.ENTRY_PRICE and leg.entry_price is None) or (
+                column == Column.IV_PCT and leg.iv is None
+            ):
+                return QBrush(_MODEL_COLOUR)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return TOOLTIPS.get(column)
+        return None
+
+    def _display(self, leg: Leg, column: Column) -> str:
+        risk = self._risk.get(leg.id)
+        match column:
+            case Column.GROUP:
+                return leg.group.value
+            case Column.UNDERLYING:
+                return leg.underlying.value
+            case Column.RIGHT:
+                return leg.right.value
+            case Column.QUANTITY:
+                return format_quantity(leg.quantity)
+            case Column.STRIKE:
+                return _fmt(leg.strike, 0 if leg.strike.is_integer() else 1)
+            case Column.EXPIRY:
+                days = (leg.expiry - self._document.plan.valuation_date).days
+                return f"{leg.expiry.isoformat()} ({days}d)"
+            case Column.ENTRY_PRICE:
+                if leg.entry_price is not None:
+                    return _fmt(leg.entry_price, 2)
+                return f"({_fmt(risk.model_price_pts, 2)})" if risk is not None else ""
+            case Column.IV_PCT:
+                if leg.iv is not None:
+                    return _fmt(leg.iv * 100.0, 1)
+                return f"({_fmt(risk.iv * 100.0, 1)})" if risk is not None else ""
+            case Column.MODEL_PRICE:
+                return _fmt(risk.model_price_pts, 2) if risk is not None else ""
+            case Column.DELTA:
+                return f"{risk.delta:+.3f}" if risk is not None else ""
+            case Column.THETA:
+                return f"{risk.theta:+.3f}" if risk is not None else ""
+        return ""  # pragma: no cover - every column is matched above
+
+    def _edit_value(self, leg: Leg, column: Column) -> Any:
+        risk = self._risk.get(leg.id)
+        match column:
+            case Column.GROUP:
+                return leg.group.value
+            case Column.UNDERLYING:
+                return leg.underlying.value
+            case Column.RIGHT:
+                return leg.right.value
+            case Column.QUANTITY:
+                return leg.quantity
+            case Column.STRIKE:
+                return leg.strike
+            case Column.EXPIRY:
+                return QDate(leg.expiry.year, leg.expiry.month, leg.expiry.day)
+            case Column.ENTRY_PRICE:
+                return leg.entry_price
+            case Column.IV_PCT:
+                return None if leg.iv is None else leg.iv * 100.0
+            case Column.MODEL_PRICE:
+                return None if risk is None else risk.model_price_pts
+            case Column.DELTA:
+                return None if risk is None else risk.delta
+            case Column.THETA:
+                return None if risk is None else risk.theta
+        return None  # pragma: no cover
+
+    def setData(  # noqa: N802
+        self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not self.checkIndex(
+            index, self.CheckIndexOption.IndexIsValid
+        ):
+            return False
+        column = Column(index.column())
+        if column not in INPUT_COLUMNS:
+            return False
+        leg = self.leg_at(index.row())
+        try:
+            parsed = self._parse(leg, column, value)
+            new_leg = leg.with_changes(**{_FIELD[column]: parsed})
+            if new_leg == leg:
+                return True
+            plan = self._document.plan
+            new_plan = plan.with_changes(
+                legs=tuple(new_leg if item.id == leg.id else item for item in plan.legs)
+            )
+        except (ValidationError, ValueError) as exc:
+            self.rejected.emit(f"Leg {leg.id}: {validation_message(exc)}")
+            return False
+        self._document.push_plan(new_plan, f"Set {leg.id} {HEADERS[column].lower()}")
+        return True
+
+    @staticmethod
+    def _parse(leg: Leg, column: Column, value: Any) -> Any:
+        field = _FIELD[column]
+        match column:
+            case Column.GROUP:
+                return _parse_enum(Group, value, field)
+            case Column.UNDERLYING:
+                return _parse_enum(Underlying, value, field)
+            case Column.RIGHT:
+                return _parse_enum(Right, value, field)
+            case Column.QUANTITY:
+                return _parse_int(value, field)
+            case Column.STRIKE:
+                return _parse_float(value, field)
+            case Column.EXPIRY:
+                return _parse_date(value, field)
+            case Column.ENTRY_PRICE:
+                return _parse_optional_float(value, field)
+            case Column.IV_PCT:
+                pct = _parse_optional_float(value, "IV %")
+                return None if pct is None else pct / 100.0
+        raise ValueError(f"{HEADERS[column]} is read-only")  # pragma: no cover
+
+    # -- row actions (each one undo step) ------------------------------------------------
+
+    def new_leg_id(self, stem: str = "leg") -> str:
+        taken = set(self._ids)
+        number = len(self._ids) + 1
+        while f"{stem}-{number}" in taken:
+            number += 1
+        return f"{stem}-{number}"
+
+    def add_leg(self, template: Leg | None = None) -> str:
+        """Append a leg (a copy of `template`, or a 1-lot ATM SPX put); returns its id."""
+        plan = self._document.plan
+        if template is None:
+            expiries = [leg.expiry for leg in plan.legs if leg.group is Group.CONDOR]
+            expiry = max(expiries) if expiries else plan.valuation_date + dt.timedelta(days=45)
+            # SPX strikes are listed on a 5-point grid.
+            strike = max(5.0, round(plan.market.spx / 5.0) * 5.0)
+            template = Leg(
+                id="new",
+                underlying=Underlying.SPX,
+                right=Right.PUT,
+                quantity=1,
+                strike=strike,
+                expiry=expiry,
+                group=Group.OTHER,
+            )
+        new_id = self.new_leg_id()
+        leg = template.with_changes(id=new_id)
+        return new_id if self._push_legs((*plan.legs, leg), f"Add leg {new_id}") else ""
+
+    def duplicate_legs(self, leg_ids: list[str]) -> list[str]:
+        plan = self._document.plan
+        wanted = [leg for leg in plan.legs if leg.id in set(leg_ids)]
+        if not wanted:
+            return []
+        copies: list[Leg] = []
+        taken = set(self._ids)
+        for leg in wanted:
+            number = 2
+            while f"{leg.id}-{number}" in taken:
+                number += 1
+            new_id = f"{leg.id}-{number}"[:64]
+            taken.add(new_id)
+            copies.append(leg.with_changes(id=new_id))
+        what = copies[0].id if len(copies) == 1 else f"{len(copies)} legs"
+        self._push_legs((*plan.legs, *copies), f"Duplicate {what}")
+        return [leg.id for leg in copies]
+
+    def remove_legs(self, leg_ids: list[str]) -> bool:
+        plan = self._document.plan
+        doomed = set(leg_ids)
+        kept = tuple(leg for leg in plan.legs if leg.id not in doomed)
+        removed = len(plan.legs) - len(kept)
+        if removed == 0:
+            return False
+        what = next(iter(doomed)) if removed == 1 else f"{removed} legs"
+        return self._push_legs(kept, f"Delete {what}")
+
+    def _push_legs(self, legs: tuple[Leg, ...], description: str) -> bool:
+        try:
+            new_plan = self._document.plan.with_changes(legs=legs)
+        except ValidationError as exc:
+            self.rejected.emit(validation_message(exc))
+            return False
+        return self._document.push_plan(new_plan, description)
+
+    # -- document signals ----------------------------------------------------------------
+
+    def _on_plan_changed(self, plan: Plan) -> None:
+        ids = [leg.id for leg in plan.legs]
+        if ids == self._ids:
+            self._emit_all_changed()
+            return
+        if ids[: len(self._ids)] == self._ids:
+            first = len(self._ids)
+            self.beginInsertRows(QModelIndex(), first, len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+            return
+        self.beginResetModel()
+        self._ids = ids
+        self.endResetModel()
+
+    def _on_report(self, report: Report) -> None:
+        self._risk = {risk.id: risk for risk in report.legs}
+        self._emit_all_changed()
+
+    def _emit_all_changed(self) -> None:
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(Column) - 1))

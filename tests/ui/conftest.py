@@ -1,0 +1,133 @@
+"""Shared fixtures for the Qt tests: a realistic plan built in code, isolated QSettings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from planner.engine.report import Report
+from planner.engine.types import Group, Right, Underlying, VixMode
+from planner.model.plan import FuturePoint, Leg, Market, Plan, StressScenario, ViewSettings
+from planner.ui.document import PlanDocument
+
+VALUATION = dt.date(2026, 11, 20)
+CONDOR_EXPIRY = dt.date(2027, 1, 8)  # SPXW Friday, 49 days out
+
+
+def realistic_plan() -> Plan:
+    """SPX 7450 / VIX 16.4 in contango; a 5-lot ~16-delta condor and a 4/4/2 VIX call hedge."""
+    futures = (
+        FuturePoint(expiry=dt.date(2026, 12, 16), price=17.6),
+        FuturePoint(expiry=dt.date(2027, 1, 20), price=18.3),
+        FuturePoint(expiry=dt.date(2027, 2, 17), price=18.9),
+        FuturePoint(expiry=dt.date(2027, 3, 17), price=19.4),
+        FuturePoint(expiry=dt.date(2027, 4, 21), price=19.8),
+    )
+
+    def spx(leg_id: str, right: Right, qty: int, strike: float) -> Leg:
+        return Leg(
+            id=leg_id,
+            underlying=Underlying.SPX,
+            right=right,
+            quantity=qty,
+            strike=strike,
+            expiry=CONDOR_EXPIRY,
+            group=Group.CONDOR,
+        )
+
+    def vix(leg_id: str, group: Group, qty: int, strike: float, expiry: dt.date) -> Leg:
+        return Leg(
+            id=leg_id,
+            underlying=Underlying.VIX,
+            right=Right.CALL,
+            quantity=qty,
+            strike=strike,
+            expiry=expiry,
+            group=group,
+        )
+
+    legs = (
+        spx("long_put", Right.PUT, 5, 6900.0),
+        spx("short_put", Right.PUT, -5, 6950.0),
+        spx("short_call", Right.CALL, -5, 7840.0),
+        spx("long_call", Right.CALL, 5, 7890.0),
+        vix("near_call", Group.NEAR, 4, 18.0, dt.date(2026, 11, 25)),
+        vix("mid_call", Group.MID, 4, 22.0, dt.date(2026, 12, 30)),
+        vix("tail_call", Group.TAIL, 2, 28.0, dt.date(2027, 2, 17)),
+    )
+    stress = (
+        StressScenario(name="SPX -5 %", spx_move_pct=-5.0),
+        StressScenario(
+            name="Aug 24 2015",
+            spx_move_pct=-3.9,
+            vix_mode=VixMode.CHANGE,
+            vix_value=27.7,
+            days=1,
+        ),
+    )
+    return Plan(
+        name="Test condor + ALVH",
+        valuation_date=VALUATION,
+        capital_usd=250_000.0,
+        market=Market(spx=7450.0, rate=0.04, dividend_yield=0.013, vix=16.4, futures=futures),
+        legs=legs,
+        stress=stress,
+        view=ViewSettings(price_points=201, heat_price_points=31, heat_vix_points=21),
+    )
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return realistic_plan()
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path) -> Iterator[Path]:
+    """Keep window geometry and toggles written by tests out of the user's real settings."""
+    settings_dir = tmp_path / "settings"
+    settings_dir.mkdir()
+    old_format = QSettings.defaultFormat()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
+    yield settings_dir
+    QSettings.setDefaultFormat(old_format)
+
+
+class CountingEvaluator:
+    """The real `planner.engine.evaluate`, counting calls (to prove recalculation coalesces)."""
+
+    def __init__(self) -> None:
+        from planner.engine.evaluate import evaluate
+
+        self._evaluate = evaluate
+        self.calls = 0
+        self.plans: list[Plan] = []
+
+    def __call__(self, plan: Plan) -> Report:
+        self.calls += 1
+        self.plans.append(plan)
+        return self._evaluate(plan)
+
+
+@pytest.fixture
+def evaluator() -> CountingEvaluator:
+    return CountingEvaluator()
+
+
+@pytest.fixture
+def document(qtbot: QtBot, plan: Plan, evaluator: CountingEvaluator) -> Iterator[PlanDocument]:
+    """A document whose first report is already computed."""
+    doc = PlanDocument(plan, evaluator)
+    qtbot.waitUntil(lambda: doc.report is not None, timeout=5000)
+    yield doc
+    doc.stop()
+
+
+def settle(qtbot: QtBot, doc: PlanDocument) -> None:
+    """Let the pending coalesced recalculation run."""
+    qtbot.waitUntil(lambda: not doc.recalc_pending, timeout=5000)

@@ -1,0 +1,207 @@
+"""PlanDocument: undo/redo restores plan values exactly, merging, one recalculation per turn."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from pytestqt.qtbot import QtBot
+
+from planner.engine.report import Report
+from planner.model.plan import Plan
+from planner.ui.document import PlanDocument, validation_message
+
+from .conftest import CountingEvaluator, settle
+
+
+def with_spx(plan: Plan, spx: float) -> Plan:
+    return plan.with_changes(market=plan.market.with_changes(spx=spx))
+
+
+def test_first_report_is_computed_once(
+    document: PlanDocument, evaluator: CountingEvaluator
+) -> None:
+    assert evaluator.calls == 1
+    assert isinstance(document.report, Report)
+    assert document.report.spx == document.plan.market.spx
+    assert not document.modified
+
+
+def test_push_undo_redo_restore_exact_plan_values(
+    qtbot: QtBot, document: PlanDocument, plan: Plan
+) -> None:
+    edited = with_spx(plan, 7300.0)
+    changed: list[Plan] = []
+    document.plan_changed.connect(changed.append)
+    assert document.push_plan(edited, "Set SPX")
+    assert document.plan == edited
+    assert changed == [edited]
+    assert document.undo_stack.undoText() == "Set SPX"
+    document.undo_stack.undo()
+    assert document.plan == plan
+    assert document.plan is plan
+    document.undo_stack.redo()
+    assert document.plan == edited
+    settle(qtbot, document)
+    assert document.report is not None and document.report.spx == 7300.0
+
+
+def test_pushing_an_equal_plan_is_not_an_undo_step(document: PlanDocument, plan: Plan) -> None:
+    assert not document.push_plan(plan.with_changes(), "nothing")
+    assert document.undo_stack.count() == 0
+    assert not document.modified
+
+
+def test_same_merge_key_folds_into_one_step_until_sealed(
+    document: PlanDocument, plan: Plan
+) -> None:
+    for spx in (7455.0, 7460.0, 7465.0):
+        document.push_plan(with_spx(plan, spx), f"SPX {spx}", merge_key="market.spx")
+    assert document.undo_stack.count() == 1
+    assert document.undo_stack.undoText() == "SPX 7465.0"
+    document.seal_merge()
+    document.push_plan(with_spx(plan, 7470.0), "SPX 7470", merge_key="market.spx")
+    assert document.undo_stack.count() == 2
+    document.undo_stack.undo()
+    assert document.plan.market.spx == 7465.0
+    document.undo_stack.undo()
+    assert document.plan == plan
+
+
+def test_different_keys_do_not_merge(document: PlanDocument, plan: Plan) -> None:
+    document.push_plan(with_spx(plan, 7400.0), "SPX", merge_key="market.spx")
+    vix_plan = document.plan.with_changes(market=document.plan.market.with_changes(vix=20.0))
+    document.push_plan(vix_plan, "VIX", merge_key="market.vix")
+    assert document.undo_stack.count() == 2
+
+
+def test_merging_back_to_the_start_leaves_no_step(document: PlanDocument, plan: Plan) -> None:
+    document.push_plan(with_spx(plan, 7500.0), "SPX", merge_key="market.spx")
+    document.push_plan(plan, "SPX", merge_key="market.spx")
+    assert document.undo_stack.count() == 0
+    assert document.plan == plan
+    assert not document.modified
+
+
+def test_several_edits_in_one_turn_evaluate_once(
+    qtbot: QtBot, document: PlanDocument, plan: Plan, evaluator: CountingEvaluator
+) -> None:
+    reports: list[Report] = []
+    document.report_ready.connect(reports.append)
+    before = evaluator.calls
+    for spx in (7400.0, 7350.0, 7300.0):
+        document.push_plan(with_spx(document.plan, spx), "SPX")
+    document.undo_stack.undo()
+    assert evaluator.calls == before  # nothing until control returns to the event loop
+    settle(qtbot, document)
+    QCoreApplication.processEvents()
+    assert evaluator.calls == before + 1
+    assert len(reports) == 1
+    assert reports[0].spx == 7350.0
+    assert evaluator.plans[-1] == document.plan
+
+
+def test_one_recalculation_per_edit_in_separate_turns(
+    qtbot: QtBot, document: PlanDocument, evaluator: CountingEvaluator
+) -> None:
+    before = evaluator.calls
+    for spx in (7400.0, 7350.0):
+        document.push_plan(with_spx(document.plan, spx), "SPX")
+        settle(qtbot, document)
+    assert evaluator.calls == before + 2
+
+
+def test_engine_error_keeps_last_report_and_says_why(qtbot: QtBot, plan: Plan) -> None:
+    from planner.engine.evaluate import evaluate
+
+    def picky(candidate: Plan) -> Report:
+        if candidate.market.spx > 10_000:
+            raise ValueError("SPX is beyond what this test engine prices")
+        return evaluate(candidate)
+
+    doc = PlanDocument(plan, picky)
+    qtbot.waitUntil(lambda: doc.report is not None)
+    good = doc.report
+    with qtbot.waitSignal(doc.evaluation_failed) as blocker:
+        doc.push_plan(with_spx(plan, 20_000.0), "SPX")
+    assert blocker.args == ["SPX is beyond what this test engine prices"]
+    assert doc.report is good
+    assert doc.last_error is not None
+    doc.undo_stack.undo()
+    settle(qtbot, doc)
+    assert doc.last_error is None
+    assert doc.report is not good and doc.report is not None
+    assert doc.report.spx == plan.market.spx
+
+
+def test_modified_follows_the_clean_state(document: PlanDocument, plan: Plan) -> None:
+    states: list[bool] = []
+    document.modified_changed.connect(states.append)
+    document.push_plan(with_spx(plan, 7400.0), "SPX")
+    assert document.modified
+    document.undo_stack.undo()
+    assert not document.modified
+    document.undo_stack.redo()
+    document.mark_saved()
+    assert not document.modified
+    assert states == [True, False, True, False]
+
+
+def test_recompute_time_is_reported(qtbot: QtBot, document: PlanDocument, plan: Plan) -> None:
+    with qtbot.waitSignal(document.recompute_ms) as blocker:
+        document.push_plan(with_spx(plan, 7400.0), "SPX")
+    assert blocker.args is not None and blocker.args[0] > 0.0
+
+
+def test_replace_document_clears_history(qtbot: QtBot, document: PlanDocument, plan: Plan) -> None:
+    document.push_plan(with_spx(plan, 7400.0), "SPX")
+    other = plan.with_changes(name="Other plan")
+    document.replace_document(other)
+    assert document.plan == other
+    assert document.undo_stack.count() == 0
+    assert not document.modified
+
+
+def test_validation_message_names_the_field(plan: Plan) -> None:
+    with pytest.raises(ValueError) as caught:
+        plan.with_changes(market=plan.market.model_dump() | {"vix": -3})
+    message = validation_message(caught.value)
+    assert message.startswith("market.vix:")
+    assert "greater than 0" in message
+
+
+@pytest.mark.slow
+def test_thousands_of_live_updates_stay_consistent(
+    qtbot: QtBot, document: PlanDocument, plan: Plan, evaluator: CountingEvaluator
+) -> None:
+    """A long drag: 3,000 edits, bursts of 1-3 per event-loop turn, then undo to the start."""
+    reports: list[Report] = []
+    document.report_ready.connect(reports.append)
+    before = evaluator.calls
+    turns = 0
+    edits = 0
+    started = time.perf_counter()
+    while edits < 3000:
+        burst = 1 + turns % 3
+        for _ in range(burst):
+            edits += 1
+            spx = 7000.0 + (edits % 900)
+            document.push_plan(with_spx(document.plan, spx), "SPX", merge_key="market.spx")
+        turns += 1
+        QCoreApplication.processEvents()
+        if not document.recalc_pending:
+            continue
+        settle(qtbot, document)
+    settle(qtbot, document)
+    elapsed = time.perf_counter() - started
+    evaluations = evaluator.calls - before
+    print(f"{edits} edits in {turns} turns: {elapsed:.2f} s, {evaluations} evaluations")
+    assert evaluator.calls - before == turns
+    assert len(reports) == turns
+    assert document.report is not None
+    assert document.report.spx == document.plan.market.spx
+    # Every edit merged into one undo step; undoing it restores the original plan exactly.
+    assert document.undo_stack.count() == 1
+    document.undo_stack.undo()
+    assert document.plan == plan
