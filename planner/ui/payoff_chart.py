@@ -168,6 +168,7 @@ class PayoffChart(QWidget):
         self._user_moved_view = False
         self._fitting = False
         self._last_spot: float | None = None
+        self._named_horizons: tuple[int, int, int] | None = None
 
         self._price_axis = PriceAxis("bottom")
         self._move_axis = MovePctAxis("top")
@@ -208,7 +209,7 @@ class PayoffChart(QWidget):
 
         self.zero_line: Any = pg.InfiniteLine(pos=0.0, angle=0, movable=False)
         self.spot_line: Any = pg.InfiniteLine(
-            pos=0.0, angle=90, movable=False, label="", labelOpts={"position": 0.97}
+            pos=0.0, angle=90, movable=False, label="", labelOpts={"position": 0.75}
         )
         self.preview_line: Any = pg.InfiniteLine(
             pos=0.0, angle=90, movable=True, label="", labelOpts={"position": 0.05}
@@ -299,7 +300,10 @@ class PayoffChart(QWidget):
         self._update_fill_visibility()
 
         self._move_axis.set_spot(report.spx)
-        self._update_names(report)
+        if curves.horizons_days != self._named_horizons:
+            # Legend labels are rich text and slow to set: only when the dates change.
+            self._named_horizons = curves.horizons_days
+            self._update_names(report)
         self._update_markers(report)
         if not self._user_moved_view:
             self._fit_view()

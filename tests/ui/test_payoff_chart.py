@@ -172,9 +172,11 @@ def synthetic_report(
         ),
     )
     break_evens = (
-        (BreakEven(25, 6980.0, 100.0 * (6980.0 / SPOT - 1.0), 25.9),)
-        + (BreakEven(25, 7905.0, 100.0 * (7905.0 / SPOT - 1.0), 11.1),)
-        + (BreakEven(50, 6925.0, 100.0 * (6925.0 / SPOT - 1.0), 26.9),)
+        (
+            BreakEven(25, 6980.0, 100.0 * (6980.0 / SPOT - 1.0), 25.9),
+            BreakEven(25, 7905.0, 100.0 * (7905.0 / SPOT - 1.0), 11.1),
+            BreakEven(50, 6925.0, 100.0 * (6925.0 / SPOT - 1.0), 26.9),
+        )
         if condor
         else ()
     )
@@ -451,7 +453,7 @@ def test_axis_labels() -> None:
 def test_no_crash_without_condor_or_legs(chart: PayoffChart) -> None:
     chart.set_report(synthetic_report(condor=False, hedge=False))
     chart.set_report(empty_report())
-    x, y = chart.curves[CurveKey.T0].getData()
+    x, _ = chart.curves[CurveKey.T0].getData()
     assert x is None or len(x) == 0
     chart._on_mouse_moved(_scene_point(chart, 7000.0, 0.0))
     assert chart.readout_at(7000.0) == "\u2014"

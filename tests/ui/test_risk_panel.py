@@ -1,0 +1,186 @@
+"""RiskPanel tables: formatted values straight from the Report, losses in red, sane models."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from planner.engine.types import Group
+from planner.ui.formatting import MINUS
+from planner.ui.risk_panel import (
+    GREEK_COLUMNS,
+    GreeksTableModel,
+    HedgeCostModel,
+    RiskPanel,
+    StressTableModel,
+    SummaryModel,
+)
+from planner.ui.theme import SCREEN
+
+from .test_payoff_chart import empty_report, synthetic_report
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+ALIGN = Qt.ItemDataRole.TextAlignmentRole
+
+
+@pytest.fixture
+def panel(qtbot: QtBot) -> RiskPanel:
+    widget = RiskPanel()
+    qtbot.addWidget(widget)
+    widget.resize(420, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _text(
+    model: GreeksTableModel | SummaryModel | HedgeCostModel | StressTableModel, row: int, col: int
+) -> str:
+    value = model.data(model.index(row, col), DISPLAY)
+    assert isinstance(value, str)
+    return value
+
+
+def _is_red(
+    model: GreeksTableModel | HedgeCostModel | StressTableModel | SummaryModel, row: int, col: int
+) -> bool:
+    brush = model.data(model.index(row, col), FOREGROUND)
+    return isinstance(brush, QBrush) and brush.color() == SCREEN.qcolor(SCREEN.loss_text)
+
+
+@pytest.mark.parametrize("factory", [synthetic_report, empty_report])
+def test_models_pass_qtmodeltester(qtmodeltester: ModelTester, factory: object) -> None:
+    report = factory()  # type: ignore[operator]
+    for model_type in (GreeksTableModel, SummaryModel, HedgeCostModel, StressTableModel):
+        model = model_type()
+        model.set_report(report)
+        qtmodeltester.check(model, force_py=True)  # type: ignore[no-untyped-call]
+        model.set_report(None)
+        qtmodeltester.check(model, force_py=True)  # type: ignore[no-untyped-call]
+
+
+def test_greeks_rows_are_groups_present_plus_total(panel: RiskPanel) -> None:
+    report = synthetic_report()
+    panel.set_report(report)
+    model = panel.greeks_model
+    assert model.row_names() == ["Condor", "Near", "Tail", "Total"]
+    assert model.headerData(0, Qt.Orientation.Vertical, DISPLAY) == "Condor"
+    condor = report.groups[Group.CONDOR]
+    # Column by column: the cell is the report's number, formatted with a proper minus.
+    expected = [
+        f"{MINUS}$123",  # spx_delta_usd -123.456
+        f"{MINUS}$0.43",  # spx_gamma_usd -0.4321, two decimals
+        "$1,234",  # vix_delta_usd 1234.5: Python rounds half to even
+        f"{MINUS}$3,456",
+        "$789",
+        f"{MINUS}$99",
+        f"{MINUS}$150",
+    ]
+    assert condor.spx_delta_usd == pytest.approx(-123.456)
+    assert [_text(model, 0, c) for c in range(len(GREEK_COLUMNS))] == expected
+    total_row = model.rowCount() - 1
+    assert _text(model, total_row, 0) == f"{MINUS}${abs(report.total.spx_delta_usd):,.0f}"
+    assert _is_red(model, 0, 0) and not _is_red(model, 0, 2)
+    align = model.data(model.index(0, 0), ALIGN)
+    assert align & int(Qt.AlignmentFlag.AlignRight.value)
+
+
+def test_summary_net_credit_max_profit_loss_break_evens(panel: RiskPanel) -> None:
+    report = synthetic_report()
+    panel.set_report(report)
+    model = panel.summary_model
+    names = model.row_names()
+    values = {name: _text(model, i, 0) for i, name in enumerate(names)}
+    assert values["Net credit"] == "$4,321 credit"
+    assert values["Condor max profit"] == "$4,321"
+    assert values["Condor max loss"] == f"{MINUS}$20,679"
+    assert _is_red(model, names.index("Condor max loss"), 0)
+    be_rows = [n for n in names if n.startswith("Break-even")]
+    assert be_rows == ["Break-even T+25d", "Break-even T+25d", "Break-even T+50d"]
+    assert values["Break-even T+50d"] == f"6,925 ({MINUS}7.0%, VIX 26.9)"
+
+
+def test_hedge_cost_rows(panel: RiskPanel) -> None:
+    report = synthetic_report()
+    panel.set_report(report)
+    model = panel.hedge_cost_model
+    names = model.row_names()
+    annual = names.index("Annual carry")
+    assert _text(model, names.index("Premium paid"), 0) == "$1,200"
+    assert _text(model, names.index("Premium paid"), 1) == "0.48%"
+    assert _text(model, names.index("θ per day"), 0) == f"{MINUS}$22"
+    assert _text(model, names.index("30-day carry"), 0) == f"{MINUS}$410"
+    assert _text(model, annual, 0) == f"{MINUS}$4,988"
+    assert _text(model, annual, 1) == f"{MINUS}2.00%"
+    assert _is_red(model, annual, 0) and _is_red(model, annual, 1)
+    assert not _is_red(model, names.index("Premium paid"), 0)
+
+
+def test_stress_table_values_and_loss_colours(panel: RiskPanel) -> None:
+    report = synthetic_report()
+    panel.set_report(report)
+    model = panel.stress_model
+    assert model.row_names() == [s.name for s in report.stress]
+    header = [model.headerData(c, Qt.Orientation.Horizontal, DISPLAY) for c in range(7)]
+    assert header == ["SPX", "VIX", "Days", "Condor", "Hedge", "Net", "Loss cut"]
+    assert [_text(model, 0, c) for c in range(7)] == [
+        f"{MINUS}3.9%",
+        "44.1",
+        "1",
+        f"{MINUS}$12,346",
+        "+$4,568",
+        f"{MINUS}$7,778",
+        "37%",
+    ]
+    assert [_is_red(model, 0, c) for c in range(7)] == [
+        False,
+        False,
+        False,
+        True,
+        False,
+        True,
+        False,
+    ]
+    # The up move: hedge loses (red), condor wins, no loss cut.
+    assert _text(model, 1, 6) == "\u2014"
+    assert _is_red(model, 1, 4) and not _is_red(model, 1, 3)
+    hedge_tip = model.data(model.index(0, 4), Qt.ItemDataRole.ToolTipRole)
+    assert "Near +$3,000" in hedge_tip
+
+
+def test_warnings_and_no_condor_no_hedge(panel: RiskPanel) -> None:
+    no_condor = synthetic_report(condor=False)
+    panel.set_report(no_condor)
+    assert panel.greeks_model.row_names() == ["Near", "Tail", "Total"]
+    names = panel.summary_model.row_names()
+    assert _text(panel.summary_model, names.index("Condor max loss"), 0) == "unbounded / no condor"
+    assert _text(panel.summary_model, names.index("Net credit"), 0) == "$1,200 debit"
+
+    panel.set_report(empty_report())
+    assert panel.greeks_model.row_names() == ["Total"]
+    assert panel.stress_model.rowCount() == 0
+    assert panel.warnings_label.isVisibleTo(panel)
+    assert "no legs in the plan" in panel.warnings_label.text()
+
+    none_values = dataclasses.replace(
+        synthetic_report(),
+        condor_max_profit_usd=None,
+        net_credit_usd=float("nan"),
+    )
+    panel.set_report(none_values)
+    assert _text(panel.summary_model, 0, 0) == "\u2014"
+    assert _text(panel.summary_model, 1, 0) == "\u2014"
+
+
+def test_tables_fit_without_inner_vertical_scroll(panel: RiskPanel) -> None:
+    panel.set_report(synthetic_report())
+    for view in panel.views:
+        model = view.model()
+        rows_height = sum(view.rowHeight(r) for r in range(model.rowCount()))
+        assert view.viewport().height() >= rows_height
