@@ -16,6 +16,10 @@ from planner.ui.heatmap_view import HeatMapView, cell_rect, symmetric_levels
 from .test_payoff_chart import SPOT, empty_report, synthetic_report
 
 
+def _image_shape(view: HeatMapView) -> tuple[int, ...]:
+    return tuple(view.image.image.shape)
+
+
 @pytest.fixture
 def view(qtbot: QtBot) -> HeatMapView:
     widget = HeatMapView()
@@ -122,4 +126,4 @@ def test_empty_heat_map_does_not_crash(view: HeatMapView) -> None:
     assert view.readout_at(7000.0, 20.0) == "\u2014"
     # Recovers when data comes back.
     view.set_report(synthetic_report(n_heat_spx=5, n_heat_vix=5))
-    assert np.shape(view.image.image) == (5, 5)
+    assert _image_shape(view) == (5, 5)
