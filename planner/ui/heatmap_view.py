@@ -170,6 +170,7 @@ class HeatMapView(QWidget):
         self.spot_line.setValue(report.spx)
         self.spot_line.label.setFormat(f"spot {fmt_price(report.spx, 0)}")
         self.spot_line.setVisible(math.isfinite(report.spx))
+        self.spot_line.label.valueChanged()  # a label hidden until now ignored setFormat
         self.vix_line.setValue(report.vix)
         self.vix_line.setVisible(math.isfinite(report.vix))
         rect = cell_rect(spx, vix)

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.engine.report import FloatArray, Report
+from planner.engine.report import BreakEven, FloatArray, Report
 from planner.engine.types import Group, Underlying
 from planner.ui.formatting import (
     MISSING,
@@ -63,6 +63,14 @@ CURVE_ROWS: dict[CurveKey, int] = {
 }
 _DRAW_ORDER = (CurveKey.CONDOR, CurveKey.HEDGE, CurveKey.T0, CurveKey.EXPIRY, CurveKey.HORIZON)
 _EMPTY: FloatArray = np.zeros(0, dtype=np.float64)
+_ROW_KEYS = (CurveKey.T0, CurveKey.HORIZON, CurveKey.EXPIRY)
+
+
+def _show_line(line: Any, on: bool) -> None:
+    """Show/hide an InfiniteLine and refresh its label (a hidden label ignores setFormat)."""
+    line.setVisible(on)
+    if on and line.label is not None:
+        line.label.valueChanged()
 
 
 class DollarAxis(pg.AxisItem):  # type: ignore[misc]
@@ -388,8 +396,10 @@ class PayoffChart(QWidget):
             line.setPen(theme.pen(theme.crosshair, 1.0))
         for line in self.short_strike_lines:
             self._style_short_strike(line)
-        for line, row in zip(self.break_even_lines, self._break_even_rows, strict=False):
-            self._style_break_even(line, row)
+        for nth, (line, row) in enumerate(
+            zip(self.break_even_lines, self._break_even_rows, strict=True)
+        ):
+            self._style_break_even(line, row, nth)
         self.legend.setLabelTextColor(fg)
         self.legend.setBrush(theme.brush((*theme.background, 200)))
 
@@ -469,6 +479,8 @@ class PayoffChart(QWidget):
             box.blockSignals(False)
         if key is CurveKey.HORIZON:
             self._update_fill_visibility()
+        if key in (CurveKey.HORIZON, CurveKey.EXPIRY):
+            self._update_break_even_visibility()
         if changed and notify:
             self.curve_visibility_changed.emit(self.curve_visibility())
 
@@ -487,7 +499,7 @@ class PayoffChart(QWidget):
         spot = report.spx
         self.spot_line.setValue(spot)
         self.spot_line.label.setFormat(f"spot {fmt_price(spot, 0)}")
-        self.spot_line.setVisible(math.isfinite(spot))
+        _show_line(self.spot_line, math.isfinite(spot))
         x = self._x
         if x.shape[0] > 0:
             self.preview_line.setBounds((float(x[0]), float(x[-1])))
@@ -496,7 +508,7 @@ class PayoffChart(QWidget):
             self.preview_line.setValue(spot)
             self.preview_line.blockSignals(False)
         self._last_spot = spot
-        self.preview_line.setVisible(x.shape[0] > 0 and math.isfinite(spot))
+        _show_line(self.preview_line, x.shape[0] > 0 and math.isfinite(spot))
 
         shorts = sorted(
             {
@@ -514,18 +526,33 @@ class PayoffChart(QWidget):
             line.setValue(strike)
             line.label.setFormat(f"short {side} {fmt_num(strike, 0)}")
             self._style_short_strike(line)
+            _show_line(line, True)
 
-        rows = {h: i for i, h in reversed(list(enumerate(report.curves.horizons_days)))}
-        evens = [be for be in report.break_evens if math.isfinite(be.spx)]
+        # Break-evens of the horizon and expiry curves only: at T+0 the P&L is ~0 around spot,
+        # which yields trivial break-evens there (all break-evens are listed in the risk panel).
+        horizons = report.curves.horizons_days
+        evens: list[tuple[int, BreakEven]] = []
+        for be in sorted(report.break_evens, key=lambda b: b.spx):
+            row = next((r for r in (1, 2) if horizons[r] == be.horizon_days), None)
+            if row is not None and math.isfinite(be.spx):
+                evens.append((row, be))
         self._resize_pool(self.break_even_lines, len(evens))
-        self._break_even_rows = [rows.get(be.horizon_days, 1) for be in evens]
-        for line, be, row in zip(self.break_even_lines, evens, self._break_even_rows, strict=True):
+        self._break_even_rows = [row for row, _ in evens]
+        seen = {1: 0, 2: 0}
+        for line, (row, be) in zip(self.break_even_lines, evens, strict=True):
             line.setValue(be.spx)
-            line.label.setFormat(
-                f"BE {fmt_num(be.spx, 0)} "
-                f"({fmt_pct(be.move_pct, 1, sign=True)}, T+{be.horizon_days}d)"
+            line.label.setFormat(f"BE {fmt_num(be.spx, 0)} ({fmt_pct(be.move_pct, 1, sign=True)})")
+            line.setToolTip(
+                f"Break-even at T+{be.horizon_days}d: SPX {fmt_price(be.spx)}, "
+                f"{fmt_pct(be.move_pct, 2, sign=True)}, VIX {fmt_vix(be.vix, 1)}"
             )
-            self._style_break_even(line, row)
+            self._style_break_even(line, row, seen[row])
+            seen[row] += 1
+        self._update_break_even_visibility()
+
+    def _update_break_even_visibility(self) -> None:
+        for line, row in zip(self.break_even_lines, self._break_even_rows, strict=True):
+            _show_line(line, self._visible[_ROW_KEYS[row]])
 
     def _resize_pool(self, pool: list[Any], n: int) -> None:
         while len(pool) < n:
@@ -541,14 +568,14 @@ class PayoffChart(QWidget):
         line.label.setColor(theme.qcolor(theme.short_strike))
         line.label.setPosition(0.9)
 
-    def _style_break_even(self, line: Any, row: int) -> None:
+    def _style_break_even(self, line: Any, row: int, nth: int) -> None:
         theme = self._theme
-        key = (CurveKey.T0, CurveKey.HORIZON, CurveKey.EXPIRY)[min(max(row, 0), 2)]
-        colour = theme.curves[key].colour
+        colour = theme.curves[_ROW_KEYS[row]].colour
         line.setPen(theme.pen(colour, 1.0, Qt.PenStyle.DashLine))
         line.label.setColor(theme.qcolor(colour))
-        # Stagger labels by horizon so break-evens of different dates do not overprint.
-        line.label.setPosition(0.08 + 0.07 * row)
+        # Stagger labels by date, and alternate neighbours of one date, so nearby break-evens
+        # do not overprint each other.
+        line.label.setPosition(0.05 + 0.1 * (row - 1) + 0.045 * (nth % 2))
 
     def _fit_view(self) -> None:
         x = self._x

@@ -41,6 +41,7 @@ from planner.ui.formatting import (
     fmt_price,
     fmt_ratio_pct,
     fmt_usd,
+    fmt_usd_compact,
     fmt_vix,
     is_missing,
 )
@@ -85,6 +86,13 @@ class Cell:
 
 def _money(x: float | None, decimals: int = 0, sign: bool = False) -> Cell:
     return Cell(fmt_usd(x, decimals, sign), x, loss=not is_missing(x) and x is not None and x < 0)
+
+
+def _money_short(x: float, tooltip: str | None = None) -> Cell:
+    """ "−$12.3k" in the cell (the stress table must fit a narrow dock), exact in the tooltip."""
+    exact = fmt_usd(x, sign=True)
+    tip = f"{exact} ({tooltip})" if tooltip else exact
+    return Cell(fmt_usd_compact(x, sign=True), x, loss=not is_missing(x) and x < 0, tooltip=tip)
 
 
 class _CellTableModel(QAbstractTableModel):
@@ -318,14 +326,9 @@ class StressTableModel(_CellTableModel):
                 f"{GROUP_LABELS.get(g, str(g))} {fmt_usd(v, sign=True)}"
                 for g, v in s.layer_pnl_usd.items()
             )
-            net = _money(s.net_pnl_usd, sign=True)
+            other = None
             if not is_missing(s.other_pnl_usd) and s.other_pnl_usd != 0:
-                net = Cell(
-                    net.text,
-                    net.value,
-                    net.loss,
-                    tooltip=f"includes other legs {fmt_usd(s.other_pnl_usd, sign=True)}",
-                )
+                other = f"includes other legs {fmt_usd(s.other_pnl_usd, sign=True)}"
             cut = s.loss_cut
             rows.append(
                 [
@@ -336,14 +339,9 @@ class StressTableModel(_CellTableModel):
                     ),
                     Cell(fmt_vix(s.vix, 1), s.vix),
                     Cell(fmt_num(float(s.days)), s.days),
-                    _money(s.condor_pnl_usd, sign=True),
-                    Cell(
-                        fmt_usd(s.hedge_pnl_usd, sign=True),
-                        s.hedge_pnl_usd,
-                        loss=not is_missing(s.hedge_pnl_usd) and s.hedge_pnl_usd < 0,
-                        tooltip=layers or None,
-                    ),
-                    net,
+                    _money_short(s.condor_pnl_usd),
+                    _money_short(s.hedge_pnl_usd, layers or None),
+                    _money_short(s.net_pnl_usd, other),
                     Cell(
                         fmt_ratio_pct(cut) if cut is not None else MISSING,
                         cut,
@@ -411,14 +409,14 @@ class RiskPanel(QWidget):
         # Scenario names are row headers: they stay in view while the numbers scroll sideways
         # in a narrow dock; long names are elided (full name in the tooltip).
         self.stress_view.verticalHeader().setFixedWidth(
-            self.fontMetrics().horizontalAdvance("Aug 24 2015 (−3.9")
+            self.fontMetrics().horizontalAdvance("Aug 24 201…")
         )
         self.stress_view.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.views = (self.greeks_view, self.summary_view, self.hedge_cost_view, self.stress_view)
 
         content = QWidget()
         column = QVBoxLayout(content)
-        column.setContentsMargins(4, 4, 4, 4)
+        column.setContentsMargins(2, 2, 2, 2)
         column.addWidget(self.warnings_label)
         for title, view in (
             ("Greeks ($ per SPX pt / VIX pt / vol pt / day)", self.greeks_view),
@@ -428,7 +426,7 @@ class RiskPanel(QWidget):
         ):
             box = QGroupBox(title)
             inner = QVBoxLayout(box)
-            inner.setContentsMargins(4, 4, 4, 4)
+            inner.setContentsMargins(2, 2, 2, 2)
             inner.addWidget(view)
             column.addWidget(box)
         column.addStretch(1)

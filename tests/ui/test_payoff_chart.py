@@ -173,6 +173,7 @@ def synthetic_report(
     )
     break_evens = (
         (
+            BreakEven(0, SPOT, 0.0, VIX0),
             BreakEven(25, 6980.0, 100.0 * (6980.0 / SPOT - 1.0), 25.9),
             BreakEven(25, 7905.0, 100.0 * (7905.0 / SPOT - 1.0), 11.1),
             BreakEven(50, 6925.0, 100.0 * (6925.0 / SPOT - 1.0), 26.9),
@@ -346,10 +347,16 @@ def test_markers_at_spot_short_strikes_and_break_evens(chart: PayoffChart) -> No
     )
     assert shorts == [6950.0, 7840.0]
     assert [line.value() for line in chart.short_strike_lines] == shorts
-    assert [line.value() for line in chart.break_even_lines] == [
-        be.spx for be in report.break_evens
-    ]
-    assert "short put 6,950" in chart.short_strike_lines[0].label.format
+    # Horizon and expiry break-evens, by price; T+0's trivial one at spot is not drawn.
+    assert [line.value() for line in chart.break_even_lines] == [6925.0, 6980.0, 7905.0]
+    assert "short put 6,950" in chart.short_strike_lines[0].label.toPlainText()
+    assert chart.spot_line.label.toPlainText() == "spot 7,450"
+    assert "BE 6,980" in chart.break_even_lines[1].label.toPlainText()
+    # Hiding the expiry curve hides its break-even marker only.
+    chart.set_curve_visibility({"combined_expiry": False})
+    assert [line.isVisible() for line in chart.break_even_lines] == [False, True, True]
+    chart.set_curve_visibility({"combined_expiry": True})
+    assert all(line.isVisible() for line in chart.break_even_lines)
 
     # A report without a condor removes the condor markers instead of leaving stale ones.
     chart.set_report(synthetic_report(condor=False))

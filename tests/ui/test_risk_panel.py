@@ -102,7 +102,12 @@ def test_summary_net_credit_max_profit_loss_break_evens(panel: RiskPanel) -> Non
     assert values["Condor max loss"] == f"{MINUS}$20,679"
     assert _is_red(model, names.index("Condor max loss"), 0)
     be_rows = [n for n in names if n.startswith("Break-even")]
-    assert be_rows == ["Break-even T+25d", "Break-even T+25d", "Break-even T+50d"]
+    assert be_rows == [
+        "Break-even T+0d",
+        "Break-even T+25d",
+        "Break-even T+25d",
+        "Break-even T+50d",
+    ]
     assert values["Break-even T+50d"] == f"6,925 ({MINUS}7.0%, VIX 26.9)"
 
 
@@ -133,11 +138,14 @@ def test_stress_table_values_and_loss_colours(panel: RiskPanel) -> None:
         f"{MINUS}3.9%",
         "44.1",
         "1",
-        f"{MINUS}$12,346",
-        "+$4,568",
-        f"{MINUS}$7,778",
+        f"{MINUS}$12.3k",
+        "+$4.57k",
+        f"{MINUS}$7.78k",
         "37%",
     ]
+    # Exact dollars in the tooltips.
+    tips = [model.data(model.index(0, c), Qt.ItemDataRole.ToolTipRole) for c in (3, 5)]
+    assert tips == [f"{MINUS}$12,346", f"{MINUS}$7,778"]
     assert [_is_red(model, 0, c) for c in range(7)] == [
         False,
         False,
@@ -151,6 +159,7 @@ def test_stress_table_values_and_loss_colours(panel: RiskPanel) -> None:
     assert _text(model, 1, 6) == "\u2014"
     assert _is_red(model, 1, 4) and not _is_red(model, 1, 3)
     hedge_tip = model.data(model.index(0, 4), Qt.ItemDataRole.ToolTipRole)
+    assert hedge_tip.startswith("+$4,568 (")
     assert "Near +$3,000" in hedge_tip
 
 
