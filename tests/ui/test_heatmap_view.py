@@ -9,7 +9,9 @@ import pytest
 from PySide6.QtCore import QPointF
 from pytestqt.qtbot import QtBot
 
+from planner.engine.evaluate import evaluate
 from planner.engine.report import HeatMap
+from planner.model.plan import Plan
 from planner.ui.formatting import MINUS, fmt_usd
 from planner.ui.heatmap_view import HeatMapView, cell_rect, symmetric_levels
 
@@ -127,3 +129,18 @@ def test_empty_heat_map_does_not_crash(view: HeatMapView) -> None:
     # Recovers when data comes back.
     view.set_report(synthetic_report(n_heat_spx=5, n_heat_vix=5))
     assert _image_shape(view) == (5, 5)
+
+
+def test_realistic_plan_through_evaluate(view: HeatMapView, plan: Plan) -> None:
+    report = evaluate(plan)
+    view.set_report(report)
+    heat = report.heat
+    assert heat.pnl_usd.shape == (heat.vix.size, heat.spx.size)
+    np.testing.assert_array_equal(view.image.image, heat.pnl_usd)
+    top = float(np.abs(heat.pnl_usd).max())
+    assert view.levels() == pytest.approx((-top, top))
+    _, y = view.map_line.getData()
+    np.testing.assert_array_equal(y, heat.map_vix)
+    row, col = heat.vix.size // 2, heat.spx.size // 2
+    text = view.readout_at(float(heat.spx[col]), float(heat.vix[row]))
+    assert fmt_usd(float(heat.pnl_usd[row, col]), sign=True) in text

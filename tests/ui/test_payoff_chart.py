@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter
 from pytestqt.qtbot import QtBot
 
+from planner.engine.evaluate import evaluate
 from planner.engine.report import (
     BreakEven,
     GreeksTotals,
@@ -24,6 +25,7 @@ from planner.engine.report import (
     TermStructure,
 )
 from planner.engine.types import Group, Right, Underlying
+from planner.model.plan import Plan
 from planner.ui.formatting import MINUS, fmt_usd
 from planner.ui.payoff_chart import (
     CURVE_ROWS,
@@ -481,3 +483,33 @@ def test_render_to_painter(chart: PayoffChart) -> None:
     assert np.median(pixels) > 200
     assert (pixels < 120).sum() > 100, "axes, labels and curves are drawn"
     assert chart._theme.name == "screen"
+
+
+# ---------------------------------------------------------------- with the real engine
+
+
+def test_realistic_plan_through_evaluate(chart: PayoffChart, plan: Plan) -> None:
+    """The shared realistic plan (SPX 7450, VIX 16.4, contango, 5-lot condor, 4/4/2 VIX calls)
+    evaluated by the engine: the chart shows the engine's arrays and markers."""
+    report = evaluate(plan)
+    chart.set_report(report)
+    for key, row in CURVE_ROWS.items():
+        source = {
+            CurveKey.CONDOR: report.curves.condor_usd,
+            CurveKey.HEDGE: report.curves.hedge_usd,
+        }.get(key, report.curves.combined_usd)
+        x, y = chart.curves[key].getData()
+        np.testing.assert_array_equal(x, report.curves.spx)
+        np.testing.assert_array_equal(y, source[row])
+    shorts = sorted(
+        leg.strike for leg in plan.legs if leg.group is Group.CONDOR and leg.quantity < 0
+    )
+    assert [line.value() for line in chart.short_strike_lines] == shorts
+    assert chart.spot_line.value() == pytest.approx(plan.market.spx)
+    drawn = sorted(line.value() for line in chart.break_even_lines)
+    later = report.curves.horizons_days[1:]
+    assert drawn == sorted(be.spx for be in report.break_evens if be.horizon_days in later)
+    assert drawn, "a condor has break-evens at the horizon or at expiry"
+    i = report.curves.spx.size // 3
+    text = chart.readout_at(float(report.curves.spx[i]))
+    assert fmt_usd(float(report.curves.combined_usd[1, i]), sign=True) in text

@@ -10,8 +10,10 @@ from PySide6.QtGui import QBrush
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from planner.engine.evaluate import evaluate
 from planner.engine.types import Group
-from planner.ui.formatting import MINUS
+from planner.model.plan import Plan
+from planner.ui.formatting import MINUS, fmt_pct, fmt_usd, fmt_usd_compact
 from planner.ui.risk_panel import (
     GREEK_COLUMNS,
     GreeksTableModel,
@@ -193,3 +195,23 @@ def test_tables_fit_without_inner_vertical_scroll(panel: RiskPanel) -> None:
         model = view.model()
         rows_height = sum(view.rowHeight(r) for r in range(model.rowCount()))
         assert view.viewport().height() >= rows_height
+
+
+def test_realistic_plan_through_evaluate(panel: RiskPanel, plan: Plan) -> None:
+    report = evaluate(plan)
+    panel.set_report(report)
+    greeks = panel.greeks_model
+    assert greeks.row_names() == ["Condor", "Near", "Mid", "Tail", "Total"]
+    total = greeks.rowCount() - 1
+    assert _text(greeks, total, 0) == fmt_usd(report.total.spx_delta_usd)
+    assert _text(greeks, total, 5) == fmt_usd(report.total.theta_usd)
+    assert _text(greeks, 0, 6) == fmt_usd(report.groups[Group.CONDOR].spx_equiv_delta_usd)
+    stress = panel.stress_model
+    assert stress.row_names() == [s.name for s in report.stress]
+    for r, row in enumerate(report.stress):
+        assert _text(stress, r, 5) == fmt_usd_compact(row.net_pnl_usd, sign=True)
+        assert _is_red(stress, r, 3) == (row.condor_pnl_usd < 0)
+        assert _is_red(stress, r, 5) == (row.net_pnl_usd < 0)
+    cost = panel.hedge_cost_model
+    annual = cost.row_names().index("Annual carry")
+    assert _text(cost, annual, 1) == fmt_pct(report.hedge_cost.carry_annual_pct_capital, 2, True)
