@@ -1,0 +1,35 @@
+"""GUI entry point. Heavy modules (pyqtgraph, the engine, pandas) load only when needed."""
+
+from __future__ import annotations
+
+import sys
+from importlib.resources import files
+
+
+def run_gui(plan_path: str | None) -> int:
+    """Open `plan_path` (or the bundled sample plan) maximised; returns the exit code."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from planner.model.errors import PlanFileError
+    from planner.model.planfile import load_plan, plan_from_json
+    from planner.ui.document import PlanDocument
+    from planner.ui.main_window import APPLICATION, ORGANISATION, MainWindow
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    try:
+        if plan_path is None:
+            sample = files("planner.resources").joinpath("sample.hplan")
+            plan = plan_from_json(sample.read_text(encoding="utf-8"), "sample.hplan")
+        else:
+            plan = load_plan(plan_path)
+    except (PlanFileError, OSError) as exc:
+        QMessageBox.critical(None, APPLICATION, str(exc))
+        return 2
+    window = MainWindow(PlanDocument(plan))
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.showMaximized()
+    return app.exec()

@@ -1,0 +1,288 @@
+"""The main window: payoff chart in the middle, market on the left, legs below, risk right."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSlider,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.model.plan import Plan
+from planner.ui.condor_dialog import CondorDialog
+from planner.ui.delegates import PositionEditor
+from planner.ui.document import PlanDocument
+from planner.ui.heatmap_view import HeatMapView
+from planner.ui.legs_model import LegTableModel
+from planner.ui.market_panel import MarketPanel
+from planner.ui.payoff_chart import PayoffChart
+from planner.ui.risk_panel import RiskPanel
+
+if TYPE_CHECKING:
+    from planner.engine.report import Report
+
+ORGANISATION = "HedgePlanner"
+APPLICATION = "Hedge Planner"
+STATUS_MESSAGE_MS = 8000
+_SETTINGS_VERSION = 1
+
+
+def app_settings() -> QSettings:
+    return QSettings(ORGANISATION, APPLICATION)
+
+
+class HorizonSlider(QWidget):
+    """Days from the valuation date to the chart's middle curve (`plan.view.horizon_days`)."""
+
+    def __init__(self, document: PlanDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("horizonSlider")
+        self.slider.setToolTip("Horizon of the middle payoff curve, days from the valuation date")
+        self.slider.setPageStep(7)
+        self.label = QLabel()
+        self.label.setMinimumWidth(190)
+        self.auto_button = QPushButton("Half way")
+        self.auto_button.setToolTip("Follow the default horizon: half way to the condor's expiry")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(QLabel("Horizon"))
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.label)
+        layout.addWidget(self.auto_button)
+        self.slider.valueChanged.connect(self._on_value)
+        self.slider.sliderReleased.connect(document.seal_merge)
+        self.auto_button.clicked.connect(self._on_auto)
+        document.plan_changed.connect(self.refresh)
+        document.report_ready.connect(self._on_report)
+        self.refresh(document.plan)
+
+    @staticmethod
+    def last_expiry_days(plan: Plan) -> int:
+        days = [(leg.expiry - plan.valuation_date).days for leg in plan.legs]
+        return max([1, *days])
+
+    def refresh(self, plan: Plan) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, self.last_expiry_days(plan))
+        report = self._document.report
+        if plan.view.horizon_days is not None:
+            self.slider.setValue(plan.view.horizon_days)
+        elif report is not None:
+            self.slider.setValue(report.horizon_days)
+        self.slider.blockSignals(False)
+        self.auto_button.setEnabled(plan.view.horizon_days is not None)
+        self._update_label(self.slider.value(), plan)
+
+    def _on_report(self, report: Report) -> None:
+        plan = self._document.plan
+        if plan.view.horizon_days is None:
+            self.slider.blockSignals(True)
+            self.slider.setValue(report.horizon_days)
+            self.slider.blockSignals(False)
+            self._update_label(report.horizon_days, plan)
+
+    def _update_label(self, days: int, plan: Plan) -> None:
+        day = plan.valuation_date + dt.timedelta(days=days)
+        auto = " (half way)" if plan.view.horizon_days is None else ""
+        self.label.setText(f"{days} d · {day.isoformat()}{auto}")
+
+    def _on_value(self, days: int) -> None:
+        plan = self._document.plan
+        new_plan = plan.with_changes(view=plan.view.with_changes(horizon_days=days))
+        self._document.push_plan(new_plan, f"Horizon {days} d", merge_key="view.horizon_days")
+
+    def _on_auto(self) -> None:
+        plan = self._document.plan
+        new_plan = plan.with_changes(view=plan.view.with_changes(horizon_days=None))
+        self._document.seal_merge()
+        self._document.push_plan(new_plan, "Horizon half way")
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        document: PlanDocument,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._settings = settings if settings is not None else app_settings()
+        self.setObjectName("HedgePlannerMainWindow")
+        self.setDockNestingEnabled(True)
+
+        # Centre: the payoff chart (the main thing on screen) and the heat map, under the
+        # horizon slider that both follow.
+        self.payoff_chart = PayoffChart()
+        self.heatmap_view = HeatMapView()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("chartTabs")
+        self.tabs.addTab(self.payoff_chart, "Payoff")
+        self.tabs.addTab(self.heatmap_view, "Heat map")
+        self.horizon = HorizonSlider(document)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.tabs, 1)
+        centre_layout.addWidget(self.horizon)
+        self.setCentralWidget(centre)
+
+        self.market_panel = MarketPanel(document)
+        self.market_dock = self._dock(
+            "Market", "marketDock", self.market_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.legs_model = LegTableModel(document, self)
+        self.position_editor = PositionEditor(self.legs_model)
+        self.position_dock = self._dock(
+            "Position",
+            "positionDock",
+            self.position_editor,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+        )
+        self.risk_panel = RiskPanel()
+        self.risk_dock = self._dock(
+            "Risk", "riskDock", self.risk_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+
+        self.recalc_label = QLabel("recalc — ms")
+        self.recalc_label.setObjectName("recalcLabel")
+        self.statusBar().addPermanentWidget(self.recalc_label)
+
+        self._build_menus()
+
+        document.report_ready.connect(self._on_report)
+        document.recompute_ms.connect(self._on_recompute_ms)
+        document.evaluation_failed.connect(self.show_message)
+        document.plan_changed.connect(self._update_title)
+        document.modified_changed.connect(self.setWindowModified)
+        self.legs_model.rejected.connect(self.show_message)
+        self.market_panel.rejected.connect(self.show_message)
+        self.position_editor.new_condor_requested.connect(self.open_condor_dialog)
+        self.payoff_chart.curve_visibility_changed.connect(self._save_chart_toggles)
+
+        self._update_title(document.plan)
+        self.setWindowModified(document.modified)
+        if document.report is not None:
+            self._on_report(document.report)
+        self.restore_settings()
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        stack = self.document.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.add_leg_action = edit_menu.addAction("&Add leg")
+        self.add_leg_action.triggered.connect(self.position_editor.add_leg)
+        self.duplicate_leg_action = edit_menu.addAction("D&uplicate leg(s)")
+        self.duplicate_leg_action.triggered.connect(self.position_editor.duplicate_selected)
+        self.delete_leg_action = edit_menu.addAction("&Delete leg(s)")
+        self.delete_leg_action.triggered.connect(self.position_editor.delete_selected)
+        edit_menu.addSeparator()
+        self.condor_action = edit_menu.addAction("New iron &condor…")
+        self.condor_action.triggered.connect(self.open_condor_dialog)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for dock in (self.market_dock, self.position_dock, self.risk_dock):
+            view_menu.addAction(dock.toggleViewAction())
+
+    # -- document → window ---------------------------------------------------------------
+
+    def _on_report(self, report: Report) -> None:
+        self.payoff_chart.set_report(report)
+        self.heatmap_view.set_report(report)
+        self.risk_panel.set_report(report)
+        if report.warnings:
+            self.show_message(report.warnings[0])
+
+    def _on_recompute_ms(self, elapsed_ms: float) -> None:
+        self.recalc_label.setText(f"recalc {elapsed_ms:.1f} ms")
+
+    def _update_title(self, plan: Plan) -> None:
+        self.setWindowTitle(f"{plan.name}[*] — Hedge Planner")
+
+    def show_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, STATUS_MESSAGE_MS)
+
+    def open_condor_dialog(self) -> CondorDialog:
+        dialog = CondorDialog(self.document, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    # -- settings ------------------------------------------------------------------------
+
+    def restore_settings(self) -> None:
+        s = self._settings
+        if s.value("window/version", 0, int) != _SETTINGS_VERSION:
+            return
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state, _SETTINGS_VERSION)
+        tab = s.value("window/tab", 0, int)
+        self.tabs.setCurrentIndex(tab if isinstance(tab, int) else 0)
+        toggles = s.value("chart/curves", "", str)
+        toggles = toggles if isinstance(toggles, str) else ""
+        try:
+            visibility = json.loads(toggles) if toggles else {}
+        except json.JSONDecodeError:
+            visibility = {}
+        if isinstance(visibility, dict):
+            self.payoff_chart.set_curve_visibility(visibility)
+
+    def save_settings(self) -> None:
+        s = self._settings
+        s.setValue("window/version", _SETTINGS_VERSION)
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState(_SETTINGS_VERSION))
+        s.setValue("window/tab", self.tabs.currentIndex())
+        self._save_chart_toggles()
+        s.sync()
+
+    def _save_chart_toggles(self, _visibility: object = None) -> None:
+        self._settings.setValue("chart/curves", json.dumps(self.payoff_chart.curve_visibility()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_settings()
+        self.document.stop()
+        super().closeEvent(event)
+
+
+def top_level_windows() -> list[QWidget]:
+    """Visible top-level widgets (used by the leak test and `app.run_gui`)."""
+    return [w for w in QApplication.topLevelWidgets() if w.isVisible()]

@@ -1,0 +1,451 @@
+"""Market inputs and model parameters: every field edit is one undo step on the document.
+
+Spin boxes accept a wider range than the plan allows, on purpose: an out-of-range value then
+reaches the plan's validation, which explains what is wrong (red border, tooltip, status bar)
+instead of the widget silently clamping it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pyqtgraph as pg
+from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.engine.types import SpotVolPreset
+from planner.model.plan import FuturePoint, Plan
+from planner.ui.document import PlanDocument, validation_message
+from planner.ui.formatting import fmt_num
+
+if TYPE_CHECKING:
+    from planner.engine.report import Report
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+INVALID_STYLE = "QAbstractSpinBox, QDateEdit { border: 2px solid #d0312d; }"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One numeric plan field shown in a spin box; `scale` converts plan units to shown units."""
+
+    path: tuple[str, ...]
+    label: str
+    decimals: int
+    step: float
+    scale: float = 1.0
+    minimum: float = -1e6
+    maximum: float = 1e6
+    tooltip: str = ""
+
+    @property
+    def key(self) -> str:
+        return ".".join(self.path)
+
+
+MARKET_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(("market", "spx"), "SPX", 2, 5.0, maximum=1e7, tooltip="SPX index level"),
+    FieldSpec(
+        ("market", "rate"), "Rate %", 3, 0.05, 100.0, -100, 100, "Risk-free rate, cont. comp."
+    ),
+    FieldSpec(("market", "dividend_yield"), "Dividend yield %", 3, 0.05, 100.0, -100, 100),
+    FieldSpec(("market", "vix"), "VIX", 2, 0.5, tooltip="Spot VIX"),
+    FieldSpec(("capital_usd",), "Capital $", 0, 10_000.0, maximum=1e13),
+)
+
+
+def _preset_fields(preset: str) -> tuple[FieldSpec, ...]:
+    return (
+        FieldSpec(("model", preset, "k_down"), "k down", 2, 0.1, tooltip="VIX pts per 1 % fall"),
+        FieldSpec(("model", preset, "k_up"), "k up", 2, 0.1, tooltip="VIX pts per 1 % rise"),
+        FieldSpec(("model", preset, "beta_a"), "beta a", 3, 0.05, tooltip="Futures beta, 1 week"),
+        FieldSpec(("model", preset, "beta_p"), "beta p", 3, 0.05, tooltip="Beta decay exponent"),
+    )
+
+
+ADVANCED_FIELDS: tuple[FieldSpec, ...] = (
+    *_preset_fields("typical"),
+    *_preset_fields("stress"),
+    FieldSpec(("model", "vix_floor"), "VIX floor", 2, 0.5),
+    FieldSpec(("model", "spx_vol_response_exponent"), "SPX vol response exp.", 3, 0.05),
+    FieldSpec(("model", "spx_vol_floor"), "SPX vol floor %", 2, 0.5, 100.0),
+    FieldSpec(("model", "vov30"), "Vol of vol 30d %", 1, 1.0, 100.0),
+    FieldSpec(("model", "vov_term_exponent"), "VoV term exp.", 3, 0.05),
+    FieldSpec(("model", "vov_skew"), "VoV skew", 3, 0.05),
+    FieldSpec(("model", "vov_scale_exponent"), "VoV scale exp.", 3, 0.05),
+    FieldSpec(("model", "vov_scale_cap"), "VoV scale cap", 2, 0.1),
+    FieldSpec(("model", "atm_iv_ratio"), "ATM IV / VIX", 3, 0.01),
+    FieldSpec(("model", "put_skew"), "Put skew (vol pts)", 2, 0.5),
+    FieldSpec(("model", "call_skew"), "Call skew (vol pts)", 2, 0.5),
+)
+
+
+def get_path(plan: Plan, path: tuple[str, ...]) -> Any:
+    value: Any = plan
+    for name in path:
+        value = getattr(value, name)
+    return value
+
+
+def set_path(value: BaseModel, path: tuple[str, ...], new: Any) -> Any:
+    """A re-validated copy of `value` with the nested field at `path` replaced."""
+    head, *rest = path
+    if not rest:
+        return value.with_changes(**{head: new})  # type: ignore[attr-defined]
+    return value.with_changes(  # type: ignore[attr-defined]
+        **{head: set_path(getattr(value, head), tuple(rest), new)}
+    )
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+class FuturesTableModel(QAbstractTableModel):
+    """The VIX futures curve as (expiry, price) rows, sorted by expiry like the plan."""
+
+    rejected = Signal(str)
+    HEADERS = ("Expiry", "Future")
+
+    def __init__(self, document: PlanDocument, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._points = document.plan.market.futures
+        document.plan_changed.connect(self._on_plan_changed)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._points)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else 2
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < 2
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self.checkIndex(index, self.CheckIndexOption.IndexIsValid):
+            return None
+        point = self._points[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 0:
+                days = (point.expiry - self._document.plan.valuation_date).days
+                return f"{point.expiry.isoformat()} ({days}d)"
+            return fmt_num(point.price, 2)
+        if role == Qt.ItemDataRole.EditRole:
+            return _qdate(point.expiry) if index.column() == 0 else point.price
+        return None
+
+    def setData(  # noqa: N802
+        self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not self.checkIndex(
+            index, self.CheckIndexOption.IndexIsValid
+        ):
+            return False
+        row = index.row()
+        point = self._points[row]
+        try:
+            if index.column() == 0:
+                if isinstance(value, QDate):
+                    new_point = point.with_changes(expiry=_pydate(value))
+                else:
+                    new_point = point.with_changes(expiry=dt.date.fromisoformat(str(value)))
+            else:
+                new_point = point.with_changes(price=float(value))
+            points = tuple(new_point if i == row else p for i, p in enumerate(self._points))
+            new_plan = set_path(self._document.plan, ("market", "futures"), points)
+        except (ValidationError, ValueError, TypeError) as exc:
+            self.rejected.emit(f"VIX future: {validation_message(exc)}")
+            return False
+        self._document.push_plan(new_plan, f"Edit VIX future {point.expiry.isoformat()}")
+        return True
+
+    def add_point(self) -> bool:
+        plan = self._document.plan
+        if self._points:
+            last = self._points[-1]
+            # A month further out, a little higher: the shape of a typical contango curve.
+            point = FuturePoint(
+                expiry=last.expiry + dt.timedelta(days=28), price=round(last.price + 0.5, 2)
+            )
+        else:
+            point = FuturePoint(
+                expiry=plan.valuation_date + dt.timedelta(days=30),
+                price=round(plan.market.vix + 1.5, 2),
+            )
+        return self._push((*self._points, point), f"Add VIX future {point.expiry.isoformat()}")
+
+    def remove_rows(self, rows: list[int]) -> bool:
+        doomed = {r for r in rows if 0 <= r < len(self._points)}
+        if not doomed:
+            return False
+        kept = tuple(p for i, p in enumerate(self._points) if i not in doomed)
+        return self._push(kept, "Remove VIX future" + ("s" if len(doomed) > 1 else ""))
+
+    def _push(self, points: tuple[FuturePoint, ...], description: str) -> bool:
+        try:
+            new_plan = set_path(self._document.plan, ("market", "futures"), points)
+        except ValidationError as exc:
+            self.rejected.emit(f"VIX futures: {validation_message(exc)}")
+            return False
+        return self._document.push_plan(new_plan, description)
+
+    def _on_plan_changed(self, plan: Plan) -> None:
+        points = plan.market.futures
+        if len(points) == len(self._points):
+            self._points = points
+            if points:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(points) - 1, 1))
+            return
+        self.beginResetModel()
+        self._points = points
+        self.endResetModel()
+
+
+class MarketPanel(QWidget):
+    """Valuation date, market levels, the VIX futures curve and the model's parameters."""
+
+    rejected = Signal(str)
+
+    def __init__(self, document: PlanDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self.spin_boxes: dict[str, QDoubleSpinBox] = {}
+        self._specs: dict[str, FieldSpec] = {}
+
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.valuation_date = QDateEdit()
+        self.valuation_date.setCalendarPopup(True)
+        self.valuation_date.setDisplayFormat("yyyy-MM-dd")
+        self.valuation_date.setKeyboardTracking(False)
+        self.valuation_date.dateChanged.connect(self._on_valuation_date)
+        form.addRow("Valuation date", self.valuation_date)
+        for spec in MARKET_FIELDS:
+            form.addRow(spec.label, self._make_spin(spec))
+        layout.addLayout(form)
+
+        curve_box = QGroupBox("VIX futures curve")
+        curve_layout = QVBoxLayout(curve_box)
+        self.term_label = QLabel()
+        self.term_label.setObjectName("termStructureLabel")
+        curve_layout.addWidget(self.term_label)
+        self.curve_plot = pg.PlotWidget()
+        self.curve_plot.setMinimumHeight(120)
+        self.curve_plot.setMaximumHeight(180)
+        self.curve_plot.setMenuEnabled(False)
+        self.curve_plot.setMouseEnabled(x=False, y=False)
+        self.curve_plot.hideButtons()
+        self.curve_plot.setLabel("bottom", "days")
+        self.curve_item = self.curve_plot.plot([], [], pen=pg.mkPen(width=2), symbol="o")
+        self.curve_item.setSymbolSize(5)
+        curve_layout.addWidget(self.curve_plot)
+        self.futures_model = FuturesTableModel(document, self)
+        self.futures_model.rejected.connect(self.rejected)
+        self.futures_view = QTableView()
+        self.futures_view.setModel(self.futures_model)
+        self.futures_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.futures_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.futures_view.verticalHeader().setVisible(False)
+        self.futures_view.setMaximumHeight(170)
+        curve_layout.addWidget(self.futures_view)
+        buttons = QHBoxLayout()
+        self.add_future_button = QPushButton("Add point")
+        self.add_future_button.clicked.connect(self.futures_model.add_point)
+        self.remove_future_button = QPushButton("Remove")
+        self.remove_future_button.clicked.connect(self._remove_selected_futures)
+        buttons.addWidget(self.add_future_button)
+        buttons.addWidget(self.remove_future_button)
+        buttons.addStretch(1)
+        curve_layout.addLayout(buttons)
+        layout.addWidget(curve_box)
+
+        preset_form = QFormLayout()
+        self.preset_combo = QComboBox()
+        for preset in SpotVolPreset:
+            self.preset_combo.addItem(
+                "Typical day" if preset is SpotVolPreset.TYPICAL else "Stress (fast shock)",
+                preset.value,
+            )
+        self.preset_combo.setToolTip("Spot-vol preset used for the payoff curves and greeks")
+        self.preset_combo.currentIndexChanged.connect(self._on_preset)
+        preset_form.addRow("Curves preset", self.preset_combo)
+        layout.addLayout(preset_form)
+
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setText("Advanced model parameters")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.toggled.connect(self._on_advanced_toggled)
+        layout.addWidget(self.advanced_toggle)
+        self.advanced = QWidget()
+        advanced_form = QFormLayout(self.advanced)
+        advanced_form.setContentsMargins(12, 0, 0, 0)
+        for spec in ADVANCED_FIELDS:
+            label = spec.label
+            if spec.path[1] in (SpotVolPreset.TYPICAL.value, SpotVolPreset.STRESS.value):
+                label = f"{spec.path[1].capitalize()} {label}"
+            advanced_form.addRow(label, self._make_spin(spec))
+        self.advanced.setVisible(False)
+        layout.addWidget(self.advanced)
+        layout.addStretch(1)
+
+        document.plan_changed.connect(self.refresh)
+        document.report_ready.connect(self.set_report)
+        self.refresh(document.plan)
+        if document.report is not None:
+            self.set_report(document.report)
+
+    # -- building ------------------------------------------------------------------------
+
+    def _make_spin(self, spec: FieldSpec) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setObjectName(spec.key)
+        spin.setDecimals(spec.decimals)
+        spin.setSingleStep(spec.step)
+        spin.setRange(spec.minimum, spec.maximum)
+        spin.setKeyboardTracking(False)
+        spin.setAccelerated(True)
+        spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
+        spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+        if spec.tooltip:
+            spin.setToolTip(spec.tooltip)
+        spin.valueChanged.connect(lambda value, s=spec: self.edit_field(s, value))
+        spin.editingFinished.connect(self._document.seal_merge)
+        self.spin_boxes[spec.key] = spin
+        self._specs[spec.key] = spec
+        return spin
+
+    # -- edits ---------------------------------------------------------------------------
+
+    def edit_field(self, spec: FieldSpec, shown_value: float) -> bool:
+        """Push the plan with the field at `spec.path` set from the widget's shown value."""
+        spin = self.spin_boxes[spec.key]
+        try:
+            new_plan = set_path(self._document.plan, spec.path, shown_value / spec.scale)
+        except ValidationError as exc:
+            self._refuse(spin, spec.label, exc)
+            return False
+        self._accept(spin, spec)
+        return self._document.push_plan(new_plan, f"Set {spec.label}", merge_key=spec.key)
+
+    def _on_valuation_date(self, day: QDate) -> None:
+        try:
+            new_plan = self._document.plan.with_changes(valuation_date=_pydate(day))
+        except ValidationError as exc:
+            self._refuse(self.valuation_date, "Valuation date", exc)
+            return
+        self._clear_refusal(self.valuation_date, "Valuation date of the plan")
+        self._document.push_plan(new_plan, "Set valuation date", merge_key="valuation_date")
+
+    def _on_preset(self, _index: int) -> None:
+        preset = SpotVolPreset(self.preset_combo.currentData())
+        new_plan = set_path(self._document.plan, ("model", "curve_preset"), preset)
+        self._document.push_plan(new_plan, f"Curves preset: {preset.value}")
+
+    def _remove_selected_futures(self) -> None:
+        rows = sorted({i.row() for i in self.futures_view.selectionModel().selectedRows()})
+        if rows:
+            self.futures_model.remove_rows(rows)
+
+    def _refuse(self, widget: QWidget, label: str, exc: ValidationError) -> None:
+        message = f"{label}: {validation_message(exc)}"
+        widget.setStyleSheet(INVALID_STYLE)
+        widget.setToolTip(message)
+        widget.setProperty("invalid", True)
+        self.rejected.emit(message)
+
+    def _accept(self, spin: QWidget, spec: FieldSpec) -> None:
+        self._clear_refusal(spin, spec.tooltip)
+
+    @staticmethod
+    def _clear_refusal(widget: QWidget, tooltip: str) -> None:
+        if widget.property("invalid"):
+            widget.setStyleSheet("")
+            widget.setToolTip(tooltip)
+            widget.setProperty("invalid", False)
+
+    def _on_advanced_toggled(self, shown: bool) -> None:
+        self.advanced.setVisible(shown)
+        self.advanced_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+
+    # -- document → widgets --------------------------------------------------------------
+
+    def refresh(self, plan: Plan) -> None:
+        """Show `plan`'s values without echoing them back as edits."""
+        for key, spin in self.spin_boxes.items():
+            spec = self._specs[key]
+            shown = float(get_path(plan, spec.path)) * spec.scale
+            if spin.value() != round(shown, spec.decimals) or spin.property("invalid"):
+                spin.blockSignals(True)
+                spin.setValue(shown)
+                spin.blockSignals(False)
+            self._clear_refusal(spin, spec.tooltip)
+        date = _qdate(plan.valuation_date)
+        if self.valuation_date.date() != date:
+            self.valuation_date.blockSignals(True)
+            self.valuation_date.setDate(date)
+            self.valuation_date.blockSignals(False)
+        self._clear_refusal(self.valuation_date, "Valuation date of the plan")
+        index = self.preset_combo.findData(plan.model.curve_preset.value)
+        if index != self.preset_combo.currentIndex():
+            self.preset_combo.blockSignals(True)
+            self.preset_combo.setCurrentIndex(index)
+            self.preset_combo.blockSignals(False)
+
+    def set_report(self, report: Report) -> None:
+        term = report.term_structure
+        self.curve_item.setData(term.days, term.futures)
+        slope = fmt_num(term.slope_pts_per_month, 2, sign=True)
+        basis = fmt_num(term.front_basis_pts, 2, sign=True)
+        self.term_label.setText(
+            f"<b>{term.state.capitalize()}</b> · slope {slope} pts/month · front basis {basis}"
+        )

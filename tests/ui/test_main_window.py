@@ -1,0 +1,177 @@
+"""Main window: docks and views fed by the document, undo menu, horizon slider, settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget
+from pytestqt.qtbot import QtBot
+
+from planner.model.plan import Plan
+from planner.ui.document import PlanDocument
+from planner.ui.main_window import MainWindow, top_level_windows
+
+from .conftest import CountingEvaluator, settle
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, document: PlanDocument, settings: QSettings) -> Iterator[MainWindow]:
+    win = MainWindow(document, settings)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    close_and_delete(win)
+
+
+def close_and_delete(win: MainWindow) -> None:
+    """Close and destroy now, so no window outlives its test."""
+    win.close()
+    win.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_layout_and_first_report(window: MainWindow, document: PlanDocument) -> None:
+    assert window.tabs.widget(0) is window.payoff_chart
+    assert window.tabs.widget(1) is window.heatmap_view
+    areas = {
+        window.market_dock: Qt.DockWidgetArea.LeftDockWidgetArea,
+        window.position_dock: Qt.DockWidgetArea.BottomDockWidgetArea,
+        window.risk_dock: Qt.DockWidgetArea.RightDockWidgetArea,
+    }
+    for dock, area in areas.items():
+        assert isinstance(dock, QDockWidget)
+        assert window.dockWidgetArea(dock) == area
+    assert window.payoff_chart.report is document.report
+    assert window.heatmap_view.report is document.report
+    assert window.windowTitle() == "Test condor + ALVH[*] — Hedge Planner"
+    assert not window.isWindowModified()
+    assert window.recalc_label.text() == "recalc — ms"  # first report came before the window
+
+
+def test_edit_updates_views_title_and_recalc_label(
+    qtbot: QtBot, window: MainWindow, document: PlanDocument, evaluator: CountingEvaluator
+) -> None:
+    calls = evaluator.calls
+    window.market_panel.spin_boxes["market.spx"].setValue(7300.0)
+    assert window.isWindowModified()
+    settle(qtbot, document)
+    assert evaluator.calls == calls + 1
+    assert window.payoff_chart.report is document.report
+    assert document.report is not None and document.report.spx == 7300.0
+    assert window.recalc_label.text().startswith("recalc ")
+    assert window.recalc_label.text().endswith(" ms")
+    assert float(window.recalc_label.text().split()[1]) > 0
+    assert window.undo_action.text() == "&Undo Set SPX"
+    window.undo_action.trigger()
+    assert not window.isWindowModified()
+    assert window.redo_action.text() == "&Redo Set SPX"
+    window.redo_action.trigger()
+    assert document.plan.market.spx == 7300.0
+
+
+def test_undo_redo_shortcuts(window: MainWindow) -> None:
+    assert QKeySequence("Ctrl+Z") in window.undo_action.shortcuts()
+    assert QKeySequence("Ctrl+Shift+Z") in window.redo_action.shortcuts()
+
+
+def test_rejected_edits_reach_the_status_bar(window: MainWindow, plan: Plan) -> None:
+    model = window.legs_model
+    assert not model.setData(model.index(0, 3), 0)
+    assert "quantity" in window.statusBar().currentMessage()
+    window.market_panel.spin_boxes["market.spx"].setValue(0.0)
+    assert "SPX" in window.statusBar().currentMessage()
+    assert window.document.plan == plan
+
+
+def test_horizon_drag_is_one_undo_step_and_coalesces(
+    qtbot: QtBot, window: MainWindow, document: PlanDocument, evaluator: CountingEvaluator
+) -> None:
+    slider = window.horizon.slider
+    assert slider.maximum() == max(
+        (leg.expiry - document.plan.valuation_date).days for leg in document.plan.legs
+    )
+    assert document.report is not None
+    assert slider.value() == document.report.horizon_days  # "half way" default
+    calls = evaluator.calls
+    slider.setSliderDown(True)
+    for days in range(5, 21):  # sixteen moves within one event-loop turn
+        slider.setValue(days)
+    settle(qtbot, document)
+    assert evaluator.calls == calls + 1
+    for days in range(21, 31):  # then one move per turn
+        slider.setValue(days)
+        settle(qtbot, document)
+    assert evaluator.calls == calls + 11
+    slider.setSliderDown(False)  # emits sliderReleased: the drag is one step
+    assert document.plan.view.horizon_days == 30
+    settle(qtbot, document)
+    assert document.report is not None and document.report.horizon_days == 30
+    assert document.undo_stack.count() == 1
+    slider.setValue(10)
+    assert document.undo_stack.count() == 2
+    document.undo_stack.undo()
+    document.undo_stack.undo()
+    assert document.plan.view.horizon_days is None
+    window.horizon.slider.setValue(12)
+    window.horizon.auto_button.click()
+    assert document.plan.view.horizon_days is None
+
+
+def test_condor_dialog_opens_from_the_position_editor(
+    qtbot: QtBot, window: MainWindow, document: PlanDocument
+) -> None:
+    window.position_editor.condor_button.click()
+    dialogs = [w for w in QApplication.topLevelWidgets() if w.windowTitle() == "New iron condor"]
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    dialogs[0].accept()
+    assert document.undo_stack.undoText().startswith("New iron condor")
+
+
+def test_settings_round_trip(qtbot: QtBot, document: PlanDocument, settings: QSettings) -> None:
+    first = MainWindow(document, settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.tabs.setCurrentIndex(1)
+    first.risk_dock.hide()
+    visibility = first.payoff_chart.curve_visibility()
+    hidden_key = next(iter(visibility))
+    first.payoff_chart.set_curve_visibility({hidden_key: False})
+    close_and_delete(first)
+    assert settings.value("window/tab", type=int) == 1
+    second = MainWindow(document, settings)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.tabs.currentIndex() == 1
+    assert second.risk_dock.isHidden()
+    assert second.payoff_chart.curve_visibility()[hidden_key] is False
+    close_and_delete(second)
+
+
+def test_window_closes_without_leaks(qtbot: QtBot, plan: Plan, settings: QSettings) -> None:
+    doc = PlanDocument(plan, CountingEvaluator())
+    win = MainWindow(doc, settings)
+    win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    win.show()
+    qtbot.waitUntil(lambda: doc.report is not None)
+    win.market_panel.spin_boxes["market.vix"].setValue(17.0)  # leaves a recalculation pending
+    assert doc.recalc_pending
+    destroyed: list[bool] = []
+    win.destroyed.connect(lambda: destroyed.append(True))
+    assert win.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    assert destroyed == [True]
+    assert not doc.recalc_pending
+    assert top_level_windows() == []
+    doc.deleteLater()
