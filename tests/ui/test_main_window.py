@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
 from pytestqt.qtbot import QtBot
@@ -175,3 +177,32 @@ def test_window_closes_without_leaks(qtbot: QtBot, plan: Plan, settings: QSettin
     assert not doc.recalc_pending
     assert top_level_windows() == []
     doc.deleteLater()
+
+
+def test_start_up_does_not_import_pandas() -> None:
+    code = (
+        "import sys; import planner.ui.app, planner.ui.main_window; "
+        "sys.exit(1 if 'pandas' in sys.modules else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_run_gui_opens_a_plan_file_maximised(qtbot: QtBot, tmp_path: Path, plan: Plan) -> None:
+    from planner.model.planfile import save_plan
+    from planner.ui.app import run_gui
+
+    path = tmp_path / "test.hplan"
+    save_plan(plan, path)
+    seen: list[MainWindow] = []
+
+    def close_it() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        seen.extend(windows)
+        for w in windows:
+            assert w.isMaximized()
+            w.close()
+
+    QTimer.singleShot(300, close_it)
+    assert run_gui(str(path)) == 0
+    assert len(seen) == 1
+    assert seen[0].document.plan == plan
