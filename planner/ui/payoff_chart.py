@@ -83,7 +83,7 @@ class DollarAxis(pg.AxisItem):  # type: ignore[misc]
     def tickStrings(  # noqa: N802 (pyqtgraph override)
         self, values: list[float], scale: float, spacing: float
     ) -> list[str]:
-        if spacing * scale >= 1e6:
+        if any(abs(v * scale) >= 1e6 for v in values):
             return [fmt_usd_compact(v * scale) for v in values]
         return [fmt_usd(v * scale) for v in values]
 
@@ -192,6 +192,11 @@ class PayoffChart(QWidget):
         self.plot_item.showAxis("top")
         self.plot_item.setLabel("bottom", "SPX")
         self.plot_item.setLabel("left", "P&L")
+        # A fixed width that fits "−$888,888" (larger values switch to "$1.2M"): labels are
+        # never dropped, also when rendering a widget that was never shown, and the plot does
+        # not shift sideways when the P&L range changes.
+        label_px = self.fontMetrics().horizontalAdvance(f"{fmt_usd(-888_888.0)}") + 8
+        self._dollar_axis.setWidth(label_px + 28)
         self.plot_item.setLabel("top", "move from spot")
         self.plot_item.showGrid(x=True, y=True, alpha=SCREEN.grid_alpha)
         self.plot_item.setMenuEnabled(False)
@@ -401,6 +406,8 @@ class PayoffChart(QWidget):
         ):
             self._style_break_even(line, row, nth)
         self.legend.setLabelTextColor(fg)
+        for _, label in self.legend.items:
+            label.setText(label.text, color=fg)
         self.legend.setBrush(theme.brush((*theme.background, 200)))
 
     def render_to(self, painter: QPainter, rect: QRectF, light_theme: bool) -> None:
@@ -419,12 +426,19 @@ class PayoffChart(QWidget):
             item.hide()
         theme = theme_for(light_theme)
         self.apply_theme(theme)
+        # Lay the plot out at the target's size (works for a widget never shown, as in the
+        # headless renderer) so it fills `rect` without letterboxing or stretched text.
+        old_geometry = self.plot_item.geometry()
+        self.plot_item.setGeometry(QRectF(0.0, 0.0, rect.width(), rect.height()))
+        self.plot_item.layout.activate()
         try:
             # The background belongs to the view widget, not the scene: paint it explicitly.
             painter.fillRect(rect, theme.qcolor(theme.background))
             source = self.plot_item.sceneBoundingRect()
             self.plot_widget.scene().render(painter, rect, source)
         finally:
+            self.plot_item.setGeometry(old_geometry)
+            self.plot_item.layout.activate()
             self.apply_theme(previous)
             for item in hidden:
                 item.show()

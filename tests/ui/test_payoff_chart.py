@@ -513,3 +513,23 @@ def test_realistic_plan_through_evaluate(chart: PayoffChart, plan: Plan) -> None
     i = report.curves.spx.size // 3
     text = chart.readout_at(float(report.curves.spx[i]))
     assert fmt_usd(float(report.curves.combined_usd[1, i]), sign=True) in text
+
+
+def test_render_to_fills_rect_for_a_never_shown_chart(qtbot: QtBot) -> None:
+    """The headless renderer draws a chart that was never on screen: it must fill the target
+    (no letterboxing) and restore the on-screen layout afterwards."""
+    chart = PayoffChart()
+    qtbot.addWidget(chart)
+    chart.set_report(synthetic_report())
+    before = chart.plot_item.geometry()
+    image = QImage(1000, 400, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    painter = QPainter(image)
+    chart.render_to(painter, QRectF(0, 0, 1000, 400), light_theme=True)
+    painter.end()
+    # The x axis labels sit near the bottom edge: dark pixels in the lowest 12 % of the image.
+    bottom = [
+        image.pixelColor(x, y).lightness() for x in range(0, 1000, 2) for y in range(352, 400)
+    ]
+    assert min(bottom) < 120
+    assert chart.plot_item.geometry() == before
