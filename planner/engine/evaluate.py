@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from planner.engine.alvh import analyse_alvh
 from planner.engine.curve import futures_curve
 from planner.engine.errors import EngineInputError
 from planner.engine.report import (
@@ -196,6 +197,11 @@ def evaluate(plan: PlanLike) -> Report:
         carry_annual_pct_capital=100.0 * carry_annual / plan.capital_usd,
     )
     max_profit, max_loss = _condor_extremes(book, entry, condor_mask, warnings)
+    stress_rows = _stress_rows(plan, book, stress_points, pnl_vs_today[:, seg.stress], market)
+    term_structure = curve.term_structure()
+    alvh = analyse_alvh(
+        plan, market, curve, curve_params, term_structure, stress_points, stress_rows
+    )
     return Report(
         plan_name=plan.name,
         valuation_date=plan.valuation_date,
@@ -214,9 +220,10 @@ def evaluate(plan: PlanLike) -> Report:
         condor_max_profit_usd=max_profit,
         condor_max_loss_usd=max_loss,
         hedge_cost=hedge_cost,
-        stress=_stress_rows(plan, book, stress_points, pnl_vs_today[:, seg.stress], market),
-        term_structure=curve.term_structure(),
+        stress=stress_rows,
+        term_structure=term_structure,
         warnings=tuple(warnings),
+        alvh=alvh,
     )
 
 

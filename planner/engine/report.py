@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.types import Group, Right, Underlying
+
+if TYPE_CHECKING:
+    # alvh.py imports this module (through the curve), so its types are named lazily here.
+    from planner.engine.alvh import AlvhReport
 
 FloatArray = NDArray[np.float64]
 
@@ -170,3 +175,5 @@ class Report:
     stress: tuple[StressRow, ...]
     term_structure: TermStructure
     warnings: tuple[str, ...]
+    alvh: AlvhReport | None = None
+    """The ALVH layer proposal for `plan.allocation` (issue #3)."""

@@ -225,3 +225,155 @@ class PlanLike(Protocol):
     def stress(self) -> Sequence[StressScenarioLike]: ...
     @property
     def view(self) -> ViewLike: ...
+    @property
+    def allocation(self) -> AllocationSettingsLike: ...
+    @property
+    def listed_vix_expiries(self) -> Sequence[dt.date]:
+        """Listed VIX option expiries from the valuation date on (the model computes them from
+        the exchange calendar; the engine does no calendar I/O)."""
+        ...
+
+
+# ---------------------------------------------------------------------------------------------
+# ALVH allocation settings (DESIGN.md section 4): what `planner.engine.alvh` reads.
+
+
+class StrikeRule(StrEnum):
+    """How a layer's strike is chosen before it is snapped to a listed VIX strike."""
+
+    DELTA = "delta"  # the listed strike whose Black-76 call delta is nearest the target
+    POINTS = "points"  # the layer's VIX future plus this many points
+    FIXED = "fixed"  # this strike
+
+
+class SizingMode(StrEnum):
+    UNITS = "units"  # hedge units entered directly
+    BUDGET = "budget"  # largest whole units whose yearly maintenance cost fits a % of capital
+    PROTECTION = "protection"  # cheapest whole units cutting a stress scenario's loss by >= Y %
+
+
+class RegimeRule(StrEnum):
+    """What the regime table's band values mean."""
+
+    OFF = "off"  # no regime scaling
+    MULTIPLIER = "multiplier"  # the band scales the sized hedge units (ALVH)
+    PREMIUM_PCT = "premium_pct"  # the band sets today's premium as % of capital (VXTH)
+
+
+class RegimeMeasure(StrEnum):
+    """Which VIX number selects the band."""
+
+    SPOT_VIX = "spot_vix"
+    FRONT_FUTURE = "front_future"  # the first VIX future on the curve (VXTH uses it)
+
+
+class LayerSettingsLike(Protocol):
+    @property
+    def ratio(self) -> int:
+        """Contracts per hedge unit (4 / 4 / 2 by default)."""
+        ...
+
+    @property
+    def min_days(self) -> int: ...
+    @property
+    def max_days(self) -> int: ...
+    @property
+    def strike_rule(self) -> StrikeRule: ...
+    @property
+    def strike_value(self) -> float:
+        """Call delta (0-1) for DELTA, VIX points above the future for POINTS, the strike for
+        FIXED."""
+        ...
+
+
+class OffsetSettingsLike(Protocol):
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def ratio(self) -> float:
+        """Short calls per tail-layer contract."""
+        ...
+
+    @property
+    def min_days(self) -> int: ...
+    @property
+    def max_days(self) -> int: ...
+    @property
+    def strike_rule(self) -> StrikeRule: ...
+    @property
+    def strike_value(self) -> float: ...
+
+
+class RegimeBandLike(Protocol):
+    @property
+    def upper(self) -> float | None:
+        """The band's upper edge; None for the last, open-ended band. The lower edge is the
+        previous band's upper edge (0 for the first)."""
+        ...
+
+    @property
+    def value(self) -> float:
+        """Size multiplier (MULTIPLIER) or premium as % of capital (PREMIUM_PCT)."""
+        ...
+
+    @property
+    def hold(self) -> bool:
+        """Hold the existing hedge / consider monetising instead of sizing a new one."""
+        ...
+
+
+class RegimeSettingsLike(Protocol):
+    @property
+    def name(self) -> str:
+        """The table's label, e.g. "ALVH", "VXTH" or "custom"."""
+        ...
+
+    @property
+    def rule(self) -> RegimeRule: ...
+    @property
+    def measure(self) -> RegimeMeasure: ...
+    @property
+    def upper_inclusive(self) -> bool:
+        """True: bands are (lower, upper] (VXTH: "future <= 15"); False: [lower, upper) (ALVH:
+        "16-20" includes 16)."""
+        ...
+
+    @property
+    def bands(self) -> Sequence[RegimeBandLike]: ...
+
+
+class AllocationSettingsLike(Protocol):
+    @property
+    def near(self) -> LayerSettingsLike: ...
+    @property
+    def mid(self) -> LayerSettingsLike: ...
+    @property
+    def tail(self) -> LayerSettingsLike: ...
+    @property
+    def offset(self) -> OffsetSettingsLike: ...
+    @property
+    def sizing(self) -> SizingMode: ...
+    @property
+    def units(self) -> int:
+        """Hedge units for SizingMode.UNITS."""
+        ...
+
+    @property
+    def budget_pct_capital(self) -> float:
+        """Yearly maintenance budget, % of capital, for SizingMode.BUDGET."""
+        ...
+
+    @property
+    def target_scenario(self) -> str:
+        """Name of the stress scenario whose loss SizingMode.PROTECTION cuts."""
+        ...
+
+    @property
+    def target_loss_cut_pct(self) -> float: ...
+    @property
+    def max_units(self) -> int:
+        """The solvers' cap on hedge units."""
+        ...
+
+    @property
+    def regime(self) -> RegimeSettingsLike: ...

@@ -22,9 +22,10 @@ from planner.engine.types import (
     Underlying,
     VixMode,
 )
+from planner.model.allocation import AllocationSettings, plan_vix_expiries
 
 PLAN_FORMAT = "hedge-planner-plan"
-PLAN_VERSION = 1
+PLAN_VERSION = 2
 
 MAX_LEGS = 500
 MAX_FUTURES = 60
@@ -167,6 +168,7 @@ class Plan(_Frozen):
     legs: tuple[Leg, ...] = Field(default=(), max_length=MAX_LEGS)
     stress: tuple[StressScenario, ...] = Field(default=(), max_length=MAX_STRESS)
     view: ViewSettings = ViewSettings()
+    allocation: AllocationSettings = AllocationSettings()
     notes: str = Field(default="", max_length=20_000)
 
     @field_validator("format")
@@ -200,6 +202,11 @@ class Plan(_Frozen):
         if not math.isfinite(self.capital_usd):
             raise ValueError("capital must be a finite number")
         return self
+
+    @property
+    def listed_vix_expiries(self) -> tuple[dt.date, ...]:
+        """Listed VIX option expiries from the valuation date on (cached per date)."""
+        return plan_vix_expiries(self.valuation_date)
 
     def leg(self, leg_id: str) -> Leg:
         for leg in self.legs:

@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from planner.model.allocation import AllocationSettings
 from planner.model.errors import PlanFileError, describe_os_error
 from planner.model.plan import PLAN_FORMAT, PLAN_VERSION, Plan
 
@@ -49,6 +50,7 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "market",
     "model",
     "legs",
+    "allocation",
     "stress",
     "view",
     "notes",
@@ -83,8 +85,17 @@ def _migrate_0_to_1(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 added the ALVH `allocation` settings; older plans get the defaults."""
+    out = dict(doc)
+    if "allocation" not in out:
+        out["allocation"] = AllocationSettings().model_dump(mode="json")
+    out["version"] = 2
+    return out
+
+
 # Version N -> N+1, applied in turn on load until the document is at PLAN_VERSION.
-MIGRATIONS: dict[int, Migration] = {0: _migrate_0_to_1}
+MIGRATIONS: dict[int, Migration] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 _OLDEST_VERSION = min(MIGRATIONS, default=PLAN_VERSION)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from planner.engine.alvh import AlvhReport
 from planner.engine.report import GreeksTotals, Report
 
 MINUS = "−"
@@ -214,6 +215,135 @@ def report_to_text(report: Report) -> str:
     out += _table(
         ["scenario", "SPX", "VIX", "days", "condor", "hedge", "net", "loss cut"], stress_rows
     )
+    if report.alvh is not None:
+        out += ["", *alvh_text_lines(report.alvh, report.capital_usd)]
     if report.warnings:
         out += ["", "NOTES", *(f"  * {w}" for w in report.warnings)]
     return "\n".join(out) + "\n"
+
+
+def alvh_text_lines(alvh: AlvhReport, capital_usd: float) -> list[str]:
+    """The "ALVH LAYERS" section: proposal, sizing, regime, cost, stress by layer, signals."""
+    out = [
+        "ALVH LAYERS (proposed hedge from the plan's allocation settings; "
+        "it would replace the near / mid / tail / offset legs)",
+        f"  Sizing ({alvh.sizing.mode.value}): {alvh.sizing.reason}",
+        f"  Regime: {alvh.regime.reason}",
+        f"  Size: {fmt_num(alvh.sizing.units, 2)} units "
+        f"(one unscaled unit: premium {fmt_usd(alvh.sizing.unit_premium_usd)}, maintenance "
+        f"{fmt_usd(alvh.sizing.unit_maintenance_usd_per_year)}/year)",
+    ]
+    layer_rows = []
+    for layer in alvh.layers:
+        if not layer.placed:
+            layer_rows.append([layer.group.value, "—", "", "", "", "", "", "", "", "", ""])
+            continue
+        layer_rows.append(
+            [
+                layer.group.value,
+                f"{layer.contracts:+d}",
+                fmt_num(layer.strike, 1),
+                f"{layer.expiry.isoformat() if layer.expiry else '—'} ({layer.days_to_expiry}d)",
+                fmt_num(layer.forward, 2),
+                fmt_num(layer.delta, 2),
+                fmt_num(layer.price_pts, 2),
+                fmt_usd(layer.premium_usd),
+                fmt_usd(layer.theta_usd_per_day),
+                fmt_pct(layer.carry_annual_pct_capital, 2),
+                f"{fmt_usd(layer.maintenance_cost_usd_per_year)} "
+                f"({fmt_pct(layer.maintenance_pct_capital, 2)})",
+            ]
+        )
+    t = alvh.totals
+    layer_rows.append(
+        [
+            "total",
+            f"+{t.contracts_long}/−{t.contracts_short}",
+            "",
+            "",
+            "",
+            "",
+            "",
+            fmt_usd(t.premium_usd),
+            fmt_usd(t.theta_usd_per_day),
+            fmt_pct(t.carry_annual_pct_capital, 2),
+            f"{fmt_usd(t.maintenance_cost_usd_per_year)} ({fmt_pct(t.maintenance_pct_capital, 2)})",
+        ]
+    )
+    out += _table(
+        [
+            "layer",
+            "qty",
+            "strike",
+            "expiry",
+            "fwd",
+            "delta",
+            "price",
+            "premium",
+            "theta/day",
+            "carry/yr",
+            "maintenance/yr",
+        ],
+        layer_rows,
+        left=1,
+    )
+    out.append(
+        f"  Premium {fmt_pct(t.premium_pct_capital, 2)} of capital; 30-day carry "
+        f"{fmt_usd(t.carry_30d_usd)} → {fmt_usd(t.carry_annual_usd)}/year; maintenance "
+        f"{fmt_usd(t.maintenance_cost_usd_per_year)}/year of {fmt_usd(capital_usd)} capital."
+    )
+    offset = alvh.layers[-1]
+    if offset.placed and offset.contracts:
+        out.append(
+            f"  Theta offset recovers {fmt_usd(alvh.offset_premium_recovered_usd_per_year)}/year "
+            f"({fmt_pct(alvh.offset_premium_recovered_pct_capital, 2)} of capital)."
+        )
+    groups = [layer.group for layer in alvh.layers]
+    stress_rows = []
+    for row in alvh.stress:
+        stress_rows.append(
+            [
+                row.name,
+                fmt_usd(row.condor_pnl_usd),
+                *(fmt_usd(row.layer_pnl_usd.get(g, 0.0)) for g in groups),
+                fmt_usd(row.hedge_pnl_usd),
+                fmt_usd(row.net_pnl_usd),
+                "" if row.loss_cut is None else fmt_pct(100 * row.loss_cut, 0),
+                ""
+                if row.loss_cut is None or row.loss_cut_without_offset is None
+                else fmt_pct(100 * (row.loss_cut_without_offset - row.loss_cut), 0),
+                "" if row.best_layer is None else row.best_layer.value,
+            ]
+        )
+    out += ["", "  Stress with the proposed hedge (P&L from today's value)"]
+    out += _table(
+        [
+            "scenario",
+            "condor",
+            *(g.value for g in groups),
+            "hedge",
+            "net",
+            "loss cut",
+            "offset gives up",
+            "pays most",
+        ],
+        stress_rows,
+    )
+    sig = alvh.signals
+    out += [
+        "",
+        "  Signals (shown, never acted on)",
+        f"    Term structure {sig.term_state}, slope {fmt_num(sig.slope_pts_per_month, 2, True)} "
+        f"pts/month; VIX {fmt_num(sig.vix, 2)} in band {sig.vix_band}",
+    ]
+    if sig.rsi14 is not None:
+        out.append(
+            f"    VIX history to {sig.history_end.isoformat() if sig.history_end else '—'}: "
+            f"RSI(14) {fmt_num(sig.rsi14, 1)}, MACD {fmt_num(sig.macd, 2)} / signal "
+            f"{fmt_num(sig.macd_signal, 2)} / histogram {fmt_num(sig.macd_histogram, 2)}"
+        )
+    out += [f"    {note}" for note in sig.notes]
+    if alvh.messages:
+        out += ["  Messages", *(f"    * {m}" for m in alvh.messages)]
+    out += ["  Assumptions", *(f"    * {a}" for a in alvh.assumptions)]
+    return out

@@ -1,0 +1,766 @@
+"""The ALVH layer engine: 4/4/2 layers across VIX expiries, sizing, regime scaling, theta offset.
+
+DESIGN.md section 4 and issue #3. `analyse_alvh` is called by `evaluate(plan)` and fills
+`Report.alvh`; it prices a *proposed* hedge built from `plan.allocation` (the plan's current
+hedge legs are not used: the proposal would replace them).
+
+Every money figure is linear in the number of contracts, so each layer is priced once per
+contract (today, at the stress points, after 30 days, and over a roll cycle) and the sizing
+solvers evaluate every whole number of units 0..max_units in one matrix product.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from planner.engine.curve import FuturesCurve
+from planner.engine.errors import EngineInputError
+from planner.engine.expiries import expiry_in_window
+from planner.engine.normal import norm_cdf
+from planner.engine.pricing import black76
+from planner.engine.report import StressRow, TermStructure
+from planner.engine.scenario import (
+    DAYS_PER_YEAR,
+    VIX_VOL_FLOOR,
+    MarketState,
+    ScenarioPoints,
+    build_leg_book,
+    leg_values,
+    scenario_points,
+)
+from planner.engine.signals import AlvhSignals, base_signals
+from planner.engine.strikes import snap_vix_strike, vix_strike_grid
+from planner.engine.types import (
+    VIX_OPTION_MULTIPLIER_USD,
+    Group,
+    PlanLike,
+    RegimeMeasure,
+    RegimeRule,
+    RegimeSettingsLike,
+    Right,
+    SizingMode,
+    SpotVolParamsLike,
+    StrikeRule,
+    Underlying,
+)
+from planner.engine.vol import vix_option_vol
+
+FloatArray = NDArray[np.float64]
+
+LAYER_GROUPS: tuple[Group, ...] = (Group.NEAR, Group.MID, Group.TAIL, Group.OFFSET)
+_TAIL = 2
+_OFFSET = 3
+CARRY_DAYS = 30
+_LISTED_STRIKES = vix_strike_grid(5.0, 200.0)
+# Guards the "fits the budget / meets the target" comparisons against rounding noise.
+_TOLERANCE = 1e-9
+
+ASSUMPTIONS: tuple[str, ...] = (
+    "Premium: today's model price (Black-76 on the interpolated VIX future with the model's VIX "
+    "option vol) x contracts x $100; the offset's premium is received (negative).",
+    "Carry: each layer's P&L over 30 days with SPX and VIX unchanged (futures roll down the "
+    "curve; a layer expiring sooner settles at intrinsic value), annualised x 365/30.",
+    "Maintenance cost a year (the 'annual premium' the budget spends): each layer is bought when "
+    "its window opens (max days to expiry) and sold when it closes (min days), then replaced, "
+    "in an unchanged market (spot VIX, the futures curve by tenor and the vol surface as today); "
+    "the strike is re-chosen by the layer's rule at the window's max days. Cost = (buy - sell) x "
+    "365 / (max - min days). No commissions, no bid/ask.",
+    "Stress: P&L from today's value; loss cut = 1 - net / condor where the condor loses, net "
+    "counting the condor, other non-hedge legs and the proposed hedge (which replaces the plan's "
+    "current near / mid / tail / offset legs).",
+    "Sizing solvers size the unscaled structure; the regime multiplier then scales each layer's "
+    "contracts (rounded half up). A VXTH-style table sets the size from today's premium instead.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedLeg:
+    """A hedge leg the allocation proposes; satisfies `LegLike` (model price, model vol)."""
+
+    id: str
+    underlying: Underlying
+    right: Right
+    quantity: int
+    strike: float
+    expiry: dt.date
+    group: Group
+    entry_price: float | None = None
+    iv: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LayerResult:
+    """One layer (or the offset) of the proposal. Money is for the whole layer, signed as P&L
+    unless the name says cost."""
+
+    group: Group
+    ratio: float
+    """Contracts per hedge unit; for the offset, short calls per tail contract."""
+    min_days: int
+    max_days: int
+    strike_rule: StrikeRule
+    strike_value: float
+    placed: bool
+    """False when no listed expiry falls in the window (or the offset is switched off)."""
+    expiry: dt.date | None
+    days_to_expiry: int | None
+    forward: float | None
+    """VIX future at the layer's expiry."""
+    strike: float | None
+    delta: float | None
+    """Black-76 call delta per contract."""
+    iv: float | None
+    price_pts: float | None
+    contracts: int
+    """Signed: the offset is short (negative)."""
+    premium_usd: float
+    """Paid (+) or received (-) today."""
+    theta_usd_per_day: float
+    carry_30d_usd: float
+    carry_annual_pct_capital: float
+    rolls_per_year: float | None
+    roll_cost_pts: float | None
+    """Per contract and roll: buy at max days minus sell at min days (see assumptions)."""
+    maintenance_cost_usd_per_year: float
+    maintenance_pct_capital: float
+    stress_pnl_usd: tuple[float, ...]
+    """Aligned with `AlvhReport.stress`."""
+    message: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlvhTotals:
+    contracts_long: int
+    contracts_short: int
+    premium_usd: float
+    premium_pct_capital: float
+    theta_usd_per_day: float
+    carry_30d_usd: float
+    carry_annual_usd: float
+    carry_annual_pct_capital: float
+    maintenance_cost_usd_per_year: float
+    maintenance_pct_capital: float
+
+
+@dataclass(frozen=True, slots=True)
+class AlvhStressRow:
+    """One stress scenario with the *proposed* hedge in place of the plan's hedge legs."""
+
+    name: str
+    condor_pnl_usd: float
+    other_pnl_usd: float
+    layer_pnl_usd: dict[Group, float]
+    hedge_pnl_usd: float
+    net_pnl_usd: float
+    loss_cut: float | None
+    """1 - net / condor where the condor loses; None otherwise."""
+    loss_cut_without_offset: float | None
+    best_layer: Group | None
+    """The layer that gains most in this scenario (None if none gains)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeDecision:
+    table: str
+    rule: RegimeRule
+    measure: RegimeMeasure
+    level: float
+    """The VIX number that picked the band (spot VIX or the front future)."""
+    band_index: int
+    band_label: str
+    band_value: float
+    hold: bool
+    multiplier: float
+    """Applied to the sized units (1 when the rule is off, on hold, or premium-based)."""
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SizingResult:
+    mode: SizingMode
+    base_units: int
+    """Units the sizing mode chose (before regime scaling)."""
+    units: float
+    """Units after the regime: base x multiplier, or the premium rule's units."""
+    max_units: int
+    feasible: bool
+    """False when the budget or target cannot be met (see `reason`)."""
+    reason: str
+    unit_maintenance_usd_per_year: float
+    """Yearly maintenance cost of one unscaled unit."""
+    unit_premium_usd: float
+    target_loss_cut: float | None
+    """The protection target (fraction) and what the base size achieves, for PROTECTION."""
+    achieved_loss_cut: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlvhReport:
+    layers: tuple[LayerResult, ...]
+    """Near, mid, tail, offset, in that order."""
+    totals: AlvhTotals
+    sizing: SizingResult
+    regime: RegimeDecision
+    stress: tuple[AlvhStressRow, ...]
+    offset_premium_recovered_usd_per_year: float
+    """Yearly maintenance income of the offset (positive = recovered), 0 without an offset."""
+    offset_premium_recovered_pct_capital: float
+    signals: AlvhSignals
+    legs: tuple[ProposedLeg, ...]
+    """The legs "Apply" writes (only layers with contracts)."""
+    assumptions: tuple[str, ...]
+    messages: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    group: Group
+    ratio: float
+    min_days: int
+    max_days: int
+    rule: StrikeRule
+    value: float
+    enabled: bool
+
+
+def analyse_alvh(
+    plan: PlanLike,
+    market: MarketState,
+    curve: FuturesCurve,
+    params: SpotVolParamsLike,
+    term: TermStructure,
+    stress_points: ScenarioPoints,
+    stress_rows: Sequence[StressRow],
+) -> AlvhReport:
+    """Propose, size and price the ALVH layers of `plan.allocation` against `stress_rows`."""
+    settings = plan.allocation
+    capital = plan.capital_usd
+    messages: list[str] = []
+    specs = _specs(plan)
+    days = np.array([0.0] * len(specs))
+    placed = np.zeros(len(specs), dtype=bool)
+    expiries: list[dt.date | None] = []
+    listed = tuple(plan.listed_vix_expiries)
+    for i, spec in enumerate(specs):
+        expiry = None
+        if spec.enabled:
+            expiry = expiry_in_window(listed, plan.valuation_date, spec.min_days, spec.max_days)
+            if expiry is None:
+                messages.append(_empty_window_message(spec, listed, plan.valuation_date))
+        expiries.append(expiry)
+        if expiry is not None:
+            placed[i] = True
+            days[i] = (expiry - plan.valuation_date).days
+
+    rules = [s.rule for s in specs]
+    values = np.array([s.value for s in specs])
+    buy_days = np.array([float(s.max_days) for s in specs])
+    # Today's strikes and the roll cycle's strikes (chosen at the window's max days) together:
+    # one pricing pass for the delta search.
+    both_days = np.concatenate((days, buy_days))
+    both_forward = curve.future(both_days)
+    both_strikes = _rule_strikes(rules + rules, np.tile(values, 2), both_days, both_forward, market)
+    n_specs = len(specs)
+    forward, strikes = both_forward[:n_specs], both_strikes[:n_specs]
+    legs_per_contract = [
+        ProposedLeg(
+            id=f"alvh_{spec.group.value}",
+            underlying=Underlying.VIX,
+            right=Right.CALL,
+            quantity=1,
+            strike=float(strikes[i]),
+            expiry=expiry,
+            group=spec.group,
+        )
+        for i, (spec, expiry) in enumerate(zip(specs, expiries, strict=True))
+        if expiry is not None
+    ]
+    rows = np.flatnonzero(placed)
+    book = build_leg_book(legs_per_contract, market, plan.model)
+    carry_point = scenario_points(market.spx0, market.vix0, CARRY_DAYS, params)
+    values_at = leg_values(book, ScenarioPoints.concat((stress_points, carry_point)), market)
+    n_stress = len(stress_rows)
+
+    # One Black-76 pass prices today's layers and both ends of each layer's roll cycle: buy at
+    # the window's max days, sell the same strike at its min days, the curve and the vol
+    # surface unchanged (so the future rolls down from F(max) to F(min)).
+    sell_days = np.array([float(s.min_days) for s in specs])
+    roll_strikes = both_strikes[n_specs:]
+    tau = np.concatenate((days[rows], buy_days, sell_days))
+    k = np.concatenate((strikes[rows], roll_strikes, roll_strikes))
+    fwd = curve.future(tau)
+    vol = _vix_vol(tau, k, fwd, market)
+    priced = black76(True, fwd, k, tau / DAYS_PER_YEAR, market.rate, vol)
+    n_rows = rows.size
+    today_price = priced.price[:n_rows]
+    price = np.zeros(n_specs)
+    delta = np.zeros(n_specs)
+    theta = np.zeros(n_specs)
+    iv = np.zeros(n_specs)
+    stress_pts = np.zeros((n_specs, n_stress))
+    carry_pts = np.zeros(n_specs)
+    price[rows] = today_price
+    delta[rows] = priced.delta[:n_rows]
+    theta[rows] = priced.theta[:n_rows]
+    iv[rows] = vol[:n_rows]
+    stress_pts[rows] = values_at[:, :n_stress] - today_price[:, None]
+    carry_pts[rows] = values_at[:, n_stress] - today_price
+    buy = priced.price[n_rows : n_rows + n_specs]
+    sell = priced.price[n_rows + n_specs :]
+    roll_pts = buy - sell
+    rolls_per_year = DAYS_PER_YEAR / (buy_days - sell_days)
+    maintenance_pts = np.where(placed, roll_pts * rolls_per_year, 0.0)
+
+    ratios = np.array([s.ratio for s in specs])
+
+    def contracts(units: FloatArray, multiplier: float) -> NDArray[np.int64]:
+        layer = np.floor(ratios[None, :_OFFSET] * units[:, None] * multiplier + 0.5)
+        layer = layer * placed[None, :_OFFSET]
+        offset = -np.floor(ratios[_OFFSET] * layer[:, _TAIL] + 0.5) * placed[_OFFSET]
+        return np.column_stack((layer, offset)).astype(np.int64)
+
+    usd = VIX_OPTION_MULTIPLIER_USD
+    grid = np.arange(settings.max_units + 1, dtype=np.float64)
+    grid_contracts = contracts(grid, 1.0).astype(np.float64)
+    grid_maintenance = grid_contracts @ maintenance_pts * usd
+    grid_premium = grid_contracts @ price * usd
+    sizing_base, feasible, reason, target, achieved = _size(
+        plan, grid_maintenance, grid_contracts @ stress_pts * usd, stress_rows
+    )
+    regime, units = _regime(
+        settings.regime, market, curve, capital, grid_premium, sizing_base, settings.max_units
+    )
+    if regime.rule is RegimeRule.PREMIUM_PCT:
+        final = contracts(np.array([float(units)]), 1.0)[0]
+    else:
+        final = contracts(np.array([float(sizing_base)]), regime.multiplier)[0]
+    scaled = regime.rule is RegimeRule.MULTIPLIER and regime.multiplier != 1.0
+    if scaled and settings.sizing is not SizingMode.UNITS:
+        messages.append(
+            f"The regime multiplier x{regime.multiplier:g} scales the {settings.sizing.value} "
+            "solver's size, so the budget / target applies to the unscaled hedge."
+        )
+    sizing = SizingResult(
+        mode=settings.sizing,
+        base_units=sizing_base,
+        units=float(units),
+        max_units=settings.max_units,
+        feasible=feasible,
+        reason=reason,
+        unit_maintenance_usd_per_year=float(grid_maintenance[1]) if grid.size > 1 else 0.0,
+        unit_premium_usd=float(grid_premium[1]) if grid.size > 1 else 0.0,
+        target_loss_cut=target,
+        achieved_loss_cut=achieved,
+    )
+
+    q = final.astype(np.float64) * usd
+    layer_stress = q[:, None] * stress_pts
+    layers = tuple(
+        LayerResult(
+            group=spec.group,
+            ratio=spec.ratio,
+            min_days=spec.min_days,
+            max_days=spec.max_days,
+            strike_rule=spec.rule,
+            strike_value=spec.value,
+            placed=bool(placed[i]),
+            expiry=expiries[i],
+            days_to_expiry=int(days[i]) if placed[i] else None,
+            forward=float(forward[i]) if placed[i] else None,
+            strike=float(strikes[i]) if placed[i] else None,
+            delta=float(delta[i]) if placed[i] else None,
+            iv=float(iv[i]) if placed[i] else None,
+            price_pts=float(price[i]) if placed[i] else None,
+            contracts=int(final[i]),
+            premium_usd=float(q[i] * price[i]),
+            theta_usd_per_day=float(q[i] * theta[i]),
+            carry_30d_usd=float(q[i] * carry_pts[i]),
+            carry_annual_pct_capital=float(
+                100.0 * q[i] * carry_pts[i] * DAYS_PER_YEAR / CARRY_DAYS / capital
+            ),
+            rolls_per_year=float(rolls_per_year[i]) if placed[i] else None,
+            roll_cost_pts=float(roll_pts[i]) if placed[i] else None,
+            maintenance_cost_usd_per_year=float(q[i] * maintenance_pts[i]),
+            maintenance_pct_capital=float(100.0 * q[i] * maintenance_pts[i] / capital),
+            stress_pnl_usd=tuple(float(x) for x in layer_stress[i]),
+            message=_layer_message(spec, bool(placed[i])),
+        )
+        for i, spec in enumerate(specs)
+    )
+    _offset_checks(layers, messages)
+    carry_30d = float(q @ carry_pts)
+    maintenance = float(q @ maintenance_pts)
+    premium = float(q @ price)
+    totals = AlvhTotals(
+        contracts_long=int(final[final > 0].sum()),
+        contracts_short=int(-final[final < 0].sum()),
+        premium_usd=premium,
+        premium_pct_capital=100.0 * premium / capital,
+        theta_usd_per_day=float(q @ theta),
+        carry_30d_usd=carry_30d,
+        carry_annual_usd=carry_30d * DAYS_PER_YEAR / CARRY_DAYS,
+        carry_annual_pct_capital=100.0 * carry_30d * DAYS_PER_YEAR / CARRY_DAYS / capital,
+        maintenance_cost_usd_per_year=maintenance,
+        maintenance_pct_capital=100.0 * maintenance / capital,
+    )
+    offset_income = -float(q[_OFFSET] * maintenance_pts[_OFFSET])
+    band = regime.band_label
+    signals = base_signals(term.state, term.slope_pts_per_month, market.vix0, band)
+    proposed = tuple(
+        ProposedLeg(
+            id=f"alvh_{layer.group.value}",
+            underlying=Underlying.VIX,
+            right=Right.CALL,
+            quantity=layer.contracts,
+            strike=float(layer.strike),
+            expiry=layer.expiry,
+            group=layer.group,
+        )
+        for layer in layers
+        if layer.contracts != 0 and layer.expiry is not None and layer.strike is not None
+    )
+    return AlvhReport(
+        layers=layers,
+        totals=totals,
+        sizing=sizing,
+        regime=regime,
+        stress=_stress(stress_rows, layer_stress, specs),
+        offset_premium_recovered_usd_per_year=offset_income,
+        offset_premium_recovered_pct_capital=100.0 * offset_income / capital,
+        signals=signals,
+        legs=proposed,
+        assumptions=ASSUMPTIONS,
+        messages=tuple(messages),
+    )
+
+
+def propose(plan: PlanLike) -> AlvhReport:
+    """The ALVH proposal for `plan` (what "Apply" writes): `evaluate(plan).alvh`."""
+    from planner.engine.evaluate import evaluate  # evaluate imports this module
+
+    report = evaluate(plan).alvh
+    if report is None:  # pragma: no cover - evaluate always fills it
+        raise EngineInputError("the ALVH analysis did not run")
+    return report
+
+
+def _specs(plan: PlanLike) -> list[_Spec]:
+    a = plan.allocation
+    specs = [
+        _Spec(g, float(s.ratio), s.min_days, s.max_days, s.strike_rule, s.strike_value, True)
+        for g, s in ((Group.NEAR, a.near), (Group.MID, a.mid), (Group.TAIL, a.tail))
+    ]
+    o = a.offset
+    specs.append(
+        _Spec(
+            Group.OFFSET, o.ratio, o.min_days, o.max_days, o.strike_rule, o.strike_value, o.enabled
+        )
+    )
+    for spec in specs:
+        if not 0 <= spec.min_days < spec.max_days:
+            raise EngineInputError(
+                f"the {spec.group.value} layer's window {spec.min_days}-{spec.max_days} days "
+                "is empty"
+            )
+        if spec.ratio < 0:
+            raise EngineInputError(f"the {spec.group.value} layer's ratio must not be negative")
+    return specs
+
+
+def _vix_vol(
+    tau: FloatArray, strike: FloatArray, forward: FloatArray, market: MarketState
+) -> FloatArray:
+    """The model's VIX option vol, floored as the scenario kernel floors it."""
+    vol = vix_option_vol(
+        tau,
+        strike,
+        forward,
+        market.vov30,
+        market.vov_term_exponent,
+        market.vov_skew,
+        VIX_VOL_FLOOR,
+    )
+    return np.maximum(vol, VIX_VOL_FLOOR)
+
+
+def _rule_strikes(
+    rules: Sequence[StrikeRule],
+    values: FloatArray,
+    days: FloatArray,
+    forward: FloatArray,
+    market: MarketState,
+) -> FloatArray:
+    """Listed strike per layer: delta rule by search over the listed grid, others snapped."""
+    is_delta = np.array([r is StrikeRule.DELTA for r in rules])
+    is_points = np.array([r is StrikeRule.POINTS for r in rules])
+    raw = np.where(is_points, forward + values, values)
+    strikes = np.asarray(snap_vix_strike(np.where(is_delta, forward, raw)), dtype=np.float64)
+    if is_delta.any():
+        strikes[is_delta] = delta_strike(
+            values[is_delta], days[is_delta], forward[is_delta], market
+        )
+    return strikes
+
+
+def delta_strike(
+    target_delta: FloatArray, days: FloatArray, forward: FloatArray, market: MarketState
+) -> FloatArray:
+    """The listed VIX strike whose Black-76 call delta (model vol) is nearest each target."""
+    tau = days[:, None]
+    fwd = forward[:, None]
+    grid = _LISTED_STRIKES[None, :]
+    vol = _vix_vol(tau, grid, fwd, market)
+    t_years = np.maximum(tau, 0.0) / DAYS_PER_YEAR
+    # Black-76 call delta e^{-rT} N(d1) straight from d1: only the delta is needed here, and a
+    # full greeks pass over the whole strike grid would cost more than the rest of the analysis.
+    sd = vol * np.sqrt(t_years)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d1 = np.log(fwd / grid) / sd + 0.5 * sd
+    at_expiry = np.where(fwd > grid, 1.0, np.where(fwd < grid, 0.0, 0.5))
+    deltas = np.where(
+        t_years > 0.0,
+        np.exp(-market.rate * t_years) * norm_cdf(np.where(sd > 0, d1, 0.0)),
+        at_expiry,
+    )
+    best = np.argmin(np.abs(deltas - target_delta[:, None]), axis=1)
+    chosen: FloatArray = _LISTED_STRIKES[best]
+    return chosen
+
+
+def _size(
+    plan: PlanLike,
+    grid_maintenance: FloatArray,
+    grid_stress: FloatArray,
+    stress_rows: Sequence[StressRow],
+) -> tuple[int, bool, str, float | None, float | None]:
+    """Base units from the sizing mode: (units, feasible, reason, target cut, achieved cut)."""
+    a = plan.allocation
+    cap = a.max_units
+    one_unit = float(grid_maintenance[1]) if cap >= 1 else 0.0
+    if a.sizing is SizingMode.UNITS:
+        return a.units, True, f"{a.units} hedge unit(s) entered directly.", None, None
+    if a.sizing is SizingMode.BUDGET:
+        budget = a.budget_pct_capital / 100.0 * plan.capital_usd
+        fits = np.flatnonzero(grid_maintenance <= budget * (1.0 + _TOLERANCE) + _TOLERANCE)
+        units = int(fits[-1])
+        cost = float(grid_maintenance[units])
+        text = (
+            f"Budget {a.budget_pct_capital:g} % of capital (${budget:,.0f}) a year in "
+            f"maintenance cost; one unit costs ${one_unit:,.0f} a year"
+        )
+        if units == 0:
+            return 0, False, text + ": not even one unit fits.", None, None
+        if units == cap:
+            return (
+                units,
+                True,
+                text + f": {units} units (${cost:,.0f}) — the cap; the budget allows more.",
+                None,
+                None,
+            )
+        return units, True, text + f": {units} units (${cost:,.0f} a year).", None, None
+    # Protection target.
+    target = a.target_loss_cut_pct / 100.0
+    wanted = a.target_scenario.casefold()
+    index = next((i for i, r in enumerate(stress_rows) if r.name.casefold() == wanted), None)
+    if index is None:
+        names = ", ".join(r.name for r in stress_rows) or "none"
+        return (
+            0,
+            False,
+            f"No stress scenario is named {a.target_scenario!r} (the plan has: {names}).",
+            target,
+            None,
+        )
+    row = stress_rows[index]
+    condor = row.condor_pnl_usd
+    if condor >= 0:
+        return (
+            0,
+            True,
+            f"The condor does not lose in {row.name!r}; no hedge is needed to cut its loss.",
+            target,
+            None,
+        )
+    cut = 1.0 - (condor + row.other_pnl_usd + grid_stress[:, index]) / condor
+    ok = cut >= target - _TOLERANCE
+    if not ok.any():
+        best = int(np.argmax(cut))
+        return (
+            0,
+            False,
+            f"No size up to {cap} units cuts the loss of {row.name!r} by "
+            f"{a.target_loss_cut_pct:g} %: the best, {best} units, cuts it by "
+            f"{100.0 * cut[best]:.1f} %.",
+            target,
+            float(cut[0]),
+        )
+    units = int(np.argmin(np.where(ok, grid_maintenance, np.inf)))
+    return (
+        units,
+        True,
+        f"Cheapest size cutting the loss of {row.name!r} by at least "
+        f"{a.target_loss_cut_pct:g} %: {units} units (cut {100.0 * cut[units]:.1f} %, "
+        f"${grid_maintenance[units]:,.0f} a year).",
+        target,
+        float(cut[units]),
+    )
+
+
+def band_index(regime: RegimeSettingsLike, level: float) -> int:
+    """Index of the band holding `level`: [lower, upper) bands, or (lower, upper] when the table
+    is upper-inclusive (VXTH: "future <= 15" is the first band)."""
+    edges = np.array([b.upper for b in regime.bands[:-1]], dtype=np.float64)
+    if regime.upper_inclusive:
+        return int(np.searchsorted(edges, level, side="left"))
+    return int(np.searchsorted(edges, level, side="right"))
+
+
+def band_label(regime: RegimeSettingsLike, index: int) -> str:
+    edges = [b.upper for b in regime.bands[:-1]]
+    low_op, high_op = ("≤", ">") if regime.upper_inclusive else ("<", "≥")
+    if not edges:
+        return "all"
+    if index == 0:
+        return f"{low_op} {edges[0]:g}"
+    if index == len(edges):
+        return f"{high_op} {edges[-1]:g}"
+    return f"{edges[index - 1]:g}–{edges[index]:g}"
+
+
+def _regime(
+    regime: RegimeSettingsLike,
+    market: MarketState,
+    curve: FuturesCurve,
+    capital: float,
+    grid_premium: FloatArray,
+    base_units: int,
+    max_units: int,
+) -> tuple[RegimeDecision, float]:
+    """The active band and the units it leads to."""
+    if regime.measure is RegimeMeasure.FRONT_FUTURE and curve.prices.size:
+        level, what = float(curve.prices[0]), "front VIX future"
+    else:
+        level, what = market.vix0, "VIX"
+    index = band_index(regime, level)
+    band = regime.bands[index]
+    label = band_label(regime, index)
+    where = f"{what} {level:.2f} is in the {regime.name} band {label}"
+
+    def decision(multiplier: float, reason: str) -> RegimeDecision:
+        return RegimeDecision(
+            table=regime.name,
+            rule=regime.rule,
+            measure=regime.measure,
+            level=level,
+            band_index=index,
+            band_label=label,
+            band_value=band.value,
+            hold=band.hold,
+            multiplier=multiplier,
+            reason=reason,
+        )
+
+    if regime.rule is RegimeRule.OFF:
+        return decision(1.0, "Regime scaling is off: the sized units are used as they are."), float(
+            base_units
+        )
+    if band.hold:
+        return decision(
+            1.0,
+            f"{where}: hold the existing hedge and consider monetising rather than adding; "
+            "the figures show the unscaled size.",
+        ), float(base_units)
+    if regime.rule is RegimeRule.MULTIPLIER:
+        units = base_units * band.value
+        return decision(
+            band.value, f"{where}: size x{band.value:g} ({base_units} -> {units:g} units)."
+        ), units
+    budget = band.value / 100.0 * capital
+    fits = np.flatnonzero(grid_premium <= budget * (1.0 + _TOLERANCE) + _TOLERANCE)
+    units_fit = int(fits[-1])
+    capped = " (the cap)" if units_fit == max_units and budget > 0 else ""
+    return decision(
+        1.0,
+        f"{where}: spend {band.value:g} % of capital (${budget:,.0f}) on premium today -> "
+        f"{units_fit} units{capped} costing ${grid_premium[units_fit]:,.0f}; this replaces the "
+        "sizing mode's units.",
+    ), float(units_fit)
+
+
+def _stress(
+    rows: Sequence[StressRow], layer_stress: FloatArray, specs: Sequence[_Spec]
+) -> tuple[AlvhStressRow, ...]:
+    out = []
+    for j, row in enumerate(rows):
+        by_layer = {spec.group: float(layer_stress[i, j]) for i, spec in enumerate(specs)}
+        hedge = sum(by_layer.values())
+        offset = by_layer[Group.OFFSET]
+        base = row.condor_pnl_usd + row.other_pnl_usd
+        net = base + hedge
+        condor = row.condor_pnl_usd
+        losing = condor < 0
+        gains = {g: v for g, v in by_layer.items() if g is not Group.OFFSET and v > 0}
+        out.append(
+            AlvhStressRow(
+                name=row.name,
+                condor_pnl_usd=condor,
+                other_pnl_usd=row.other_pnl_usd,
+                layer_pnl_usd=by_layer,
+                hedge_pnl_usd=hedge,
+                net_pnl_usd=net,
+                loss_cut=1.0 - net / condor if losing else None,
+                loss_cut_without_offset=1.0 - (net - offset) / condor if losing else None,
+                best_layer=max(gains, key=lambda g: gains[g]) if gains else None,
+            )
+        )
+    return tuple(out)
+
+
+def _empty_window_message(spec: _Spec, listed: Sequence[dt.date], today: dt.date) -> str:
+    before = [d for d in listed if (d - today).days < spec.min_days and d >= today]
+    after = [d for d in listed if (d - today).days > spec.max_days]
+    near = []
+    if before:
+        near.append(f"{before[-1].isoformat()} ({(before[-1] - today).days} days)")
+    if after:
+        near.append(f"{after[0].isoformat()} ({(after[0] - today).days} days)")
+    around = f"; the nearest are {' and '.join(near)}" if near else ""
+    return (
+        f"No listed VIX expiry is {spec.min_days}–{spec.max_days} days out for the "
+        f"{spec.group.value} layer{around}. The layer is left empty; widen its window to use one."
+    )
+
+
+def _layer_message(spec: _Spec, placed: bool) -> str | None:
+    if not spec.enabled:
+        return "Theta offset is off."
+    if not placed:
+        return f"No listed VIX expiry {spec.min_days}–{spec.max_days} days out."
+    return None
+
+
+def _offset_checks(layers: Sequence[LayerResult], messages: list[str]) -> None:
+    tail, offset = layers[_TAIL], layers[_OFFSET]
+    if not (offset.placed and tail.placed):
+        if offset.placed and not tail.placed:
+            messages.append("The theta offset sells against the tail layer, which is empty.")
+        return
+    if offset.strike is not None and tail.strike is not None and offset.strike <= tail.strike:
+        messages.append(
+            f"The offset's strike {offset.strike:g} is not above the tail's {tail.strike:g}: it "
+            "caps the tail's protection instead of only trimming its cost."
+        )
+    if (
+        offset.days_to_expiry is not None
+        and tail.days_to_expiry is not None
+        and offset.days_to_expiry >= tail.days_to_expiry
+    ):
+        messages.append(
+            "The offset does not expire before the tail layer, as a theta offset should."
+        )
