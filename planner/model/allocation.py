@@ -99,7 +99,7 @@ class OffsetSettings(_Frozen):
     min_days: int = Field(default=30, ge=0, le=MAX_WINDOW_DAYS)
     max_days: int = Field(default=45, ge=0, le=MAX_WINDOW_DAYS)
     strike_rule: StrikeRule = StrikeRule.DELTA
-    strike_value: float = 0.08
+    strike_value: float = 0.05
 
     @model_validator(mode="after")
     def _valid(self) -> Self:
