@@ -60,7 +60,9 @@ def futures_beta(tau_days: ArrayLike, beta_a: ArrayLike, beta_p: ArrayLike) -> F
     """Share of a spot-VIX move a future with tau days left takes: 1 at expiry, less further out."""
     tau = np.asarray(tau_days, dtype=np.float64)
     safe_tau = np.maximum(tau, 1e-6)
-    beta = np.minimum(1.0, np.asarray(beta_a) * (safe_tau / BETA_REFERENCE_DAYS) ** -np.asarray(beta_p))
+    beta = np.minimum(
+        1.0, np.asarray(beta_a) * (safe_tau / BETA_REFERENCE_DAYS) ** -np.asarray(beta_p)
+    )
     return np.where(tau <= 0.0, 1.0, beta)
 
 
@@ -247,64 +249,138 @@ def scenario_points(
     )
 
 
+# Horizons shared by at least this many points get their own block (per-leg time terms, expired
+# legs settled without pricing); scattered horizons (stress rows, carry) are pooled into one.
+MIN_HORIZON_BLOCK = 64
+
+
 def leg_values(book: LegBook, points: ScenarioPoints, market: MarketState) -> FloatArray:
     """Per-contract value (index points) of every leg at every point: shape (legs, points).
 
-    Legs that expire before a point's horizon settle at intrinsic value at that point's SPX
-    (SPX legs) or VIX (VIX legs): the pricing functions return intrinsic value at t = 0.
+    A plan's points use a handful of horizons (T+0, the horizon, the condor's expiry): within one
+    horizon each leg's time to expiry is a single number, so its time terms are computed once
+    per leg, and legs already expired there settle at intrinsic value at the point's SPX (SPX
+    legs) or VIX (VIX legs) without pricing. The few points on other horizons are priced in one
+    pooled block, where the pricing functions return intrinsic value for t <= 0.
     """
     values = np.empty((book.size, points.size), dtype=np.float64)
     if book.size == 0 or points.size == 0:
         return values
-    delta_vix = points.vix - market.vix0
-    spx_rows = np.flatnonzero(book.is_spx)
-    vix_rows = np.flatnonzero(~book.is_spx)
-    if spx_rows.size:
-        tau = book.expiry_days[spx_rows, None] - points.horizon_days[None, :]
-        vol = np.maximum(
-            book.base_iv[spx_rows, None] + spx_vol_shift(delta_vix, tau, market.spx_vol_exponent),
-            market.spx_vol_floor,
-        )
-        values[spx_rows] = bsm_price(
-            book.is_call[spx_rows, None],
-            points.spx[None, :],
-            book.strike[spx_rows, None],
-            np.maximum(tau, 0.0) / DAYS_PER_YEAR,
-            market.rate,
-            market.div_yield,
-            vol,
-        )
-    if vix_rows.size:
-        tau = book.expiry_days[vix_rows, None] - points.horizon_days[None, :]
-        # Each future rolls down today's curve as it ages and takes beta of the spot move.
-        forward = (
-            market.vix0
-            + market.curve.basis(tau)
-            + futures_beta(tau, points.beta_a[None, :], points.beta_p[None, :]) * delta_vix
-        )
-        forward = np.maximum(forward, 1e-6)
-        vol = (
-            vix_option_vol(
-                tau,
-                book.strike[vix_rows, None],
-                forward,
-                market.vov30,
-                market.vov_term_exponent,
-                market.vov_skew,
-                VIX_VOL_FLOOR,
-            )
-            * book.vix_iv_ratio[vix_rows, None]
-            * vov_scale(points.vix, market.vix0, market.vov_scale_exponent, market.vov_scale_cap)
-        )
-        values[vix_rows] = black76_price(
-            book.is_call[vix_rows, None],
-            forward,
-            book.strike[vix_rows, None],
-            np.maximum(tau, 0.0) / DAYS_PER_YEAR,
-            market.rate,
-            np.maximum(vol, VIX_VOL_FLOOR),
-        )
+    pooled = np.ones(points.size, dtype=bool)
+    for horizon in np.unique(points.horizon_days):
+        same = points.horizon_days == horizon
+        if np.count_nonzero(same) >= MIN_HORIZON_BLOCK:
+            _value_columns(book, points, np.flatnonzero(same), market, values, True)
+            pooled &= ~same
+    if pooled.any():
+        _value_columns(book, points, np.flatnonzero(pooled), market, values, False)
     return values
+
+
+def _value_columns(
+    book: LegBook,
+    points: ScenarioPoints,
+    cols: NDArray[np.intp],
+    market: MarketState,
+    values: FloatArray,
+    one_horizon: bool,
+) -> None:
+    horizon = points.horizon_days[cols[:1]] if one_horizon else points.horizon_days[cols]
+    tau = book.expiry_days[:, None] - horizon[None, :]
+    alive = tau[:, 0] > 0.0 if one_horizon else np.ones(book.size, dtype=bool)
+    block = np.empty((book.size, cols.size), dtype=np.float64)
+    delta_vix = points.vix[cols] - market.vix0
+    spx_live = np.flatnonzero(book.is_spx & alive)
+    vix_live = np.flatnonzero(~book.is_spx & alive)
+    settled = np.flatnonzero(~alive)
+    if spx_live.size:
+        block[spx_live] = _spx_block(
+            book, spx_live, tau[spx_live], points.spx[cols], delta_vix, market
+        )
+    if vix_live.size:
+        block[vix_live] = _vix_block(
+            book,
+            vix_live,
+            tau[vix_live],
+            points.vix[cols],
+            delta_vix,
+            points.beta_a[cols],
+            points.beta_p[cols],
+            market,
+        )
+    if settled.size:
+        underlying = np.where(
+            book.is_spx[settled, None], points.spx[None, cols], points.vix[None, cols]
+        )
+        payoff = underlying - book.strike[settled, None]
+        block[settled] = np.maximum(np.where(book.is_call[settled, None], payoff, -payoff), 0.0)
+    values[:, cols] = block
+
+
+def _spx_block(
+    book: LegBook,
+    rows: NDArray[np.intp],
+    tau: FloatArray,
+    spx: FloatArray,
+    delta_vix: FloatArray,
+    market: MarketState,
+) -> FloatArray:
+    leg_tau = tau
+    vol = np.maximum(
+        book.base_iv[rows, None]
+        + spx_vol_shift(delta_vix[None, :], leg_tau, market.spx_vol_exponent),
+        market.spx_vol_floor,
+    )
+    return bsm_price(
+        book.is_call[rows, None],
+        spx[None, :],
+        book.strike[rows, None],
+        np.maximum(leg_tau, 0.0) / DAYS_PER_YEAR,
+        market.rate,
+        market.div_yield,
+        vol,
+    )
+
+
+def _vix_block(
+    book: LegBook,
+    rows: NDArray[np.intp],
+    tau: FloatArray,
+    vix: FloatArray,
+    delta_vix: FloatArray,
+    beta_a: FloatArray,
+    beta_p: FloatArray,
+    market: MarketState,
+) -> FloatArray:
+    leg_tau = tau
+    # Each future rolls down today's curve as it ages and takes beta of the spot move.
+    forward = (
+        market.vix0
+        + market.curve.basis(leg_tau)
+        + futures_beta(leg_tau, beta_a[None, :], beta_p[None, :]) * delta_vix[None, :]
+    )
+    forward = np.maximum(forward, 1e-6)
+    vol = (
+        vix_option_vol(
+            leg_tau,
+            book.strike[rows, None],
+            forward,
+            market.vov30,
+            market.vov_term_exponent,
+            market.vov_skew,
+            VIX_VOL_FLOOR,
+        )
+        * book.vix_iv_ratio[rows, None]
+        * vov_scale(vix[None, :], market.vix0, market.vov_scale_exponent, market.vov_scale_cap)
+    )
+    return black76_price(
+        book.is_call[rows, None],
+        forward,
+        book.strike[rows, None],
+        np.maximum(leg_tau, 0.0) / DAYS_PER_YEAR,
+        market.rate,
+        np.maximum(vol, VIX_VOL_FLOOR),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,8 +47,20 @@ def test_json_report_holds_the_same_numbers(capsys: pytest.CaptureFixture[str]) 
     report = evaluate(load_plan(sample_plan_path()))
     assert len(data["legs"]) == len(report.legs)
     required = {
-        "id", "underlying", "right", "strike", "expiry", "quantity", "years_to_expiry", "iv",
-        "forward", "model_price_pts", "delta", "gamma", "vega", "theta",
+        "id",
+        "underlying",
+        "right",
+        "strike",
+        "expiry",
+        "quantity",
+        "years_to_expiry",
+        "iv",
+        "forward",
+        "model_price_pts",
+        "delta",
+        "gamma",
+        "vega",
+        "theta",
     }
     for leg_json, leg in zip(data["legs"], report.legs, strict=True):
         assert required <= leg_json.keys()
@@ -66,13 +78,15 @@ def test_json_report_holds_the_same_numbers(capsys: pytest.CaptureFixture[str]) 
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (None, "No such file"),
+        (None, "not found"),
         ("{not json", "not valid JSON"),
         ('{"format": "hedge-planner-plan", "version": 99}', "newer"),
         ("[1, 2, 3]", "object"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(tmp_path: Path, content: str | None, expected: str) -> None:
+def test_bad_input_exits_2_with_one_line(
+    tmp_path: Path, content: str | None, expected: str
+) -> None:
     path = tmp_path / "bad.hplan"
     if content is not None:
         path.write_text(content, encoding="utf-8")

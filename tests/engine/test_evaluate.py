@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from planner.engine import EngineInputError, evaluate
+from planner.engine.curve import futures_curve
 from planner.engine.report import Report
 from planner.engine.scenario import (
     build_leg_book,
@@ -19,7 +20,6 @@ from planner.engine.scenario import (
     market_state,
     scenario_points,
 )
-from planner.engine.curve import futures_curve
 from planner.engine.types import Group, Right
 from planner.model.plan import FuturePoint, Plan
 from planner.model.report_io import report_to_dict
@@ -71,7 +71,9 @@ def test_condor_payoff_at_expiry_is_its_intrinsic_value_less_entry(plan: Plan) -
     expected = np.zeros_like(spx)
     for leg in CONDOR:
         intrinsic = (
-            np.maximum(spx - leg.strike, 0) if leg.right is Right.CALL else np.maximum(leg.strike - spx, 0)
+            np.maximum(spx - leg.strike, 0)
+            if leg.right is Right.CALL
+            else np.maximum(leg.strike - spx, 0)
         )
         assert leg.entry_price is not None
         expected += leg.quantity * 100 * (intrinsic - leg.entry_price)
@@ -85,7 +87,9 @@ def test_condor_payoff_at_expiry_is_its_intrinsic_value_less_entry(plan: Plan) -
 def test_break_evens_of_a_bare_condor_at_expiry() -> None:
     report = evaluate(make_plan(legs=CONDOR))
     credit_pts = 11.40 - 9.10 + 6.20 - 4.30
-    at_expiry = sorted(b.spx for b in report.break_evens if b.horizon_days == report.curves.horizons_days[2])
+    at_expiry = sorted(
+        b.spx for b in report.break_evens if b.horizon_days == report.curves.horizons_days[2]
+    )
     assert at_expiry == pytest.approx([6950 - credit_pts, 7840 + credit_pts], abs=0.05)
     for be in report.break_evens:
         assert be.vix == pytest.approx(
@@ -100,7 +104,9 @@ def test_t0_curve_at_spot_is_todays_open_pnl(plan: Plan) -> None:
     report = evaluate(plan.with_changes(view={"price_points": 801}))
     spot_index = int(np.argmin(np.abs(report.curves.move_pct)))
     assert report.curves.move_pct[spot_index] == pytest.approx(0.0, abs=1e-9)
-    assert report.curves.combined_usd[0, spot_index] == pytest.approx(report.total.pnl_usd, abs=1e-6)
+    assert report.curves.combined_usd[0, spot_index] == pytest.approx(
+        report.total.pnl_usd, abs=1e-6
+    )
 
 
 def test_heat_map_on_the_map_line_matches_the_horizon_curve(plan: Plan) -> None:
@@ -126,8 +132,13 @@ def test_heat_map_on_the_map_line_matches_the_horizon_curve(plan: Plan) -> None:
 def _position_value(plan: Plan, spx: float, vix: float, days: float) -> float:
     curve = futures_curve(plan.market.vix, plan.market.futures, plan.valuation_date)
     market = market_state(
-        plan.valuation_date, plan.market.spx, plan.market.vix, plan.market.rate,
-        plan.market.dividend_yield, curve, plan.model,
+        plan.valuation_date,
+        plan.market.spx,
+        plan.market.vix,
+        plan.market.rate,
+        plan.market.dividend_yield,
+        curve,
+        plan.model,
     )
     book = build_leg_book(plan.legs, market, plan.model)
     values = leg_values(book, scenario_points(spx, vix, days, plan.model.typical), market)
@@ -143,7 +154,9 @@ def test_dollar_greeks_match_finite_differences_of_the_scenario_engine(plan: Pla
     fd_delta = (up - down) / (2 * eps_s)
     assert report.total.spx_delta_usd == pytest.approx(fd_delta, rel=1e-4)
 
-    fd_vix = (_position_value(plan, s0, v0 + eps_v, 0) - _position_value(plan, s0, v0 - eps_v, 0)) / (2 * eps_v)
+    fd_vix = (
+        _position_value(plan, s0, v0 + eps_v, 0) - _position_value(plan, s0, v0 - eps_v, 0)
+    ) / (2 * eps_v)
     assert report.total.vix_delta_usd == pytest.approx(fd_vix, rel=2e-3)
 
     # SPX-equivalent delta: a small fall with VIX following the map (k_down).
@@ -166,13 +179,17 @@ def test_dollar_greeks_match_finite_differences_of_the_scenario_engine(plan: Pla
 def test_hedge_carry_is_the_hedge_pnl_over_30_days_unchanged(plan: Plan) -> None:
     report = evaluate(plan)
     hedge_only = make_plan(legs=HEDGE)
-    expected = _position_value(hedge_only, 7450.0, 16.4, 30) - _position_value(hedge_only, 7450.0, 16.4, 0)
+    expected = _position_value(hedge_only, 7450.0, 16.4, 30) - _position_value(
+        hedge_only, 7450.0, 16.4, 0
+    )
     hc = report.hedge_cost
     assert hc.carry_30d_usd == pytest.approx(expected, rel=1e-9)
     assert hc.carry_annual_usd == pytest.approx(expected * 365 / 30)
     assert hc.carry_annual_pct_capital == pytest.approx(100 * expected * 365 / 30 / 250_000)
     assert hc.carry_30d_usd < 0  # long calls lose in a quiet month
-    premium = sum(r.entry_price_pts * r.quantity * 100 for r in report.legs if r.group is not Group.CONDOR)
+    premium = sum(
+        r.entry_price_pts * r.quantity * 100 for r in report.legs if r.group is not Group.CONDOR
+    )
     assert hc.premium_usd == pytest.approx(premium)
 
 
@@ -189,7 +206,9 @@ def test_stress_rows_and_loss_cut(plan: Plan) -> None:
     crash = rows["SPX -5 %"]
     assert crash.spx == pytest.approx(7450 * 0.95)
     assert crash.vix == pytest.approx(16.4 + 2.8 * 5)  # stress preset
-    assert crash.net_pnl_usd == pytest.approx(crash.condor_pnl_usd + crash.hedge_pnl_usd + crash.other_pnl_usd)
+    assert crash.net_pnl_usd == pytest.approx(
+        crash.condor_pnl_usd + crash.hedge_pnl_usd + crash.other_pnl_usd
+    )
     assert crash.condor_pnl_usd < 0 < crash.hedge_pnl_usd
     assert crash.loss_cut == pytest.approx(1 - crash.net_pnl_usd / crash.condor_pnl_usd)
     assert sum(crash.layer_pnl_usd.values()) == pytest.approx(crash.hedge_pnl_usd)
@@ -231,11 +250,15 @@ def test_edge_cases_give_defined_values() -> None:
     assert any("flat" in w for w in low_vix.warnings)
     _all_finite(low_vix)
 
-    one_point = evaluate(make_plan(futures=(FuturePoint(expiry=dt.date(2026, 12, 16), price=17.6),)))
+    one_point = evaluate(
+        make_plan(futures=(FuturePoint(expiry=dt.date(2026, 12, 16), price=17.6),))
+    )
     assert one_point.term_structure.state == "contango"
     _all_finite(one_point)
 
-    expired = spx_leg("old_put", Right.PUT, 1, 7000.0, expiry=dt.date(2026, 11, 13), group=Group.OTHER)
+    expired = spx_leg(
+        "old_put", Right.PUT, 1, 7000.0, expiry=dt.date(2026, 11, 13), group=Group.OTHER
+    )
     with_expired = evaluate(make_plan(legs=(*CONDOR, expired)))
     assert "old_put" not in {r.id for r in with_expired.legs}
     assert any("old_put" in w for w in with_expired.warnings)
@@ -258,7 +281,9 @@ def test_vix_legs_use_black76_on_the_interpolated_future(plan: Plan) -> None:
     mid = next(r for r in report.legs if r.id == "mid_call")
     # Dec 30 is 40 days out: between Dec 16 (26d, 17.6) and Jan 20 (61d, 18.3).
     assert mid.forward == pytest.approx(17.6 + 0.7 * 14 / 35)
-    assert mid.iv == pytest.approx(0.9 * (40 / 30) ** -0.35 * (1 + 0.25 * math.log(22.0 / mid.forward)))
+    assert mid.iv == pytest.approx(
+        0.9 * (40 / 30) ** -0.35 * (1 + 0.25 * math.log(22.0 / mid.forward))
+    )
     t = 40 / 365
     d1 = (math.log(mid.forward / 22.0) + 0.5 * mid.iv**2 * t) / (mid.iv * math.sqrt(t))
     d2 = d1 - mid.iv * math.sqrt(t)
