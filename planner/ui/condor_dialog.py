@@ -28,7 +28,7 @@ from planner.engine.types import Group, Right, Underlying
 from planner.model.calendar import listed_spx_expiries, listed_spx_monthly_expiries
 from planner.model.plan import Leg, Plan
 from planner.ui.document import PlanDocument, validation_message
-from planner.ui.formatting import fmt_num, fmt_usd
+from planner.model.formatting import fmt_num, fmt_usd
 
 if TYPE_CHECKING:
     from planner.engine.report import Report

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from planner.engine.types import SpotVolPreset
 from planner.model.plan import FuturePoint, Plan
 from planner.ui.document import PlanDocument, validation_message
-from planner.ui.formatting import fmt_num
+from planner.model.formatting import fmt_num
 
 if TYPE_CHECKING:
     from planner.engine.report import Report

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from planner.engine.report import BreakEven, FloatArray, Report
 from planner.engine.types import Group, Underlying
-from planner.ui.formatting import (
+from planner.model.formatting import (
     MISSING,
     fmt_num,
     fmt_pct,

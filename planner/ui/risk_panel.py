@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from planner.engine.report import GreeksTotals, Report
 from planner.engine.types import Group
-from planner.ui.formatting import (
+from planner.model.formatting import (
     MISSING,
     fmt_num,
     fmt_pct,

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from planner.engine.types import SpotVolPreset
 from planner.model.plan import Plan
 from planner.ui.document import PlanDocument
-from planner.ui.formatting import fmt_num
+from planner.model.formatting import fmt_num
 from planner.ui.market_panel import MarketPanel
 
 from .conftest import CountingEvaluator, settle

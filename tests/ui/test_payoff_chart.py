@@ -26,7 +26,7 @@ from planner.engine.report import (
 )
 from planner.engine.types import Group, Right, Underlying
 from planner.model.plan import Plan
-from planner.ui.formatting import MINUS, fmt_usd
+from planner.model.formatting import MINUS, fmt_usd
 from planner.ui.payoff_chart import (
     CURVE_ROWS,
     DollarAxis,

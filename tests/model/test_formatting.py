@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from planner.ui.formatting import (
+from planner.model.formatting import (
     MINUS,
     MISSING,
     fmt_days,
