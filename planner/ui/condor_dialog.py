@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 from planner.engine.condor import CondorStrikes, model_iron_condor
 from planner.engine.types import Group, Right, Underlying
 from planner.model.calendar import listed_spx_expiries, listed_spx_monthly_expiries
+from planner.model.formatting import fmt_num, fmt_usd
 from planner.model.plan import Leg, Plan
 from planner.ui.document import PlanDocument, validation_message
-from planner.model.formatting import fmt_num, fmt_usd
 
 if TYPE_CHECKING:
     from planner.engine.report import Report

@@ -41,9 +41,9 @@ from PySide6.QtWidgets import (
 )
 
 from planner.engine.types import SpotVolPreset
+from planner.model.formatting import fmt_num
 from planner.model.plan import FuturePoint, Plan
 from planner.ui.document import PlanDocument, validation_message
-from planner.model.formatting import fmt_num
 
 if TYPE_CHECKING:
     from planner.engine.report import Report
