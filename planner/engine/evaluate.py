@@ -6,6 +6,7 @@ are stacked into one block and valued in a single pass of the kernel.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,7 +136,9 @@ def evaluate(plan: PlanLike) -> Report:
     heat_vix = _heat_vix_levels(plan, market)
 
     curve_points = scenario_points(
-        spx_grid[None, :], grid_vix[None, :], np.array(horizons, dtype=np.float64)[:, None],
+        spx_grid[None, :],
+        grid_vix[None, :],
+        np.array(horizons, dtype=np.float64)[:, None],
         curve_params,
     )
     heat_points = scenario_points(heat_spx[None, :], heat_vix[:, None], horizons[1], curve_params)
@@ -143,7 +146,7 @@ def evaluate(plan: PlanLike) -> Report:
     carry_points = scenario_points(market.spx0, market.vix0, CARRY_DAYS, curve_params)
     parts = (curve_points, heat_points, stress_points, carry_points)
     bounds = np.cumsum([0, *(p.size for p in parts)])
-    seg = _Segments(*(slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)))
+    seg = _Segments(*(slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)))
 
     values = leg_values(book, ScenarioPoints.concat(parts), market)
     line_usd = book.quantity * SPX_MULTIPLIER_USD
@@ -411,7 +414,9 @@ def _break_evens(curves: PayoffCurves) -> tuple[BreakEven, ...]:
                 BreakEven(
                     horizon_days=horizon,
                     spx=float(spx),
-                    move_pct=float(curves.move_pct[i] + w * (curves.move_pct[i + 1] - curves.move_pct[i])),
+                    move_pct=float(
+                        curves.move_pct[i] + w * (curves.move_pct[i + 1] - curves.move_pct[i])
+                    ),
                     vix=float(curves.vix[i] + w * (curves.vix[i + 1] - curves.vix[i])),
                 )
             )

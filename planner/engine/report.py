@@ -56,7 +56,7 @@ class LegRisk:
     vix_vega_usd: float
     theta_usd: float
     vix_delta_usd: float
-    """$ per 1 point of spot VIX: VIX legs through the futures beta, SPX legs through vol response."""
+    """$ per spot-VIX point: VIX legs through the futures beta, SPX legs through vol response."""
     spx_equiv_delta_usd: float
     """$ per 1 SPX point including the VIX channel of the spot-vol map (falling market)."""
     pnl_usd: float

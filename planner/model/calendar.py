@@ -2,15 +2,19 @@
 
 The holiday calendar comes from `exchange_calendars`: its Cboe Futures Exchange calendar ("XCBF")
 when the installed version has one, otherwise the NYSE's ("XNYS"), whose holidays Cboe Options
-and CFE follow. The library is imported inside functions so importing `planner.model` stays fast;
-calendars are built one decade at a time and cached.
+and CFE follow. Importing that library pulls in pandas (about a second), which every recalculation
+would pay on first use, so the holidays for 2000-2049 ship as a table generated from it
+(`resources/exchange_holidays.json`, checked against the library by the tests); other years ask
+the library, one decade at a time, cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from functools import lru_cache
+from importlib import resources
 
 from planner.engine.expiries import (
     VIX_LISTED_WEEKLIES,
@@ -48,9 +52,30 @@ def calendar_name() -> str:
     )
 
 
+HOLIDAY_TABLE = "exchange_holidays.json"
+
+
+@lru_cache(maxsize=1)
+def shipped_holidays() -> tuple[int, int, frozenset[dt.date]]:
+    """(first year, last year, holidays) of the table shipped in planner.resources."""
+    raw = resources.files("planner.resources").joinpath(HOLIDAY_TABLE).read_text("utf-8")
+    table = json.loads(raw)
+    days = frozenset(dt.date.fromisoformat(day) for day in table["holidays"])
+    return int(table["first_year"]), int(table["last_year"]), days
+
+
 @lru_cache(maxsize=64)
 def _decade_holidays(decade: int) -> frozenset[dt.date]:
     """Weekdays the exchange is closed in the ten years from `decade` (a multiple of 10)."""
+    first_shipped, last_shipped, shipped = shipped_holidays()
+    if first_shipped <= decade and decade + 9 <= last_shipped:
+        return frozenset(day for day in shipped if decade <= day.year <= decade + 9)
+    return library_decade_holidays(decade)
+
+
+@lru_cache(maxsize=64)
+def library_decade_holidays(decade: int) -> frozenset[dt.date]:
+    """The same, asked of exchange_calendars directly."""
     first_year = max(decade, _FIRST_YEAR)
     last_year = min(decade + 9, _LAST_YEAR)
     if first_year > last_year:

@@ -39,7 +39,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
-    """Every number of the report, with grids as nested lists. Legs keep their engine field names."""
+    """Every number of the report, grids as nested lists; legs keep their engine field names."""
     data: dict[str, Any] = _jsonable(report)
     data["format"] = "hedge-planner-report"
     return data

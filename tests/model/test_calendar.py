@@ -186,3 +186,15 @@ def test_vix_monthly_expiries_match_history_2009_2024() -> None:
     # Holiday shifts in that span that the data confirm (Good Fridays 2014 and 2019,
     # Juneteenth 2024 via the price check, Good Friday 2022).
     assert {D(2014, 3, 18), D(2019, 3, 19), D(2022, 3, 15)} <= from_data & ours
+
+
+def test_shipped_holiday_table_matches_the_calendar_library() -> None:
+    """The table that saves start-up from importing pandas must say what the library says."""
+    from planner.model import calendar
+
+    first, last, shipped = calendar.shipped_holidays()
+    assert first <= 2026 and last >= 2035
+    for decade in range(first, last + 1, 10):
+        from_library = calendar.library_decade_holidays(decade)
+        in_table = frozenset(d for d in shipped if decade <= d.year <= decade + 9)
+        assert in_table == from_library, f"holiday table differs from the library in {decade}s"

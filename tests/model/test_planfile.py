@@ -110,6 +110,7 @@ class TestFormat:
             "market",
             "model",
             "legs",
+            "allocation",
             "stress",
             "view",
             "notes",

@@ -1,0 +1,830 @@
+"""The payoff snapshot: one landscape page shared by Print, Print Preview, PDF, PNG, SVG and the
+`hedge-planner render` command (DESIGN.md section 6).
+
+The page is laid out in units of 1/`dpi` inch, `dpi` being the screen's logical resolution, and
+every device is made to paint in those units: the PDF writer, printer and SVG generator get
+their resolution set to `dpi`; a PNG is painted through a scale. pyqtgraph sizes its axis text
+in points and its pens in device pixels, so a device at any other resolution would draw the
+chart's axes at the wrong size (DESIGN.md section 7).
+
+What is on the page: the plan's name, the as-of date and the time printed, the market
+assumptions, the payoff chart (vectors, light print theme), the legs table, the risk summary
+(key figures and dollar greeks by group) and the stress table. Tables that do not fit continue
+on further pages, which are then numbered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLocale, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPagedPaintDevice,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
+from PySide6.QtSvg import QSvgGenerator
+
+from planner.engine.report import GreeksTotals, Report
+from planner.model.formatting import (
+    fmt_days,
+    fmt_greek,
+    fmt_num,
+    fmt_pct,
+    fmt_price,
+    fmt_pts,
+    fmt_ratio_pct,
+    fmt_usd,
+    fmt_vix,
+)
+from planner.model.plan import Plan
+from planner.ui.payoff_chart import PayoffChart
+from planner.ui.theme import PRINT
+
+__all__ = [
+    "DEFAULT_PNG_WIDTH_PX",
+    "MAX_PNG_WIDTH_PX",
+    "MIN_PNG_WIDTH_PX",
+    "Snapshot",
+    "SnapshotFormat",
+    "chart_image",
+    "default_page_size",
+    "screen_dpi",
+]
+
+DEFAULT_PNG_WIDTH_PX = 2400
+MIN_PNG_WIDTH_PX = 800
+MAX_PNG_WIDTH_PX = 8000
+_FALLBACK_DPI = 96.0
+
+# Countries that use US Letter; everyone else prints on A4.
+_LETTER_TERRITORIES = {
+    QLocale.Territory.UnitedStates,
+    QLocale.Territory.Canada,
+    QLocale.Territory.Mexico,
+    QLocale.Territory.Philippines,
+    QLocale.Territory.Chile,
+    QLocale.Territory.Colombia,
+    QLocale.Territory.Venezuela,
+    QLocale.Territory.PuertoRico,
+}
+
+_INK = QColor(20, 20, 20)
+_MUTED = QColor(90, 90, 90)
+_RULE = QColor(150, 150, 150)
+_STRIPE = QColor(242, 242, 242)
+_LOSS = QColor(*PRINT.loss_text)
+
+
+class SnapshotFormat(Enum):
+    PDF = "pdf"
+    PNG = "png"
+    SVG = "svg"
+
+    @classmethod
+    def from_suffix(cls, suffix: str) -> SnapshotFormat:
+        """`.pdf` / `PNG` / `svg` -> the format; ValueError naming the suffix otherwise."""
+        text = suffix.lower().lstrip(".")
+        for fmt in cls:
+            if fmt.value == text:
+                return fmt
+        shown = f".{text}" if text else "no extension"
+        raise ValueError(f"unknown output type {shown!r} (use .pdf, .png or .svg)")
+
+
+def screen_dpi() -> float:
+    """The primary screen's logical DPI (96 headless): the resolution pyqtgraph draws for."""
+    screen = QGuiApplication.primaryScreen() if QGuiApplication.instance() else None
+    dpi = screen.logicalDotsPerInch() if screen is not None else _FALLBACK_DPI
+    return dpi if math.isfinite(dpi) and dpi > 0 else _FALLBACK_DPI
+
+
+def default_page_size(locale: QLocale | None = None) -> QPageSize:
+    """US Letter where the locale uses it (US customary units or a Letter country), else A4."""
+    loc = locale if locale is not None else QLocale()
+    if (
+        loc.measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
+        or loc.territory() in _LETTER_TERRITORIES
+    ):
+        return QPageSize(QPageSize.PageSizeId.Letter)
+    return QPageSize(QPageSize.PageSizeId.A4)
+
+
+# -------------------------------------------------------------------------------------------
+# Tables
+
+
+class _Align(Enum):
+    LEFT = Qt.AlignmentFlag.AlignLeft
+    RIGHT = Qt.AlignmentFlag.AlignRight
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    text: str
+    loss: bool = False
+    bold: bool = False
+
+
+@dataclass(slots=True)
+class _Table:
+    title: str
+    headers: list[str]
+    aligns: list[_Align]
+    rows: list[list[_Cell]]
+    note: str = ""
+    bold_rows: set[int] = field(default_factory=set)
+
+
+def _money(x: float | None, bold_loss: bool = False) -> _Cell:
+    loss = x is not None and math.isfinite(x) and round(x) < 0
+    return _Cell(fmt_usd(x), loss=loss, bold=loss and bold_loss)
+
+
+# -------------------------------------------------------------------------------------------
+# Layout
+
+
+@dataclass(frozen=True, slots=True)
+class _Fonts:
+    title: QFont
+    subtitle: QFont
+    section: QFont
+    body: QFont
+    body_bold: QFont
+    small: QFont
+
+
+def _font(pixels: float, bold: bool = False) -> QFont:
+    # Pixel sizes in page units (1/dpi inch): the same size on every device.
+    font = QFont(QGuiApplication.font().family() if QGuiApplication.instance() else "Sans Serif")
+    font.setPixelSize(max(1, round(pixels)))
+    font.setBold(bold)
+    return font
+
+
+def _fonts(dpi: float) -> _Fonts:
+    pt = dpi / 72.0  # units per typographic point
+    return _Fonts(
+        title=_font(15 * pt, bold=True),
+        subtitle=_font(8.5 * pt),
+        section=_font(9 * pt, bold=True),
+        body=_font(7.8 * pt),
+        body_bold=_font(7.8 * pt, bold=True),
+        small=_font(6.8 * pt),
+    )
+
+
+Painter = Callable[[QPainter], None]
+
+
+@dataclass(slots=True)
+class _Region:
+    rect: QRectF
+    y: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.y = self.rect.top()
+
+    @property
+    def remaining(self) -> float:
+        return self.rect.bottom() - self.y
+
+
+class Snapshot:
+    """The laid-out snapshot of one plan and its report, ready to paint on any device.
+
+    `chart` is the payoff chart to draw (the window's, so the printed curves are the ones shown
+    on screen); without one a fresh chart is made from `report`.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        report: Report,
+        chart: PayoffChart | None = None,
+        page_size: QPageSize | None = None,
+        printed_at: dt.datetime | None = None,
+        dpi: float | None = None,
+    ) -> None:
+        self.plan = plan
+        self.report = report
+        self.dpi = dpi if dpi is not None else screen_dpi()
+        self.page_size = page_size if page_size is not None else default_page_size()
+        self.printed_at = printed_at if printed_at is not None else dt.datetime.now()
+        if chart is None:
+            chart = PayoffChart()
+            chart.set_report(report)
+            self._own_chart: PayoffChart | None = chart
+        else:
+            self._own_chart = None
+        self.chart = chart
+        size_pt = self.page_size.sizePoints()
+        # Landscape: the long side across.
+        long_pt, short_pt = max(size_pt.width(), size_pt.height()), min(
+            size_pt.width(), size_pt.height()
+        )
+        self.page_width = long_pt / 72.0 * self.dpi
+        self.page_height = short_pt / 72.0 * self.dpi
+        self.fonts = _fonts(self.dpi)
+        self.margin = 0.4 * self.dpi
+        self._pages: list[list[Painter]] = []
+        self._layout()
+
+    # -- public --------------------------------------------------------------------------
+
+    @property
+    def page_count(self) -> int:
+        return len(self._pages)
+
+    def page_layout(self) -> QPageLayout:
+        return QPageLayout(
+            self.page_size, QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)
+        )
+
+    def paint_page(self, painter: QPainter, index: int) -> None:
+        """Paint page `index` with the painter's coordinates in page units."""
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        painter.fillRect(QRectF(0, 0, self.page_width, self.page_height), QColor("white"))
+        for op in self._pages[index]:
+            painter.save()
+            op(painter)
+            painter.restore()
+        painter.restore()
+
+    def print_to(self, device: QPagedPaintDevice) -> None:
+        """Paint every page on a printer or PDF writer (its resolution set to `dpi` first)."""
+        device.setPageLayout(self.page_layout())
+        set_resolution = getattr(device, "setResolution", None)
+        if callable(set_resolution):
+            set_resolution(round(self.dpi))
+        if hasattr(device, "setFullPage"):
+            device.setFullPage(True)
+        painter = QPainter()
+        if not painter.begin(device):
+            raise OSError("could not start painting on the output device")
+        try:
+            # A driver may refuse the resolution; scale so the page still fills the sheet.
+            scale = device.width() / self.page_width if device.width() > 0 else 1.0
+            for index in range(self.page_count):
+                if index:
+                    device.newPage()
+                painter.save()
+                painter.scale(scale, scale)
+                self.paint_page(painter, index)
+                painter.restore()
+        finally:
+            painter.end()
+
+    def pdf_bytes(self) -> bytes:
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        writer = QPdfWriter(buffer)
+        writer.setTitle(f"{self.plan.name} — Hedge Planner snapshot")
+        writer.setCreator("Hedge Planner")
+        self.print_to(writer)
+        del writer  # flushes the PDF trailer into the buffer
+        return bytes(buffer.data().data())
+
+    def image(self, width_px: int = DEFAULT_PNG_WIDTH_PX) -> QImage:
+        """All pages stacked top to bottom, `width_px` wide, on white."""
+        if not MIN_PNG_WIDTH_PX <= width_px <= MAX_PNG_WIDTH_PX:
+            raise ValueError(
+                f"PNG width must be {MIN_PNG_WIDTH_PX}–{MAX_PNG_WIDTH_PX} px (got {width_px})"
+            )
+        scale = width_px / self.page_width
+        page_px = self.page_height * scale
+        height_px = round(page_px * self.page_count)
+        image = QImage(width_px, height_px, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        try:
+            painter.scale(scale, scale)
+            self._paint_stacked(painter)
+        finally:
+            painter.end()
+        # Tag the file with its print resolution (the page's real size) once painting is done:
+        # pyqtgraph's point-sized axis text must be laid out at the screen's resolution.
+        dots_per_metre = round(width_px / (self.page_width / self.dpi) / 0.0254)
+        image.setDotsPerMeterX(dots_per_metre)
+        image.setDotsPerMeterY(dots_per_metre)
+        return image
+
+    def png_bytes(self, width_px: int = DEFAULT_PNG_WIDTH_PX) -> bytes:
+        return _image_to_png(self.image(width_px))
+
+    def svg_bytes(self) -> bytes:
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        generator = QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        generator.setResolution(round(self.dpi))
+        height = self.page_height * self.page_count
+        generator.setSize(QRectF(0, 0, self.page_width, height).size().toSize())
+        generator.setViewBox(QRectF(0, 0, self.page_width, height))
+        generator.setTitle(self.plan.name)
+        generator.setDescription("Hedge Planner payoff snapshot")
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError("could not start the SVG generator")
+        try:
+            self._paint_stacked(painter)
+        finally:
+            painter.end()
+        return bytes(buffer.data().data())
+
+    def render(self, fmt: SnapshotFormat, width_px: int = DEFAULT_PNG_WIDTH_PX) -> bytes:
+        if fmt is SnapshotFormat.PDF:
+            return self.pdf_bytes()
+        if fmt is SnapshotFormat.PNG:
+            return self.png_bytes(width_px)
+        return self.svg_bytes()
+
+    def close(self) -> None:
+        """Free the chart this snapshot made for itself (not a chart it was given)."""
+        if self._own_chart is not None:
+            self._own_chart.deleteLater()
+            self._own_chart = None
+
+    # -- painting helpers ----------------------------------------------------------------
+
+    def _paint_stacked(self, painter: QPainter) -> None:
+        for index in range(self.page_count):
+            painter.save()
+            painter.translate(0, index * self.page_height)
+            self.paint_page(painter, index)
+            if index:
+                painter.setPen(QPen(_RULE, 1.0, Qt.PenStyle.DashLine))
+                painter.drawLine(QPointF(0, 0), QPointF(self.page_width, 0))
+            painter.restore()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        m = self.margin
+        width = self.page_width - 2 * m
+        fonts = self.fonts
+        header_h = self._header_height()
+        footer_h = QFontMetricsF(fonts.small).height() + 6
+        top = m + header_h
+        bottom = self.page_height - m - footer_h
+        gap = 0.16 * self.dpi
+
+        legs = self._legs_table()
+        stress = self._stress_table()
+        key_figures = self._key_figures_table()
+        greeks = self._greeks_table()
+
+        legs_w = self._natural_width(legs)
+        stress_w = self._natural_width(stress)
+        # Bottom row: legs left, stress right, each at its natural width when both fit.
+        if legs_w + stress_w + gap <= width:
+            spare = width - legs_w - stress_w - gap
+            legs_w += spare / 2
+        else:
+            legs_w = max(width * 0.45, width - stress_w - gap)
+        stress_w = width - legs_w - gap
+
+        right_w = max(self._natural_width(greeks), self._natural_width(key_figures))
+        right_w = min(max(right_w, width * 0.33), width * 0.45)
+        chart_w = width - right_w - gap
+
+        body_h = bottom - top
+        bottom_needed = max(self._table_height(legs), self._table_height(stress))
+        chart_h = body_h - gap - bottom_needed
+        chart_h = min(max(chart_h, body_h * 0.45), body_h * 0.62)
+        row2 = top + chart_h + gap
+
+        page: list[Painter] = []
+        chart_rect = QRectF(m, top, chart_w, chart_h)
+        page.append(lambda p: self._paint_chart(p, chart_rect))
+        regions_and_tables = (
+            (_Region(QRectF(m + chart_w + gap, top, right_w, chart_h)), [key_figures, greeks]),
+            (_Region(QRectF(m, row2, legs_w, bottom - row2)), [legs]),
+            (_Region(QRectF(m + legs_w + gap, row2, stress_w, bottom - row2)), [stress]),
+        )
+        # What does not fit continues on further pages, in reading order; within a region
+        # nothing jumps ahead of a table that had to be continued.
+        pending: list[_Table] = []
+        for region, tables in regions_and_tables:
+            region_overflowed = False
+            for table in tables:
+                if region_overflowed:
+                    pending.append(table)
+                    continue
+                rest = self._place(page, region, table)
+                if rest is not None:
+                    pending.append(rest)
+                    region_overflowed = True
+        pages = [page]
+        while pending:
+            page = []
+            column_w = (width - gap) / 2
+            columns = [
+                _Region(QRectF(m, top, column_w, bottom - top)),
+                _Region(QRectF(m + column_w + gap, top, column_w, bottom - top)),
+            ]
+            placed_any = False
+            for region in columns:
+                while pending:
+                    before = len(pending[0].rows)
+                    rest = self._place(page, region, pending[0])
+                    if rest is None:
+                        pending.pop(0)
+                        placed_any = True
+                        continue
+                    if len(rest.rows) < before:
+                        placed_any = True
+                    pending[0] = rest
+                    break
+            if not placed_any:  # a row taller than a page: drop it rather than loop forever
+                pending[0].rows.pop(0)
+            pages.append(page)
+        total = len(pages)
+        for index, ops in enumerate(pages):
+            ops.insert(0, self._header_painter())
+            ops.append(self._footer_painter(index, total))
+        self._pages = pages
+
+    def _row_height(self) -> float:
+        return QFontMetricsF(self.fonts.body).height() * 1.3
+
+    def _title_height(self) -> float:
+        return QFontMetricsF(self.fonts.section).height() + 4
+
+    def _table_height(self, table: _Table, rows: int | None = None) -> float:
+        n = len(table.rows) if rows is None else rows
+        note = QFontMetricsF(self.fonts.small).height() + 2 if table.note else 0.0
+        return self._title_height() + self._row_height() * (n + 1) + note + 0.12 * self.dpi
+
+    def _column_widths(self, table: _Table) -> list[float]:
+        body = QFontMetricsF(self.fonts.body_bold)
+        pad = 0.09 * self.dpi
+        widths = [body.horizontalAdvance(h) + pad for h in table.headers]
+        for row in table.rows:
+            for i, cell in enumerate(row):
+                widths[i] = max(widths[i], body.horizontalAdvance(cell.text) + pad)
+        return widths
+
+    def _natural_width(self, table: _Table) -> float:
+        title = QFontMetricsF(self.fonts.section).horizontalAdvance(table.title)
+        return max(sum(self._column_widths(table)), title)
+
+    def _place(self, page: list[Painter], region: _Region, table: _Table) -> _Table | None:
+        """Draw as many rows of `table` as fit in `region`; the rest (or None) is returned."""
+        fixed = self._table_height(table, 0)
+        fit = int((region.remaining - fixed) // self._row_height())
+        fit = max(0, min(fit, len(table.rows)))
+        if fit == 0 and table.rows:
+            return table
+        head = _Table(
+            table.title,
+            table.headers,
+            table.aligns,
+            table.rows[:fit],
+            note=table.note if fit == len(table.rows) else "",
+            bold_rows={i for i in table.bold_rows if i < fit},
+        )
+        rect = QRectF(region.rect.left(), region.y, region.rect.width(), self._table_height(head))
+        page.append(lambda p: self._paint_table(p, rect, head))
+        region.y += rect.height()
+        if fit == len(table.rows):
+            return None
+        title = table.title if table.title.endswith("(continued)") else f"{table.title} (continued)"
+        return _Table(
+            title,
+            table.headers,
+            table.aligns,
+            table.rows[fit:],
+            note=table.note,
+            bold_rows={i - fit for i in table.bold_rows if i >= fit},
+        )
+
+    # -- content -------------------------------------------------------------------------
+
+    def _header_height(self) -> float:
+        f = self.fonts
+        return (
+            QFontMetricsF(f.title).height()
+            + 2 * QFontMetricsF(f.subtitle).height()
+            + 0.16 * self.dpi
+        )
+
+    def _market_line(self) -> str:
+        r, plan = self.report, self.plan
+        ts = r.term_structure
+        horizon_date = r.valuation_date + dt.timedelta(days=r.horizon_days)
+        parts = [
+            f"SPX {fmt_price(r.spx)}",
+            f"VIX {fmt_vix(r.vix)}",
+            f"VIX futures {ts.state}, slope {fmt_pts(ts.slope_pts_per_month, 2, sign=True)}/month"
+            f", front basis {fmt_pts(ts.front_basis_pts, 2, sign=True)}",
+            f"spot-vol map: {plan.model.curve_preset.value}",
+            f"capital {fmt_usd(r.capital_usd)}",
+            f"horizon T+{r.horizon_days}d ({horizon_date.isoformat()})",
+        ]
+        return "  ·  ".join(parts)
+
+    def _header_painter(self) -> Painter:
+        f = self.fonts
+        m = self.margin
+        width = self.page_width - 2 * m
+        title_h = QFontMetricsF(f.title).height()
+        sub_h = QFontMetricsF(f.subtitle).height()
+        as_of = (
+            f"As of {self.report.valuation_date.isoformat()}  ·  "
+            f"printed {self.printed_at.strftime('%Y-%m-%d %H:%M')}"
+        )
+        market = self._market_line()
+
+        def paint(p: QPainter) -> None:
+            p.setPen(_INK)
+            p.setFont(f.subtitle)
+            as_of_w = QFontMetricsF(f.subtitle).horizontalAdvance(as_of)
+            p.setFont(f.title)
+            title = QFontMetricsF(f.title).elidedText(
+                self.plan.name, Qt.TextElideMode.ElideRight, width - as_of_w - 0.3 * self.dpi
+            )
+            p.drawText(QRectF(m, m, width, title_h), int(Qt.AlignmentFlag.AlignLeft), title)
+            p.setFont(f.subtitle)
+            p.setPen(_MUTED)
+            p.drawText(
+                QRectF(m, m, width, title_h),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
+                as_of,
+            )
+            p.setPen(_INK)
+            line = QFontMetricsF(f.subtitle).elidedText(market, Qt.TextElideMode.ElideRight, width)
+            y = m + title_h + 0.04 * self.dpi
+            p.drawText(QRectF(m, y, width, sub_h), int(Qt.AlignmentFlag.AlignLeft), line)
+            rule_y = y + sub_h + 0.05 * self.dpi
+            p.setPen(QPen(_RULE, 0.8))
+            p.drawLine(QPointF(m, rule_y), QPointF(m + width, rule_y))
+
+        return paint
+
+    def _footer_painter(self, index: int, total: int) -> Painter:
+        f = self.fonts
+        m = self.margin
+        width = self.page_width - 2 * m
+        h = QFontMetricsF(f.small).height()
+        left = (
+            "Hedge Planner payoff snapshot — model values from the plan's market assumptions, "
+            "not quotes. P&L in US dollars for the whole position."
+        )
+        right = f"Page {index + 1} of {total}" if total > 1 else ""
+
+        def paint(p: QPainter) -> None:
+            p.setFont(f.small)
+            p.setPen(_MUTED)
+            rect = QRectF(m, self.page_height - m - h, width, h)
+            p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft), left)
+            if right:
+                p.drawText(rect, int(Qt.AlignmentFlag.AlignRight), right)
+
+        return paint
+
+    def _paint_chart(self, p: QPainter, rect: QRectF) -> None:
+        f = self.fonts
+        title_h = self._title_height()
+        r = self.report
+        h = r.curves.horizons_days
+        p.setFont(f.section)
+        p.setPen(_INK)
+        p.drawText(
+            QRectF(rect.left(), rect.top(), rect.width(), title_h),
+            int(Qt.AlignmentFlag.AlignLeft),
+            f"Payoff: combined P&L at T+0, T+{h[1]}d (shaded) and condor expiry T+{h[2]}d",
+        )
+        area = rect.adjusted(0, title_h, 0, 0)
+        self.chart.render_to(p, area, light_theme=True)
+        p.setPen(QPen(_RULE, 0.8))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(area)
+
+    def _paint_table(self, p: QPainter, rect: QRectF, table: _Table) -> None:
+        f = self.fonts
+        widths = self._column_widths(table)
+        extra = rect.width() - sum(widths)
+        if extra >= 0:
+            widths = [w + extra / len(widths) for w in widths]
+        else:
+            # Too wide: the first column (names) gives way and its text is elided.
+            widths[0] = max(widths[0] + extra, 0.3 * self.dpi)
+        pad = 0.045 * self.dpi
+        row_h = self._row_height()
+        title_h = self._title_height()
+        p.setFont(f.section)
+        p.setPen(_INK)
+        p.drawText(
+            QRectF(rect.left(), rect.top(), rect.width(), title_h),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+            table.title,
+        )
+        y = rect.top() + title_h
+
+        def draw_row(cells: Sequence[_Cell], y: float, header: bool, bold_row: bool) -> None:
+            x = rect.left()
+            for i, cell in enumerate(cells):
+                w = widths[i]
+                font = f.body_bold if header or bold_row or cell.bold else f.body
+                metrics = QFontMetricsF(font)
+                p.setFont(font)
+                p.setPen(_LOSS if cell.loss else _INK)
+                text = metrics.elidedText(cell.text, Qt.TextElideMode.ElideRight, w - 2 * pad)
+                align = table.aligns[i].value | Qt.AlignmentFlag.AlignVCenter
+                p.drawText(QRectF(x + pad, y, w - 2 * pad, row_h), int(align), text)
+                x += w
+
+        draw_row([_Cell(h) for h in table.headers], y, header=True, bold_row=False)
+        y += row_h
+        p.setPen(QPen(_INK, 0.8))
+        p.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+        for i, row in enumerate(table.rows):
+            if i % 2 == 1:
+                p.fillRect(QRectF(rect.left(), y, rect.width(), row_h), _STRIPE)
+            bold_row = i in table.bold_rows
+            if bold_row:
+                p.setPen(QPen(_RULE, 0.6))
+                p.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            draw_row(row, y, header=False, bold_row=bold_row)
+            y += row_h
+        if table.note:
+            p.setFont(f.small)
+            p.setPen(_MUTED)
+            note_h = QFontMetricsF(f.small).height() + 2
+            p.drawText(
+                QRectF(rect.left(), y + 2, rect.width(), note_h),
+                int(Qt.AlignmentFlag.AlignLeft),
+                QFontMetricsF(f.small).elidedText(
+                    table.note, Qt.TextElideMode.ElideRight, rect.width()
+                ),
+            )
+
+    def _legs_table(self) -> _Table:
+        right = _Align.RIGHT
+        rows = []
+        for leg in self.report.legs:
+            contract = (
+                f"{leg.underlying.value} {fmt_num(leg.strike, 0 if leg.strike >= 100 else 1)} "
+                f"{'C' if leg.right.value.lower().startswith('c') else 'P'}"
+            )
+            rows.append(
+                [
+                    _Cell(leg.id),
+                    _Cell(leg.group.value),
+                    _Cell(fmt_num(leg.quantity, 0, sign=True)),
+                    _Cell(contract),
+                    _Cell(leg.expiry.isoformat()),
+                    _Cell(fmt_days(leg.days_to_expiry)),
+                    _Cell(fmt_pct(100.0 * leg.iv, 1)),
+                    _Cell(fmt_num(leg.model_price_pts, 2)),
+                    _Cell(fmt_num(leg.entry_price_pts, 2)),
+                    _Cell(fmt_greek(leg.delta, 3, sign=True)),
+                    _money(leg.market_value_usd),
+                ]
+            )
+        return _Table(
+            "Legs",
+            ["Leg", "Group", "Qty", "Contract", "Expiry", "Days", "IV", "Model", "Entry", "Δ", "Value"],
+            [_Align.LEFT, _Align.LEFT, right, _Align.LEFT, _Align.LEFT, *[right] * 6],
+            rows,
+            note="Prices in index points per contract; Δ per contract; value in $ for the line.",
+        )
+
+    def _key_figures_table(self) -> _Table:
+        r = self.report
+        hc = r.hedge_cost
+        rows: list[list[_Cell]] = [
+            [_Cell("Net credit"), _money(r.net_credit_usd)],
+            [_Cell("Open P&L today"), _money(r.total.pnl_usd, bold_loss=True)],
+            [_Cell("Condor max profit"), _money(r.condor_max_profit_usd)],
+            [_Cell("Condor max loss"), _money(r.condor_max_loss_usd, bold_loss=True)],
+        ]
+        h = r.curves.horizons_days
+        for label, days in ((f"Break-evens T+{h[1]}d", h[1]), (f"Break-evens expiry T+{h[2]}d", h[2])):
+            evens = sorted(
+                (b for b in r.break_evens if b.horizon_days == days and math.isfinite(b.spx)),
+                key=lambda b: b.spx,
+            )
+            text = (
+                "  ".join(f"{fmt_num(b.spx, 0)} ({fmt_pct(b.move_pct, 1, sign=True)})" for b in evens)
+                if evens
+                else "none in range"
+            )
+            rows.append([_Cell(label), _Cell(text)])
+            if days == h[2] and h[2] == h[1]:
+                break
+        rows += [
+            [
+                _Cell("Hedge premium"),
+                _Cell(
+                    f"{fmt_usd(hc.premium_usd)} ({fmt_pct(hc.premium_pct_capital, 2)} of capital)"
+                ),
+            ],
+            [_Cell("Hedge theta"), _Cell(f"{fmt_usd(hc.theta_usd_per_day, sign=True)}/day")],
+            [
+                _Cell("Hedge carry, flat market"),
+                _Cell(
+                    f"{fmt_usd(hc.carry_annual_usd, sign=True)}/yr "
+                    f"({fmt_pct(hc.carry_annual_pct_capital, 2, sign=True)} of capital)",
+                    loss=hc.carry_annual_usd < 0,
+                ),
+            ],
+        ]
+        return _Table("Risk summary", ["", ""], [_Align.LEFT, _Align.RIGHT], rows)
+
+    def _greeks_table(self) -> _Table:
+        def row(label: str, g: GreeksTotals) -> list[_Cell]:
+            return [
+                _Cell(label),
+                _Cell(fmt_usd(g.spx_delta_usd, sign=True)),
+                _Cell(fmt_usd(g.spx_equiv_delta_usd, sign=True)),
+                _Cell(fmt_usd(g.spx_gamma_usd, 2, sign=True)),
+                _Cell(fmt_usd(g.spx_vega_usd, sign=True)),
+                _Cell(fmt_usd(g.vix_vega_usd, sign=True)),
+                _Cell(fmt_usd(g.theta_usd, sign=True)),
+            ]
+
+        rows = [row(group.value, totals) for group, totals in self.report.groups.items()]
+        rows.append(row("total", self.report.total))
+        return _Table(
+            "Greeks in dollars",
+            ["Group", "Δ /pt", "SPX-eq Δ", "Γ /pt²", "Vega SPX", "Vega VIX", "θ /day"],
+            [_Align.LEFT, *[_Align.RIGHT] * 6],
+            rows,
+            note="Δ, Γ per SPX point; SPX-eq Δ includes the VIX response; vega per vol point.",
+            bold_rows={len(rows) - 1},
+        )
+
+    def _stress_table(self) -> _Table:
+        rows = []
+        for s in self.report.stress:
+            rows.append(
+                [
+                    _Cell(s.name),
+                    _Cell(fmt_pct(s.spx_move_pct, 1, sign=True)),
+                    _Cell(fmt_vix(s.vix, 1)),
+                    _Cell(fmt_num(s.days, 0)),
+                    _money(s.condor_pnl_usd),
+                    _money(s.hedge_pnl_usd),
+                    _money(s.net_pnl_usd, bold_loss=True),
+                    _Cell(fmt_ratio_pct(s.loss_cut, 0)),
+                ]
+            )
+        return _Table(
+            "Stress scenarios",
+            ["Scenario", "SPX", "VIX", "Days", "Condor", "Hedge", "Net", "Loss cut"],
+            [_Align.LEFT, *[_Align.RIGHT] * 7],
+            rows,
+            note="P&L from today's value. Loss cut = 1 − net / condor where the condor loses.",
+        )
+
+
+def _image_to_png(image: QImage) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise OSError("could not encode the PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+def chart_image(chart: PayoffChart, width_px: int = 1600, height_px: int = 900) -> QImage:
+    """The payoff chart alone in the light print theme (for "Copy chart")."""
+    dpi = screen_dpi()
+    # Lay the chart out at a screen-sized box and scale it up, so text and lines keep the
+    # proportions they have on screen.
+    scale = max(1.0, width_px / 1200.0)
+    image = QImage(width_px, height_px, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.scale(scale, scale)
+        chart.render_to(painter, QRectF(0, 0, width_px / scale, height_px / scale), True)
+    finally:
+        painter.end()
+    dots_per_metre = round(dpi * scale / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    return image
+
+
+def chart_png_bytes(chart: PayoffChart, width_px: int = 1600, height_px: int = 900) -> bytes:
+    return _image_to_png(chart_image(chart, width_px, height_px))
