@@ -12,8 +12,7 @@ import numpy as np
 
 from planner.engine.alvh import AlvhReport
 from planner.engine.report import GreeksTotals, Report
-
-MINUS = "−"
+from planner.model.formatting import fmt_num, fmt_pct, fmt_usd
 
 
 def _jsonable(value: Any) -> Any:
@@ -43,26 +42,6 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     data: dict[str, Any] = _jsonable(report)
     data["format"] = "hedge-planner-report"
     return data
-
-
-def fmt_usd(value: float | None, decimals: int = 0, plus: bool = False) -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    sign = MINUS if value < 0 else ("+" if plus and value > 0 else "")
-    return f"{sign}${abs(value):,.{decimals}f}"
-
-
-def fmt_num(value: float | None, decimals: int = 2, plus: bool = False) -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    text = f"{value:{'+' if plus else ''},.{decimals}f}"
-    return text.replace("-", MINUS)
-
-
-def fmt_pct(value: float | None, decimals: int = 1, plus: bool = False) -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    return fmt_num(value, decimals, plus) + " %"
 
 
 def _table(headers: list[str], rows: list[list[str]], left: int = 1) -> list[str]:

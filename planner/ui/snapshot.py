@@ -71,14 +71,14 @@ _FALLBACK_DPI = 96.0
 
 # Countries that use US Letter; everyone else prints on A4.
 _LETTER_TERRITORIES = {
-    QLocale.Territory.UnitedStates,
-    QLocale.Territory.Canada,
-    QLocale.Territory.Mexico,
-    QLocale.Territory.Philippines,
-    QLocale.Territory.Chile,
-    QLocale.Territory.Colombia,
-    QLocale.Territory.Venezuela,
-    QLocale.Territory.PuertoRico,
+    QLocale.Country.UnitedStates,
+    QLocale.Country.Canada,
+    QLocale.Country.Mexico,
+    QLocale.Country.Philippines,
+    QLocale.Country.Chile,
+    QLocale.Country.Colombia,
+    QLocale.Country.Venezuela,
+    QLocale.Country.PuertoRico,
 }
 
 _INK = QColor(20, 20, 20)
@@ -389,33 +389,21 @@ class Snapshot:
         key_figures = self._key_figures_table()
         greeks = self._greeks_table()
 
-        legs_w = self._natural_width(legs)
-        stress_w = self._natural_width(stress)
-        # Bottom row: legs left, stress right, each at its natural width when both fit.
-        if legs_w + stress_w + gap <= width:
-            spare = width - legs_w - stress_w - gap
-            legs_w += spare / 2
-        else:
-            legs_w = max(width * 0.45, width - stress_w - gap)
-        stress_w = width - legs_w - gap
-
-        right_w = max(self._natural_width(greeks), self._natural_width(key_figures))
-        right_w = min(max(right_w, width * 0.33), width * 0.45)
-        chart_w = width - right_w - gap
-
+        # Two columns: the chart with the position under it on the left; the risk summary and
+        # the stress table, the other half of the story, on the right.
+        right_w = max(self._natural_width(stress), self._natural_width(key_figures))
+        right_w = min(max(right_w, width * 0.38), width * 0.46)
+        left_w = width - right_w - gap
         body_h = bottom - top
-        bottom_needed = max(self._table_height(legs), self._table_height(stress))
-        chart_h = body_h - gap - bottom_needed
-        chart_h = min(max(chart_h, body_h * 0.45), body_h * 0.62)
-        row2 = top + chart_h + gap
+        below_chart = self._table_height(legs) + self._table_height(greeks)
+        chart_h = min(max(body_h - below_chart - gap, body_h * 0.45), body_h * 0.68)
 
         page: list[Painter] = []
-        chart_rect = QRectF(m, top, chart_w, chart_h)
+        chart_rect = QRectF(m, top, left_w, chart_h)
         page.append(lambda p: self._paint_chart(p, chart_rect))
         regions_and_tables = (
-            (_Region(QRectF(m + chart_w + gap, top, right_w, chart_h)), [key_figures, greeks]),
-            (_Region(QRectF(m, row2, legs_w, bottom - row2)), [legs]),
-            (_Region(QRectF(m + legs_w + gap, row2, stress_w, bottom - row2)), [stress]),
+            (_Region(QRectF(m, top + chart_h + gap, left_w, body_h - chart_h - gap)), [legs, greeks]),
+            (_Region(QRectF(m + left_w + gap, top, right_w, body_h)), [key_figures, stress]),
         )
         # What does not fit continues on further pages, in reading order; within a region
         # nothing jumps ahead of a table that had to be continued.
