@@ -2,6 +2,8 @@
 
     hedge-planner [PLAN]                              open the window (bundled sample if no PLAN)
     hedge-planner report PLAN [--format text|json]    print the full risk report
+    hedge-planner render PLAN -o OUT.pdf|png|svg [--horizon DAYS] [--width PX]
+                                                      the one-page payoff snapshot, headless
 
 Exit 0 on success, 2 on bad input with one line on stderr: never a traceback for user mistakes.
 """
@@ -50,6 +52,54 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render(args: argparse.Namespace) -> int:
+    import os
+
+    from planner.engine import EngineInputError, evaluate
+    from planner.model import PlanFileError, load_plan
+
+    def fail(message: str) -> int:
+        print(f"hedge-planner: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    out = Path(args.output)
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix not in ("pdf", "png", "svg"):
+        shown = f".{suffix}" if suffix else "no extension"
+        return fail(f"{args.output}: unknown output type ({shown}); use .pdf, .png or .svg")
+    if out.is_dir():
+        return fail(f"{args.output}: is a folder, not a file")
+    if not out.parent.is_dir():
+        return fail(f"{args.output}: the folder {str(out.parent)!r} does not exist")
+    if args.horizon is not None and not 0 <= args.horizon <= 3650:
+        return fail(f"--horizon: must be 0-3650 days (got {args.horizon})")
+    try:
+        plan = load_plan(Path(args.plan))
+        if args.horizon is not None:
+            plan = plan.with_changes(view=plan.view.with_changes(horizon_days=args.horizon))
+        report = evaluate(plan)
+    except PlanFileError as exc:
+        return fail(str(exc))
+    except (EngineInputError, ValueError) as exc:
+        return fail(f"{args.plan}: {exc}")
+    # No display (a server, CI, ssh): draw with Qt's offscreen platform.
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from planner.ui.snapshot import MAX_PNG_WIDTH_PX, MIN_PNG_WIDTH_PX, write_snapshot
+
+    if not MIN_PNG_WIDTH_PX <= args.width <= MAX_PNG_WIDTH_PX:
+        return fail(f"--width: must be {MIN_PNG_WIDTH_PX}-{MAX_PNG_WIDTH_PX} px (got {args.width})")
+    try:
+        write_snapshot(plan, report, out, width_px=args.width)
+    except OSError as exc:
+        return fail(f"{args.output}: could not write: {exc}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     if args_in and args_in[0] == "report":
@@ -57,10 +107,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.add_argument("plan", help="plan file (.hplan)")
         parser.add_argument("--format", choices=("text", "json"), default="text")
         return _report(parser.parse_args(args_in[1:]))
+    if args_in and args_in[0] == "render":
+        parser = _Parser(
+            prog="hedge-planner render",
+            description="Draw a plan's one-page payoff snapshot to PDF, PNG or SVG.",
+        )
+        parser.add_argument("plan", help="plan file (.hplan)")
+        parser.add_argument("-o", "--output", required=True, help="OUT.pdf, OUT.png or OUT.svg")
+        parser.add_argument("--horizon", type=int, help="days to the middle payoff curve")
+        parser.add_argument("--width", type=int, default=2400, help="PNG width in pixels")
+        return _render(parser.parse_args(args_in[1:]))
     parser = _Parser(
         prog="hedge-planner",
         description="Plan SPX iron condors hedged with layered VIX calls. "
-        "Sub-commands: report PLAN [--format text|json].",
+        "Sub-commands: report PLAN [--format text|json]; "
+        "render PLAN -o OUT.pdf|png|svg [--horizon DAYS] [--width PX].",
     )
     parser.add_argument("plan", nargs="?", help="plan file to open (default: the bundled sample)")
     args = parser.parse_args(args_in)

@@ -15,11 +15,15 @@ on further pages, which are then numbered.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLocale, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -28,8 +32,8 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QGuiApplication,
     QImage,
-    QPageLayout,
     QPagedPaintDevice,
+    QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
@@ -38,8 +42,8 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 
 from planner.engine.report import GreeksTotals, Report
+from planner.model.errors import describe_os_error
 from planner.model.formatting import (
-    fmt_days,
     fmt_greek,
     fmt_num,
     fmt_pct,
@@ -51,7 +55,7 @@ from planner.model.formatting import (
 )
 from planner.model.plan import Plan
 from planner.ui.payoff_chart import PayoffChart
-from planner.ui.theme import PRINT
+from planner.ui.theme import PRINT, CurveKey
 
 __all__ = [
     "DEFAULT_PNG_WIDTH_PX",
@@ -61,7 +65,9 @@ __all__ = [
     "SnapshotFormat",
     "chart_image",
     "default_page_size",
+    "ensure_application",
     "screen_dpi",
+    "write_snapshot",
 ]
 
 DEFAULT_PNG_WIDTH_PX = 2400
@@ -81,6 +87,8 @@ _LETTER_TERRITORIES = {
     QLocale.Country.PuertoRico,
 }
 
+_CHART_ZOOM = 1.3
+_CELL_PAD_IN = 0.035
 _INK = QColor(20, 20, 20)
 _MUTED = QColor(90, 90, 90)
 _RULE = QColor(150, 150, 150)
@@ -181,8 +189,8 @@ def _fonts(dpi: float) -> _Fonts:
         title=_font(15 * pt, bold=True),
         subtitle=_font(8.5 * pt),
         section=_font(9 * pt, bold=True),
-        body=_font(7.8 * pt),
-        body_bold=_font(7.8 * pt, bold=True),
+        body=_font(7.5 * pt),
+        body_bold=_font(7.5 * pt, bold=True),
         small=_font(6.8 * pt),
     )
 
@@ -233,8 +241,9 @@ class Snapshot:
         self.chart = chart
         size_pt = self.page_size.sizePoints()
         # Landscape: the long side across.
-        long_pt, short_pt = max(size_pt.width(), size_pt.height()), min(
-            size_pt.width(), size_pt.height()
+        long_pt, short_pt = (
+            max(size_pt.width(), size_pt.height()),
+            min(size_pt.width(), size_pt.height()),
         )
         self.page_width = long_pt / 72.0 * self.dpi
         self.page_height = short_pt / 72.0 * self.dpi
@@ -250,9 +259,7 @@ class Snapshot:
         return len(self._pages)
 
     def page_layout(self) -> QPageLayout:
-        return QPageLayout(
-            self.page_size, QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)
-        )
+        return QPageLayout(self.page_size, QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0))
 
     def paint_page(self, painter: QPainter, index: int) -> None:
         """Paint page `index` with the painter's coordinates in page units."""
@@ -389,21 +396,27 @@ class Snapshot:
         key_figures = self._key_figures_table()
         greeks = self._greeks_table()
 
-        # Two columns: the chart with the position under it on the left; the risk summary and
-        # the stress table, the other half of the story, on the right.
-        right_w = max(self._natural_width(stress), self._natural_width(key_figures))
-        right_w = min(max(right_w, width * 0.38), width * 0.46)
+        # Two columns: the chart with the position under it on the left; the risk figures
+        # and the stress table, the other half of the story, on the right.
+        right_w = max(
+            self._natural_width(stress),
+            self._natural_width(key_figures),
+            self._natural_width(greeks),
+        )
+        right_w = min(max(right_w, width * 0.36), width * 0.5)
         left_w = width - right_w - gap
         body_h = bottom - top
-        below_chart = self._table_height(legs) + self._table_height(greeks)
-        chart_h = min(max(body_h - below_chart - gap, body_h * 0.45), body_h * 0.68)
+        chart_h = min(max(body_h - self._table_height(legs) - gap, body_h * 0.5), body_h * 0.75)
 
         page: list[Painter] = []
         chart_rect = QRectF(m, top, left_w, chart_h)
         page.append(lambda p: self._paint_chart(p, chart_rect))
         regions_and_tables = (
-            (_Region(QRectF(m, top + chart_h + gap, left_w, body_h - chart_h - gap)), [legs, greeks]),
-            (_Region(QRectF(m + left_w + gap, top, right_w, body_h)), [key_figures, stress]),
+            (_Region(QRectF(m, top + chart_h + gap, left_w, body_h - chart_h - gap)), [legs]),
+            (
+                _Region(QRectF(m + left_w + gap, top, right_w, body_h)),
+                [key_figures, greeks, stress],
+            ),
         )
         # What does not fit continues on further pages, in reading order; within a region
         # nothing jumps ahead of a table that had to be continued.
@@ -449,7 +462,7 @@ class Snapshot:
         self._pages = pages
 
     def _row_height(self) -> float:
-        return QFontMetricsF(self.fonts.body).height() * 1.3
+        return QFontMetricsF(self.fonts.body).height() * 1.2
 
     def _title_height(self) -> float:
         return QFontMetricsF(self.fonts.section).height() + 4
@@ -457,11 +470,12 @@ class Snapshot:
     def _table_height(self, table: _Table, rows: int | None = None) -> float:
         n = len(table.rows) if rows is None else rows
         note = QFontMetricsF(self.fonts.small).height() + 2 if table.note else 0.0
-        return self._title_height() + self._row_height() * (n + 1) + note + 0.12 * self.dpi
+        header = 1 if any(table.headers) else 0
+        return self._title_height() + self._row_height() * (n + header) + note + 0.12 * self.dpi
 
     def _column_widths(self, table: _Table) -> list[float]:
         body = QFontMetricsF(self.fonts.body_bold)
-        pad = 0.09 * self.dpi
+        pad = 2 * _CELL_PAD_IN * self.dpi + 1.0
         widths = [body.horizontalAdvance(h) + pad for h in table.headers]
         for row in table.rows:
             for i, cell in enumerate(row):
@@ -475,7 +489,7 @@ class Snapshot:
     def _place(self, page: list[Painter], region: _Region, table: _Table) -> _Table | None:
         """Draw as many rows of `table` as fit in `region`; the rest (or None) is returned."""
         fixed = self._table_height(table, 0)
-        fit = int((region.remaining - fixed) // self._row_height())
+        fit = math.floor((region.remaining - fixed) / self._row_height() + 1e-6)
         fit = max(0, min(fit, len(table.rows)))
         if fit == 0 and table.rows:
             return table
@@ -586,20 +600,95 @@ class Snapshot:
 
         return paint
 
+    def _legend_entries(self) -> list[tuple[CurveKey, str]]:
+        h = self.report.curves.horizons_days
+        names = {
+            CurveKey.HORIZON: f"Combined T+{h[1]}d (shaded)",
+            CurveKey.T0: "Combined today (T+0)",
+            CurveKey.EXPIRY: f"Combined at condor expiry T+{h[2]}d",
+            CurveKey.CONDOR: f"Condor alone T+{h[1]}d",
+            CurveKey.HEDGE: f"Hedge alone T+{h[1]}d",
+        }
+        shown = self.chart.curve_visibility()
+        return [(key, name) for key, name in names.items() if shown.get(key.value, True)]
+
+    def _legend_rows(self, width: float) -> list[list[tuple[CurveKey, str, float]]]:
+        """Legend entries (key, name, x offset) wrapped into rows that fit `width`."""
+        metrics = QFontMetricsF(self.fonts.body)
+        sample_w = 0.32 * self.dpi
+        rows: list[list[tuple[CurveKey, str, float]]] = [[]]
+        x = 0.0
+        for key, name in self._legend_entries():
+            entry_w = sample_w + 0.05 * self.dpi + metrics.horizontalAdvance(name)
+            if rows[-1] and x + entry_w > width:
+                rows.append([])
+                x = 0.0
+            rows[-1].append((key, name, x))
+            x += entry_w + 0.16 * self.dpi
+        return rows
+
+    def _paint_legend(self, p: QPainter, rect: QRectF) -> None:
+        """The chart's key above the plot, where it cannot hide a curve."""
+        f = self.fonts
+        metrics = QFontMetricsF(f.body)
+        sample_w = 0.32 * self.dpi
+        row_h = self._row_height()
+        p.setFont(f.body)
+        for n, row in enumerate(self._legend_rows(rect.width())):
+            top = rect.top() + n * row_h
+            y = top + row_h / 2
+            for key, name, offset in row:
+                x = rect.left() + offset
+                style = PRINT.curves[key]
+                pen = QPen(QColor(*style.colour, style.alpha))
+                pen.setWidthF(style.width)
+                pen.setStyle(style.dash)
+                pen.setCosmetic(True)
+                p.setPen(pen)
+                p.drawLine(QPointF(x, y), QPointF(x + sample_w, y))
+                x += sample_w + 0.05 * self.dpi
+                p.setPen(_INK)
+                p.drawText(
+                    QRectF(x, top, metrics.horizontalAdvance(name) + 2, row_h),
+                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                    name,
+                )
+
     def _paint_chart(self, p: QPainter, rect: QRectF) -> None:
         f = self.fonts
         title_h = self._title_height()
+        legend_h = self._row_height() * len(self._legend_rows(rect.width()))
         r = self.report
-        h = r.curves.horizons_days
+        spot_note = (
+            f"dotted verticals: short strikes; dashed: spot {fmt_num(r.spx, 0)} and break-evens"
+        )
         p.setFont(f.section)
         p.setPen(_INK)
+        title_rect = QRectF(rect.left(), rect.top(), rect.width(), title_h)
+        p.drawText(title_rect, int(Qt.AlignmentFlag.AlignLeft), "Payoff: P&L against SPX")
+        p.setFont(f.small)
+        p.setPen(_MUTED)
         p.drawText(
-            QRectF(rect.left(), rect.top(), rect.width(), title_h),
-            int(Qt.AlignmentFlag.AlignLeft),
-            f"Payoff: combined P&L at T+0, T+{h[1]}d (shaded) and condor expiry T+{h[2]}d",
+            title_rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom), spot_note
         )
-        area = rect.adjusted(0, title_h, 0, 0)
-        self.chart.render_to(p, area, light_theme=True)
+        self._paint_legend(p, QRectF(rect.left(), rect.top() + title_h, rect.width(), legend_h))
+        area = rect.adjusted(0, title_h + legend_h + 2, 0, 0)
+        legend = self.chart.legend
+        legend_was_visible = bool(legend.isVisible())
+        legend.setVisible(False)
+        # Lay the plot out larger than the box and shrink it: the axis and marker labels come
+        # out at ~7 pt, small enough not to run into each other on a half-page chart.
+        zoom = _CHART_ZOOM
+        p.save()
+        try:
+            p.translate(area.topLeft())
+            p.scale(1.0 / zoom, 1.0 / zoom)
+            self.chart.render_to(
+                p, QRectF(0.0, 0.0, area.width() * zoom, area.height() * zoom), light_theme=True
+            )
+        finally:
+            p.restore()
+            legend.setVisible(legend_was_visible)
         p.setPen(QPen(_RULE, 0.8))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(area)
@@ -613,7 +702,7 @@ class Snapshot:
         else:
             # Too wide: the first column (names) gives way and its text is elided.
             widths[0] = max(widths[0] + extra, 0.3 * self.dpi)
-        pad = 0.045 * self.dpi
+        pad = _CELL_PAD_IN * self.dpi
         row_h = self._row_height()
         title_h = self._title_height()
         p.setFont(f.section)
@@ -638,8 +727,9 @@ class Snapshot:
                 p.drawText(QRectF(x + pad, y, w - 2 * pad, row_h), int(align), text)
                 x += w
 
-        draw_row([_Cell(h) for h in table.headers], y, header=True, bold_row=False)
-        y += row_h
+        if any(table.headers):
+            draw_row([_Cell(h) for h in table.headers], y, header=True, bold_row=False)
+            y += row_h
         p.setPen(QPen(_INK, 0.8))
         p.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
         for i, row in enumerate(table.rows):
@@ -667,18 +757,19 @@ class Snapshot:
         right = _Align.RIGHT
         rows = []
         for leg in self.report.legs:
-            contract = (
-                f"{leg.underlying.value} {fmt_num(leg.strike, 0 if leg.strike >= 100 else 1)} "
-                f"{'C' if leg.right.value.lower().startswith('c') else 'P'}"
+            right_letter = "C" if leg.right.value.lower().startswith("c") else "P"
+            strike = fmt_num(leg.strike, 0 if leg.strike >= 100 else 1)
+            position = (
+                f"{fmt_num(leg.quantity, 0, sign=True)} {leg.underlying.value} {strike} "
+                f"{right_letter}"
             )
             rows.append(
                 [
                     _Cell(leg.id),
                     _Cell(leg.group.value),
-                    _Cell(fmt_num(leg.quantity, 0, sign=True)),
-                    _Cell(contract),
+                    _Cell(position),
                     _Cell(leg.expiry.isoformat()),
-                    _Cell(fmt_days(leg.days_to_expiry)),
+                    _Cell(fmt_num(leg.days_to_expiry, 0)),
                     _Cell(fmt_pct(100.0 * leg.iv, 1)),
                     _Cell(fmt_num(leg.model_price_pts, 2)),
                     _Cell(fmt_num(leg.entry_price_pts, 2)),
@@ -688,10 +779,10 @@ class Snapshot:
             )
         return _Table(
             "Legs",
-            ["Leg", "Group", "Qty", "Contract", "Expiry", "Days", "IV", "Model", "Entry", "Δ", "Value"],
-            [_Align.LEFT, _Align.LEFT, right, _Align.LEFT, _Align.LEFT, *[right] * 6],
+            ["Leg", "Group", "Position", "Expiry", "DTE", "IV", "Model", "Entry", "Δ", "Value"],
+            [_Align.LEFT, _Align.LEFT, _Align.LEFT, _Align.LEFT, *[right] * 6],
             rows,
-            note="Prices in index points per contract; Δ per contract; value in $ for the line.",
+            note="DTE: days to expiry; prices in index points and Δ per contract; value in $.",
         )
 
     def _key_figures_table(self) -> _Table:
@@ -704,13 +795,18 @@ class Snapshot:
             [_Cell("Condor max loss"), _money(r.condor_max_loss_usd, bold_loss=True)],
         ]
         h = r.curves.horizons_days
-        for label, days in ((f"Break-evens T+{h[1]}d", h[1]), (f"Break-evens expiry T+{h[2]}d", h[2])):
+        for label, days in (
+            (f"Break-evens T+{h[1]}d", h[1]),
+            (f"Break-evens expiry T+{h[2]}d", h[2]),
+        ):
             evens = sorted(
                 (b for b in r.break_evens if b.horizon_days == days and math.isfinite(b.spx)),
                 key=lambda b: b.spx,
             )
             text = (
-                "  ".join(f"{fmt_num(b.spx, 0)} ({fmt_pct(b.move_pct, 1, sign=True)})" for b in evens)
+                "  ".join(
+                    f"{fmt_num(b.spx, 0)} ({fmt_pct(b.move_pct, 1, sign=True)})" for b in evens
+                )
                 if evens
                 else "none in range"
             )
@@ -787,7 +883,7 @@ def _image_to_png(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    if not image.save(buffer, b"PNG"):
         raise OSError("could not encode the PNG")
     buffer.close()
     return bytes(data.data())
@@ -816,3 +912,58 @@ def chart_image(chart: PayoffChart, width_px: int = 1600, height_px: int = 900) 
 
 def chart_png_bytes(chart: PayoffChart, width_px: int = 1600, height_px: int = 900) -> bytes:
     return _image_to_png(chart_image(chart, width_px, height_px))
+
+
+def ensure_application() -> None:
+    """A QApplication for headless rendering (the chart is a widget); no-op inside the GUI."""
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        QApplication(["hedge-planner"])
+
+
+def write_snapshot(
+    plan: Plan,
+    report: Report,
+    path: str | os.PathLike[str],
+    width_px: int = DEFAULT_PNG_WIDTH_PX,
+    chart: PayoffChart | None = None,
+    page_size: QPageSize | None = None,
+) -> None:
+    """Render the snapshot in the format named by `path`'s extension and write it atomically.
+
+    Raises ValueError for an unknown extension or PNG width, OSError (with a short reason) when
+    the file cannot be written; an existing file is left as it was in that case.
+    """
+    target = Path(path)
+    fmt = SnapshotFormat.from_suffix(target.suffix)
+    ensure_application()
+    snapshot = Snapshot(plan, report, chart=chart, page_size=page_size)
+    try:
+        data = snapshot.render(fmt, width_px)
+    finally:
+        snapshot.close()
+    write_bytes_atomic(target, data)
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> None:
+    """Temp file in the same folder, fsync, rename: a failure never leaves half a file."""
+    folder = target.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        if not folder.is_dir():
+            raise OSError(error.errno, f"the folder {str(folder)!r} does not exist") from error
+        raise OSError(error.errno, describe_os_error(error)) from error
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise OSError(error.errno, describe_os_error(error)) from error
