@@ -274,20 +274,17 @@ def stress_vix(scenario: StressScenarioLike, spx: float, plan: PlanLike) -> floa
 
 
 def _stress_points(plan: PlanLike, market: MarketState) -> ScenarioPoints:
-    if not plan.stress:
-        return scenario_points(np.empty(0), np.empty(0), np.empty(0), plan.model.typical)
-    parts = []
-    for scenario in plan.stress:
-        spx = market.spx0 * (1.0 + scenario.spx_move_pct / 100.0)
-        parts.append(
-            scenario_points(
-                spx,
-                stress_vix(scenario, spx, plan),
-                scenario.days,
-                spot_vol_params(plan, scenario.preset),
-            )
-        )
-    return ScenarioPoints.concat(parts)
+    spx = np.array([market.spx0 * (1.0 + sc.spx_move_pct / 100.0) for sc in plan.stress])
+    params = [spot_vol_params(plan, sc.preset) for sc in plan.stress]
+    return ScenarioPoints(
+        spx=spx,
+        vix=np.array(
+            [stress_vix(sc, float(s), plan) for sc, s in zip(plan.stress, spx, strict=True)]
+        ),
+        horizon_days=np.array([float(sc.days) for sc in plan.stress]),
+        beta_a=np.array([p.beta_a for p in params]),
+        beta_p=np.array([p.beta_p for p in params]),
+    )
 
 
 def _stress_rows(

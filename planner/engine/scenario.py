@@ -298,16 +298,26 @@ def _value_columns(
             book, spx_live, tau[spx_live], points.spx[cols], delta_vix, market
         )
     if vix_live.size:
-        block[vix_live] = _vix_block(
-            book,
-            vix_live,
-            tau[vix_live],
-            points.vix[cols],
-            delta_vix,
-            points.beta_a[cols],
-            points.beta_p[cols],
-            market,
-        )
+        vix = points.vix[cols]
+        beta_a, beta_p = points.beta_a[cols], points.beta_p[cols]
+        if one_horizon and np.ptp(beta_a) == 0.0 and np.ptp(beta_p) == 0.0:
+            # VIX legs see only VIX, not SPX: the heat map's thousands of points hold a few dozen
+            # VIX levels, so price each level once and spread the values back.
+            levels, where = np.unique(vix, return_inverse=True)
+            block[vix_live] = _vix_block(
+                book,
+                vix_live,
+                tau[vix_live],
+                levels,
+                levels - market.vix0,
+                beta_a[: levels.size],
+                beta_p[: levels.size],
+                market,
+            )[:, where]
+        else:
+            block[vix_live] = _vix_block(
+                book, vix_live, tau[vix_live], vix, delta_vix, beta_a, beta_p, market
+            )
     if settled.size:
         underlying = np.where(
             book.is_spx[settled, None], points.spx[None, cols], points.vix[None, cols]
