@@ -1,0 +1,394 @@
+"""Layer-allocation panel: settings edits are undoable plan changes, results mirror report.alvh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.qtbot import QtBot
+
+from planner.engine.alvh import AlvhReport
+from planner.engine.signals import rsi_wilder
+from planner.engine.types import Group, RegimeRule, SizingMode, StrikeRule
+from planner.model.allocation import ALVH_REGIME, VXTH_REGIME, AllocationSettings
+from planner.model.formatting import MISSING, fmt_num, fmt_usd
+from planner.ui.document import PlanDocument
+from planner.ui.layer_panel import APPLY_DESCRIPTION, LAYERS, LayerPanel, LayerResultsModel
+
+from .conftest import settle
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, document: PlanDocument) -> Iterator[LayerPanel]:
+    widget = LayerPanel(document)
+    qtbot.addWidget(widget)
+    widget.resize(460, 900)
+    yield widget
+
+
+@pytest.fixture
+def refusals(panel: LayerPanel) -> list[str]:
+    messages: list[str] = []
+    panel.rejected.connect(messages.append)
+    return messages
+
+
+def alvh(document: PlanDocument) -> AlvhReport:
+    assert document.report is not None
+    assert document.report.alvh is not None
+    return document.report.alvh
+
+
+def results_cell(panel: LayerPanel, row: str, group: Group) -> str:
+    model = panel.results_model
+    r = LayerResultsModel.ROWS.index(row)
+    c = LAYERS.index(group)
+    return str(model.data(model.index(r, c)))
+
+
+def test_table_models_pass_qt_model_tester(qtmodeltester: object, panel: LayerPanel) -> None:
+    for model in (panel.results_model, panel.stress_model, panel.band_model):
+        qtmodeltester.check(model, force_py=True)  # type: ignore[attr-defined]
+
+
+def test_results_show_the_reports_layers(panel: LayerPanel, document: PlanDocument) -> None:
+    report = alvh(document)
+    for layer in report.layers[:3]:
+        assert layer.expiry is not None
+        expiry = results_cell(panel, "Expiry", layer.group)
+        assert layer.expiry.strftime("%d %b %y") in expiry
+        assert f"{layer.days_to_expiry} d" in expiry
+        assert results_cell(panel, "Contracts", layer.group) == str(layer.contracts)
+        assert results_cell(panel, "Premium", layer.group) == fmt_usd(layer.premium_usd)
+        assert results_cell(panel, "Maint. $/yr", layer.group) == fmt_usd(
+            layer.maintenance_cost_usd_per_year
+        )
+    # The 4/4/2 default at one unit.
+    assert [layer.contracts for layer in report.layers] == [4, 4, 2, 0]
+    # Shares of the yearly cost add up to the whole.
+    model = panel.results_model
+    share_row = LayerResultsModel.ROWS.index("Share of cost")
+    shares = [model.data(model.index(share_row, c), Qt.ItemDataRole.UserRole) for c in range(4)]
+    assert sum(s for s in shares if s is not None) == pytest.approx(1.0)
+    # The offset is off: no expiry shown, the reason in the tooltip.
+    offset_expiry = model.index(0, LAYERS.index(Group.OFFSET))
+    assert model.data(offset_expiry) == MISSING
+    assert "off" in str(model.data(offset_expiry, Qt.ItemDataRole.ToolTipRole))
+
+
+def test_layer_ratio_edit_is_one_merged_undo_step(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument
+) -> None:
+    original = document.plan
+    spin = panel.layer_editors[Group.NEAR].ratio
+    spin.setValue(5)
+    spin.setValue(6)
+    settle(qtbot, document)
+    assert document.plan.allocation.near.ratio == 6
+    assert document.plan.legs == original.legs  # settings only; legs change on Apply
+    assert alvh(document).layers[0].contracts == 6
+    assert results_cell(panel, "Contracts", Group.NEAR) == "6"
+    assert document.undo_stack.count() == 1
+    document.undo_stack.undo()
+    settle(qtbot, document)
+    assert document.plan == original
+    assert spin.value() == 4
+    assert alvh(document).layers[0].contracts == 4
+
+
+def test_out_of_range_values_are_refused_at_the_editor(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument, refusals: list[str]
+) -> None:
+    original = document.plan
+    spin = panel.layer_editors[Group.MID].ratio
+    spin.setValue(150)
+    assert document.plan == original
+    assert spin.property("invalid") is True
+    assert "100" in spin.toolTip() and "Mid ratio" in spin.toolTip()
+    assert refusals and "Mid ratio" in refusals[-1]
+    # An empty window (from >= to) is refused with the settings' explanation.
+    panel.layer_editors[Group.TAIL].min_days.setValue(130)
+    assert document.plan == original
+    assert "window is empty" in refusals[-1]
+    assert document.undo_stack.count() == 0
+    # A valid value clears the red border.
+    spin.setValue(3)
+    settle(qtbot, document)
+    assert spin.property("invalid") is False
+    assert document.plan.allocation.mid.ratio == 3
+
+
+def test_strike_rule_switch_sets_a_value_that_fits_the_rule(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument
+) -> None:
+    tail_strike = alvh(document).layers[2].strike
+    assert tail_strike is not None
+    combo = panel.layer_editors[Group.TAIL].rule
+    combo.setCurrentIndex(combo.findData(StrikeRule.FIXED.value))
+    settle(qtbot, document)
+    tail = document.plan.allocation.tail
+    assert (tail.strike_rule, tail.strike_value) == (StrikeRule.FIXED, tail_strike)
+    # Now move the fixed strike: the report's tail layer follows.
+    panel.layer_editors[Group.TAIL].value.setValue(35.0)
+    settle(qtbot, document)
+    assert alvh(document).layers[2].strike == 35.0
+    assert document.undo_stack.count() == 2
+    document.undo_stack.undo()
+    document.undo_stack.undo()
+    assert document.plan.allocation.tail == AllocationSettings().tail
+
+
+def test_empty_window_is_reported_not_filled(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument
+) -> None:
+    # From 2026-11-20 the listed VIX expiries include Dec 1 (11 d) and Dec 9 (19 d): nothing is
+    # 12-18 days out.
+    assert panel.edit(("near", "min_days"), 12, "Near min days", extra={("near", "max_days"): 18})
+    settle(qtbot, document)
+    report = alvh(document)
+    assert not report.layers[0].placed
+    assert panel.messages_label.isVisibleTo(panel)
+    assert "No listed VIX expiry" in panel.messages_label.text()
+    assert results_cell(panel, "Expiry", Group.NEAR) == MISSING
+    assert results_cell(panel, "Contracts", Group.NEAR) == "0"
+
+
+def test_regime_presets_and_layer_defaults(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument
+) -> None:
+    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("vxth"))
+    settle(qtbot, document)
+    assert document.plan.allocation.regime == VXTH_REGIME
+    decision = alvh(document).regime
+    assert decision.table == "VXTH" and decision.rule is RegimeRule.PREMIUM_PCT
+    assert decision.band_label in panel.regime_label.text()
+    assert panel.band_model.rowCount() == len(VXTH_REGIME.bands)
+    assert panel.band_model.headerData(2, Qt.Orientation.Horizontal) == "Premium %"
+    assert document.undo_stack.undoText() == "Regime preset VXTH"
+
+    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("off"))
+    settle(qtbot, document)
+    assert alvh(document).regime.rule is RegimeRule.OFF
+    assert not panel.band_view.isEnabled()
+
+    panel.layer_editors[Group.NEAR].ratio.setValue(7)
+    panel.layer_editors[Group.TAIL].max_days.setValue(150)
+    settle(qtbot, document)
+    assert panel.reset_layers()
+    settle(qtbot, document)
+    defaults = AllocationSettings()
+    a = document.plan.allocation
+    assert (a.near, a.mid, a.tail) == (defaults.near, defaults.mid, defaults.tail)
+    assert a.regime.rule is RegimeRule.OFF  # the reset leaves the regime alone
+    assert document.undo_stack.undoText() == "Reset layers to 4/4/2 defaults"
+    assert panel.layer_editors[Group.NEAR].ratio.value() == 4
+
+
+def test_band_table_edits(qtbot: QtBot, panel: LayerPanel, document: PlanDocument) -> None:
+    model = panel.band_model
+    # The market (VIX 16.4) is in the second ALVH band; it is marked.
+    assert alvh(document).regime.band_index == 1
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.FontRole).bold()
+    # Lower the 16 edge to 15 and raise the multiplier of the first band.
+    assert model.setData(model.index(0, model.UPPER), 15.0)
+    assert model.setData(model.index(0, model.VALUE), 0.75)
+    settle(qtbot, document)
+    bands = document.plan.allocation.regime.bands
+    assert (bands[0].upper, bands[0].value) == (15.0, 0.75)
+    assert panel.preset_combo.currentData() == "custom"
+    # Hold on the band the market is in: the multiplier goes back to 1 and the reason says so.
+    assert model.setData(
+        model.index(1, model.HOLD), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
+    )
+    settle(qtbot, document)
+    assert document.plan.allocation.regime.bands[1].hold
+    assert alvh(document).regime.hold
+    assert "hold" in panel.regime_label.text()
+    # Edges must increase: refused, plan unchanged.
+    before = document.plan
+    messages: list[str] = []
+    model.rejected.connect(messages.append)
+    assert not model.setData(model.index(1, model.UPPER), 10.0)
+    assert document.plan == before
+    assert "increase" in messages[-1]
+    # The open-ended last band has no editable edge.
+    last = model.rowCount() - 1
+    assert not model.flags(model.index(last, model.UPPER)) & Qt.ItemFlag.ItemIsEditable
+    assert model.add_band() and model.rowCount() == len(ALVH_REGIME.bands) + 1
+    assert model.remove_band(model.rowCount() - 1)
+    assert document.plan.allocation.regime.bands[-1].upper is None
+
+
+def test_sizing_modes_and_impossible_target(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument
+) -> None:
+    panel.sizing_combo.setCurrentIndex(panel.sizing_combo.findData(SizingMode.BUDGET.value))
+    panel.budget_spin.setValue(10.0)
+    settle(qtbot, document)
+    a = document.plan.allocation
+    assert (a.sizing, a.budget_pct_capital) == (SizingMode.BUDGET, 10.0)
+    sizing = alvh(document).sizing
+    # Budget: the largest whole number of units whose yearly cost fits 10 % of capital.
+    one_unit = sizing.unit_maintenance_usd_per_year
+    assert sizing.base_units == int(0.10 * document.plan.capital_usd // one_unit)
+    assert sizing.reason in panel.sizing_label.text()
+    assert panel.budget_spin.isEnabled() and not panel.units_spin.isEnabled()
+
+    panel.sizing_combo.setCurrentIndex(panel.sizing_combo.findData(SizingMode.PROTECTION.value))
+    settle(qtbot, document)
+    a = document.plan.allocation
+    assert a.sizing is SizingMode.PROTECTION
+    assert a.target_scenario == document.plan.stress[0].name
+    panel.target_combo.setCurrentIndex(1)
+    # Only the small tail layer left, at most one unit: it cannot cut the loss by 100 %.
+    panel.layer_editors[Group.NEAR].ratio.setValue(0)
+    panel.layer_editors[Group.MID].ratio.setValue(0)
+    panel.max_units_spin.setValue(1)
+    panel.target_cut_spin.setValue(100.0)
+    settle(qtbot, document)
+    assert document.plan.allocation.target_scenario == document.plan.stress[1].name
+    sizing = alvh(document).sizing
+    assert not sizing.feasible
+    assert "No size up to 1 units" in panel.sizing_label.text()
+    assert "#d0312d" in panel.sizing_label.styleSheet()
+
+
+def test_theta_offset(qtbot: QtBot, panel: LayerPanel, document: PlanDocument) -> None:
+    panel.offset_enabled.setChecked(True)
+    settle(qtbot, document)
+    assert document.plan.allocation.offset.enabled
+    report = alvh(document)
+    offset = report.layers[3]
+    assert offset.placed and offset.contracts == -2  # one short call per tail contract
+    assert "Offset recovers" in panel.offset_label.text()
+    assert fmt_usd(report.offset_premium_recovered_usd_per_year, sign=True) in (
+        panel.offset_label.text()
+    )
+    assert panel.layer_editors[Group.OFFSET].ratio.isEnabled()
+    document.undo_stack.undo()
+    assert not panel.offset_enabled.isChecked()
+
+
+def test_apply_is_one_step_rewriting_hedge_legs_only(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument
+) -> None:
+    panel.layer_editors[Group.MID].ratio.setValue(3)
+    settle(qtbot, document)
+    before = document.plan
+    proposal = alvh(document).legs
+    count = document.undo_stack.count()
+    assert panel.apply()
+    settle(qtbot, document)
+    assert document.undo_stack.count() == count + 1
+    assert document.undo_stack.undoText() == APPLY_DESCRIPTION
+    plan = document.plan
+    condor = [leg for leg in before.legs if leg.group is Group.CONDOR]
+    assert [leg for leg in plan.legs if leg.group is Group.CONDOR] == condor
+    hedge = [leg for leg in plan.legs if leg.group is not Group.CONDOR]
+    assert [(h.group, h.quantity, h.strike, h.expiry) for h in hedge] == [
+        (p.group, p.quantity, p.strike, p.expiry) for p in proposal
+    ]
+    assert [h.quantity for h in hedge] == [4, 3, 2]
+    assert {"near_call", "mid_call", "tail_call"}.isdisjoint(leg.id for leg in plan.legs)
+    document.undo_stack.undo()
+    assert document.plan == before
+
+
+def test_chart_bars_are_the_reports_numbers(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument
+) -> None:
+    report = alvh(document)
+    cost, pnl = panel.chart_data()
+    assert cost == [-layer.maintenance_cost_usd_per_year for layer in report.layers]
+    first = report.stress[0]
+    assert panel.chart_scenario() == first.name
+    assert pnl == [first.layer_pnl_usd[g] for g in LAYERS]
+    panel.chart_scenario_combo.setCurrentIndex(1)
+    second = report.stress[1]
+    assert panel.chart_data()[1] == [second.layer_pnl_usd[g] for g in LAYERS]
+    # The near layer pays most in a fast one-day shock: it is the best layer there.
+    assert second.best_layer is Group.NEAR
+    best = panel.stress_model.index(1, LAYERS.index(Group.NEAR))
+    assert panel.stress_model.data(best, Qt.ItemDataRole.FontRole).bold()
+    # The chart follows an edit.
+    panel.layer_editors[Group.TAIL].ratio.setValue(6)
+    settle(qtbot, document)
+    assert panel.chart_data()[0][2] == -alvh(document).layers[2].maintenance_cost_usd_per_year
+    assert alvh(document).layers[2].contracts == 6
+
+
+def test_stress_table_matches_report(panel: LayerPanel, document: PlanDocument) -> None:
+    model = panel.stress_model
+    report = alvh(document)
+    assert model.rowCount() == len(report.stress)
+    for r, row in enumerate(report.stress):
+        assert model.headerData(r, Qt.Orientation.Vertical) == row.name
+        hedge = model.data(model.index(r, 4), Qt.ItemDataRole.UserRole)
+        assert hedge == row.hedge_pnl_usd
+        assert hedge == pytest.approx(sum(row.layer_pnl_usd.values()))
+
+
+def write_history(path: Path, closes: np.ndarray) -> None:
+    days = np.arange(np.datetime64("2026-06-01"), np.datetime64("2026-06-01") + closes.size)
+    lines = ["DATE,OPEN,HIGH,LOW,CLOSE"]
+    for day, close in zip(days, closes, strict=True):
+        y, m, d = str(day).split("-")
+        lines.append(f"{m}/{d}/{y},{close:.2f},{close + 1:.2f},{close - 1:.2f},{close:.2f}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_load_vix_history_shows_rsi_and_macd(
+    tmp_path: Path, panel: LayerPanel, document: PlanDocument
+) -> None:
+    closes = 16.0 + 3.0 * np.sin(np.arange(60) / 4.0) + np.arange(60) * 0.05
+    path = tmp_path / "vix.csv"
+    write_history(path, closes)
+    plan = document.plan
+    steps = document.undo_stack.count()
+    assert panel.load_history(path)
+    signals = panel.signals()
+    assert signals is not None and signals.rsi14 is not None
+    assert signals.rsi14 == pytest.approx(float(rsi_wilder(np.round(closes, 2))[-1]))
+    text = panel.signals_label.text()
+    assert f"RSI(14) <b>{fmt_num(signals.rsi14, 1)}</b>" in text
+    assert "MACD" in text
+    assert "vix.csv" in panel.history_label.text()
+    # UI state only: the plan and its history are untouched.
+    assert document.plan == plan and document.undo_stack.count() == steps
+
+
+def test_corrupt_vix_history_names_the_file(
+    qtbot: QtBot, tmp_path: Path, panel: LayerPanel, document: PlanDocument
+) -> None:
+    good = tmp_path / "good.csv"
+    write_history(good, np.linspace(15.0, 25.0, 40))
+    assert panel.load_history(good)
+    loaded = panel.vix_history
+    bad = tmp_path / "broken_vix.csv"
+    bad.write_text("DATE,OPEN,HIGH,LOW,CLOSE\n13/45/2026,1,2,3,abc\n", encoding="utf-8")
+    plan = document.plan
+    assert not panel.load_history(bad)
+    box = panel.error_box
+    assert box is not None and box.isVisible()
+    assert "broken_vix.csv" in box.text()
+    assert panel.vix_history is loaded  # the previous history stays
+    assert document.plan == plan
+    box.close()
+    qtbot.waitUntil(lambda: panel.error_box is None, timeout=2000)
+
+
+def test_signals_without_history(panel: LayerPanel, document: PlanDocument) -> None:
+    signals = alvh(document).signals
+    text = panel.signals_label.text()
+    assert f"<b>{signals.term_state}</b>" in text
+    assert fmt_num(signals.slope_pts_per_month, 2, sign=True) in text
+    assert signals.vix_band in text
+    assert "RSI(14) <b>" not in text
+
+
+def test_refresh_ignores_unrelated_index(panel: LayerPanel) -> None:
+    assert panel.band_model.data(QModelIndex()) is None
+    assert panel.results_model.rowCount(panel.results_model.index(0, 0)) == 0
