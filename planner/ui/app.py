@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from importlib.resources import files
+from pathlib import Path
 
 
 def run_gui(plan_path: str | None) -> int:
     """Open `plan_path` (or the bundled sample plan) maximised; returns the exit code."""
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from planner.model.errors import PlanFileError
@@ -31,5 +32,9 @@ def run_gui(plan_path: str | None) -> int:
         return 2
     window = MainWindow(PlanDocument(plan))
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if plan_path is not None:
+        window.file_actions.set_current_path(Path(plan_path))
     window.showMaximized()
+    # After a crash the last session's autosave is offered back once the window is up.
+    QTimer.singleShot(0, window.file_actions.offer_recovery)
     return app.exec()

@@ -25,6 +25,7 @@ from planner.model.plan import Plan
 from planner.ui.condor_dialog import CondorDialog
 from planner.ui.delegates import PositionEditor
 from planner.ui.document import PlanDocument
+from planner.ui.file_actions import FileActions
 from planner.ui.heatmap_view import HeatMapView
 from planner.ui.legs_model import LegTableModel
 from planner.ui.market_panel import MarketPanel
@@ -194,6 +195,9 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
+        # New/Open/Save…, printing and export live in FileActions (file_actions.py).
+        self.file_actions = FileActions(self, self._settings)
+        self.file_actions.populate_menu(file_menu, before=self.quit_action)
 
         edit_menu = self.menuBar().addMenu("&Edit")
         stack = self.document.undo_stack
@@ -278,6 +282,10 @@ class MainWindow(QMainWindow):
         self._settings.setValue("chart/curves", json.dumps(self.payoff_chart.curve_visibility()))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.file_actions.maybe_save():
+            event.ignore()
+            return
+        self.file_actions.shutdown()
         self.save_settings()
         self.document.stop()
         super().closeEvent(event)
