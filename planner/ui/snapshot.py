@@ -88,7 +88,7 @@ _LETTER_TERRITORIES = {
 }
 
 _CHART_ZOOM = 1.3
-_CELL_PAD_IN = 0.035
+_CELL_PAD_IN = 0.028
 _INK = QColor(20, 20, 20)
 _MUTED = QColor(90, 90, 90)
 _RULE = QColor(150, 150, 150)
@@ -700,8 +700,10 @@ class Snapshot:
         if extra >= 0:
             widths = [w + extra / len(widths) for w in widths]
         else:
-            # Too wide: the first column (names) gives way and its text is elided.
-            widths[0] = max(widths[0] + extra, 0.3 * self.dpi)
+            # Too wide: the widest text column gives way (its text is elided), never a number.
+            text_columns = [i for i, a in enumerate(table.aligns) if a is _Align.LEFT]
+            widest = max(text_columns or [0], key=lambda i: widths[i])
+            widths[widest] = max(widths[widest] + extra, 0.3 * self.dpi)
         pad = _CELL_PAD_IN * self.dpi
         row_h = self._row_height()
         title_h = self._title_height()
@@ -883,7 +885,7 @@ def _image_to_png(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, b"PNG"):
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # stub says bytes
         raise OSError("could not encode the PNG")
     buffer.close()
     return bytes(data.data())
