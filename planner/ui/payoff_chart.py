@@ -64,6 +64,11 @@ CURVE_ROWS: dict[CurveKey, int] = {
 _DRAW_ORDER = (CurveKey.CONDOR, CurveKey.HEDGE, CurveKey.T0, CurveKey.EXPIRY, CurveKey.HORIZON)
 _EMPTY: FloatArray = np.zeros(0, dtype=np.float64)
 _ROW_KEYS = (CurveKey.T0, CurveKey.HORIZON, CurveKey.EXPIRY)
+# Marker label rows, as fractions of the line's height: short strikes from the top down,
+# break-evens from the bottom up, one row per step where labels would overlap.
+_SHORT_LABEL_TOP = 0.94
+_BREAK_EVEN_LABEL_BOTTOM = 0.05
+_LABEL_ROW_STEP = 0.07
 
 
 def _show_line(line: Any, on: bool) -> None:
@@ -203,6 +208,9 @@ class PayoffChart(QWidget):
         self._view_box: Any = self.plot_item.getViewBox()
         self._view_box.disableAutoRange()
         self._view_box.sigRangeChangedManually.connect(self._on_manual_range)
+        # Label widths are in pixels: re-pack when the x range or the plot's size changes.
+        self._view_box.sigXRangeChanged.connect(lambda *_: self._place_labels())
+        self._view_box.sigResized.connect(lambda *_: self._place_labels())
         self.legend: Any = self.plot_item.addLegend(offset=(10, 10))
 
         # Shading first so the curves draw over it.
@@ -401,10 +409,8 @@ class PayoffChart(QWidget):
             line.setPen(theme.pen(theme.crosshair, 1.0))
         for line in self.short_strike_lines:
             self._style_short_strike(line)
-        for nth, (line, row) in enumerate(
-            zip(self.break_even_lines, self._break_even_rows, strict=True)
-        ):
-            self._style_break_even(line, row, nth)
+        for line, row in zip(self.break_even_lines, self._break_even_rows, strict=True):
+            self._style_break_even(line, row)
         self.legend.setLabelTextColor(fg)
         for _, label in self.legend.items:
             label.setText(label.text, color=fg)
@@ -552,7 +558,6 @@ class PayoffChart(QWidget):
                 evens.append((row, be))
         self._resize_pool(self.break_even_lines, len(evens))
         self._break_even_rows = [row for row, _ in evens]
-        seen = {1: 0, 2: 0}
         for line, (row, be) in zip(self.break_even_lines, evens, strict=True):
             line.setValue(be.spx)
             line.label.setFormat(f"BE {fmt_num(be.spx, 0)} ({fmt_pct(be.move_pct, 1, sign=True)})")
@@ -560,9 +565,36 @@ class PayoffChart(QWidget):
                 f"Break-even at T+{be.horizon_days}d: SPX {fmt_price(be.spx)}, "
                 f"{fmt_pct(be.move_pct, 2, sign=True)}, VIX {fmt_vix(be.vix, 1)}"
             )
-            self._style_break_even(line, row, seen[row])
-            seen[row] += 1
+            self._style_break_even(line, row)
         self._update_break_even_visibility()
+        self._place_labels()
+
+    def _place_labels(self) -> None:
+        """Stack marker labels in rows so that neighbours never print over each other.
+
+        Greedy interval packing in data units: each label (sorted by price) goes into the first
+        row whose last label ends left of it. Short strikes stack down from the top, break-evens
+        up from the bottom. Re-run when the x range changes, since widths are in pixels.
+        """
+        data_per_px = self._view_box.viewPixelSize()[0]
+        if not math.isfinite(data_per_px) or data_per_px <= 0:
+            return
+
+        def pack(lines: list[Any], first: float, step: float) -> None:
+            row_ends: list[float] = []
+            for line in sorted((ln for ln in lines if ln.isVisible()), key=lambda ln: ln.value()):
+                # pyqtgraph hangs a vertical line's label to its right or left (whichever keeps
+                # it in view): its anchor's x says which share of the text lies left of the line.
+                width = (line.label.boundingRect().width() + 8) * data_per_px
+                left = float(line.value()) - width * float(line.label.anchor[0])
+                row = next((i for i, end in enumerate(row_ends) if end < left), len(row_ends))
+                if row == len(row_ends):
+                    row_ends.append(-math.inf)
+                row_ends[row] = left + width
+                line.label.setPosition(min(max(first + step * row, 0.02), 0.98))
+
+        pack(self.short_strike_lines, _SHORT_LABEL_TOP, -_LABEL_ROW_STEP)
+        pack(self.break_even_lines, _BREAK_EVEN_LABEL_BOTTOM, _LABEL_ROW_STEP)
 
     def _update_break_even_visibility(self) -> None:
         for line, row in zip(self.break_even_lines, self._break_even_rows, strict=True):
@@ -580,16 +612,12 @@ class PayoffChart(QWidget):
         theme = self._theme
         line.setPen(theme.pen(theme.short_strike, 1.0, Qt.PenStyle.DotLine))
         line.label.setColor(theme.qcolor(theme.short_strike))
-        line.label.setPosition(0.9)
 
-    def _style_break_even(self, line: Any, row: int, nth: int) -> None:
+    def _style_break_even(self, line: Any, row: int) -> None:
         theme = self._theme
         colour = theme.curves[_ROW_KEYS[row]].colour
         line.setPen(theme.pen(colour, 1.0, Qt.PenStyle.DashLine))
         line.label.setColor(theme.qcolor(colour))
-        # Stagger labels by date, and alternate neighbours of one date, so nearby break-evens
-        # do not overprint each other.
-        line.label.setPosition(0.05 + 0.1 * (row - 1) + 0.045 * (nth % 2))
 
     def _fit_view(self) -> None:
         x = self._x

@@ -131,7 +131,8 @@ PRINT = Theme(
         CurveKey.HORIZON: CurveStyle((20, 20, 20), 2.4, _SOLID),
         CurveKey.EXPIRY: CurveStyle((180, 90, 0), 1.6, _DASHDOT),
         CurveKey.CONDOR: CurveStyle((150, 60, 120), 1.0, _DOT),
-        CurveKey.HEDGE: CurveStyle((0, 120, 100), 1.0, _DOT),
+        # Dash-dot-dot keeps the hedge apart from the dotted condor on a grey-scale printout.
+        CurveKey.HEDGE: CurveStyle((0, 120, 100), 1.0, Qt.PenStyle.DashDotDotLine),
     },
     profit_fill=(40, 160, 80, 45),
     loss_fill=(210, 40, 40, 45),

@@ -533,3 +533,24 @@ def test_render_to_fills_rect_for_a_never_shown_chart(qtbot: QtBot) -> None:
     ]
     assert min(bottom) < 120
     assert chart.plot_item.geometry() == before
+
+
+@pytest.mark.parametrize("width", [1200, 640])
+def test_marker_labels_never_overlap(qtbot: QtBot, plan: Plan, width: int) -> None:
+    widget = PayoffChart()
+    qtbot.addWidget(widget)
+    widget.resize(width, 500)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_report(evaluate(plan))
+    qtbot.wait(10)
+    labels = [
+        line.label
+        for line in (*widget.short_strike_lines, *widget.break_even_lines)
+        if line.isVisible()
+    ]
+    assert len(labels) >= 3
+    rects = [label.sceneBoundingRect() for label in labels]
+    for i, a in enumerate(rects):
+        for b in rects[i + 1 :]:
+            assert not a.intersects(b), "two marker labels print over each other"
