@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from planner.model.plan import Plan
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 Evaluator = Callable[[Plan], "Report"]
 
+
+# The document's own event type for "recalculate now", registered once with Qt.
+_RECALC_EVENT = QEvent.Type(QEvent.registerEventType())
 
 def default_evaluator() -> Evaluator:
     """`planner.engine.evaluate`, imported on first use so start-up stays light."""
@@ -68,11 +71,8 @@ class PlanDocument(QObject):
         self.evaluations = 0
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
-        self._recalc_timer = QTimer(self)
-        self._recalc_timer.setSingleShot(True)
-        self._recalc_timer.setInterval(0)
-        self._recalc_timer.timeout.connect(self.recalculate_now)
-        self._recalc_timer.start()
+        self._recalc_pending = False
+        self.schedule_recalculation()
 
     # -- state ---------------------------------------------------------------------------
 
@@ -96,7 +96,7 @@ class PlanDocument(QObject):
 
     @property
     def recalc_pending(self) -> bool:
-        return self._recalc_timer.isActive()
+        return self._recalc_pending
 
     # -- edits ---------------------------------------------------------------------------
 
@@ -135,12 +135,22 @@ class PlanDocument(QObject):
         self.schedule_recalculation()
 
     def schedule_recalculation(self) -> None:
-        """Recalculate once, when control returns to the event loop (edits coalesce)."""
-        if not self._recalc_timer.isActive():
-            self._recalc_timer.start()
+        """Recalculate once, when control returns to the event loop (edits coalesce).
+
+        A posted event rather than a zero-interval timer: Qt delivers normal-priority posted
+        events before its low-priority repaint requests, so the new report reaches the views
+        before the event loop spends time repainting the edit's intermediate state.
+        """
+        if not self._recalc_pending:
+            self._recalc_pending = True
+            QCoreApplication.postEvent(self, QEvent(_RECALC_EVENT))
+
+    def customEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == _RECALC_EVENT and self._recalc_pending:
+            self.recalculate_now()
 
     def recalculate_now(self) -> None:
-        self._recalc_timer.stop()
+        self._recalc_pending = False
         if self._evaluator is None:
             self._evaluator = default_evaluator()
         plan = self._plan
@@ -168,7 +178,7 @@ class PlanDocument(QObject):
 
     def stop(self) -> None:
         """Cancel a pending recalculation (the window is closing)."""
-        self._recalc_timer.stop()
+        self._recalc_pending = False
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.modified_changed.emit(not clean)
