@@ -133,6 +133,7 @@ _POINTS_START: dict[Group, float] = {
     Group.OFFSET: 12.0,
 }
 _FIXED_FALLBACK = 20.0
+_COST_RGB = (230, 159, 0)
 
 
 def _settings_path(group: Group) -> str:
@@ -899,26 +900,31 @@ class LayerPanel(QWidget):
         self.chart.addItem(
             pg.InfiniteLine(pos=0.0, angle=0, pen=self._theme.pen(self._theme.zero_line))
         )
-        legend = self.chart.addLegend(offset=(4, 4), labelTextSize="8pt")
         x = [float(i) for i in range(len(LAYERS))]
         self.cost_bars = pg.BarGraphItem(
             x=[v - 0.2 for v in x],
             height=[0.0] * len(LAYERS),
             width=0.38,
-            brush=QColor(230, 159, 0),
-            name="−cost to keep a year",
+            brush=QColor(*_COST_RGB),
         )
         self.pnl_bars = pg.BarGraphItem(
             x=[v + 0.2 for v in x],
             height=[0.0] * len(LAYERS),
             width=0.38,
             brush=self._theme.qcolor(self._theme.profit_text),
-            name="P&L in scenario",
         )
         self.chart.addItem(self.cost_bars)
         self.chart.addItem(self.pnl_bars)
-        legend.addItem(self.cost_bars, "−cost to keep a year")
-        legend.addItem(self.pnl_bars, "P&L in scenario")
+        # The key is a label rather than a pyqtgraph legend: a legend anchored to the view box
+        # outlives it while the window is being destroyed.
+        profit, loss = self._theme.profit_text, self._theme.loss_text
+        key = QLabel(
+            f"<span style='color:rgb{_COST_RGB}'>■</span> cost to keep each layer a year "
+            f"(drawn below zero) · <span style='color:rgb{profit}'>■</span> / "
+            f"<span style='color:rgb{loss}'>■</span> P&amp;L in the scenario"
+        )
+        key.setWordWrap(True)
+        column.addWidget(key)
         column.addWidget(self.chart)
         return box
 

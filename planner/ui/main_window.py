@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import weakref
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -27,6 +28,7 @@ from planner.ui.delegates import PositionEditor
 from planner.ui.document import PlanDocument
 from planner.ui.file_actions import FileActions
 from planner.ui.heatmap_view import HeatMapView
+from planner.ui.layer_panel import LayerPanel
 from planner.ui.legs_model import LegTableModel
 from planner.ui.market_panel import MarketPanel
 from planner.ui.payoff_chart import PayoffChart
@@ -38,7 +40,8 @@ if TYPE_CHECKING:
 ORGANISATION = "HedgePlanner"
 APPLICATION = "Hedge Planner"
 STATUS_MESSAGE_MS = 8000
-_SETTINGS_VERSION = 1
+# 2: the Layers dock joined the right side (older saved layouts squeezed the right dock).
+_SETTINGS_VERSION = 2
 
 
 def app_settings() -> QSettings:
@@ -159,6 +162,14 @@ class MainWindow(QMainWindow):
         self.risk_dock = self._dock(
             "Risk", "riskDock", self.risk_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.layer_panel = LayerPanel(document)
+        self.layer_dock = self._dock(
+            "Layers", "layerDock", self.layer_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.tabifyDockWidget(self.risk_dock, self.layer_dock)
+        self.risk_dock.raise_()
+        # Leg columns fit their contents; no numeric column is stretched across the screen.
+        self.position_editor.table.horizontalHeader().setStretchLastSection(False)
 
         self.recalc_label = QLabel("recalc — ms")
         self.recalc_label.setObjectName("recalcLabel")
@@ -173,6 +184,7 @@ class MainWindow(QMainWindow):
         document.modified_changed.connect(self.setWindowModified)
         self.legs_model.rejected.connect(self.show_message)
         self.market_panel.rejected.connect(self.show_message)
+        self.layer_panel.rejected.connect(self.show_message)
         self.position_editor.new_condor_requested.connect(self.open_condor_dialog)
         self.payoff_chart.curve_visibility_changed.connect(self._save_chart_toggles)
 
@@ -180,6 +192,8 @@ class MainWindow(QMainWindow):
         self.setWindowModified(document.modified)
         if document.report is not None:
             self._on_report(document.report)
+        self._state_restored = False
+        self._default_layout_done = False
         self.restore_settings()
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -219,7 +233,7 @@ class MainWindow(QMainWindow):
         self.condor_action.triggered.connect(self.open_condor_dialog)
 
         view_menu = self.menuBar().addMenu("&View")
-        for dock in (self.market_dock, self.position_dock, self.risk_dock):
+        for dock in (self.market_dock, self.position_dock, self.risk_dock, self.layer_dock):
             view_menu.addAction(dock.toggleViewAction())
 
     # -- document → window ---------------------------------------------------------------
@@ -257,7 +271,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         state = s.value("window/state")
         if isinstance(state, QByteArray):
-            self.restoreState(state, _SETTINGS_VERSION)
+            self._state_restored = self.restoreState(state, _SETTINGS_VERSION)
         tab = s.value("window/tab", 0, int)
         self.tabs.setCurrentIndex(tab if isinstance(tab, int) else 0)
         toggles = s.value("chart/curves", "", str)
@@ -268,6 +282,31 @@ class MainWindow(QMainWindow):
             visibility = {}
         if isinstance(visibility, dict):
             self.payoff_chart.set_curve_visibility(visibility)
+
+    def default_dock_sizes(self) -> dict[QDockWidget, int]:
+        """First-run dock sizes for this window's size: ~300 / 460 / 230 px at 1920x1080, less
+        on a small screen, so the chart keeps most of the window."""
+        width, height = self.width(), self.height()
+        return {
+            self.market_dock: max(240, min(300, round(0.16 * width))),
+            self.risk_dock: max(380, min(460, round(0.24 * width))),
+            self.position_dock: max(170, min(240, round(0.22 * height))),
+        }
+
+    def apply_default_layout(self) -> None:
+        sizes = self.default_dock_sizes()
+        sideways = [self.market_dock, self.risk_dock]
+        self.resizeDocks(sideways, [sizes[d] for d in sideways], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.position_dock], [sizes[self.position_dock]], Qt.Orientation.Vertical)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._state_restored and not self._default_layout_done:
+            self._default_layout_done = True
+            # After the window has its (maximised) size: docks are sized against it. A weak
+            # reference, so a pending timer does not keep a closed window's wrapper alive.
+            window = weakref.ref(self)
+            QTimer.singleShot(0, self, lambda: _apply_default_layout(window))
 
     def save_settings(self) -> None:
         s = self._settings
@@ -289,6 +328,12 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.document.stop()
         super().closeEvent(event)
+
+
+def _apply_default_layout(window: weakref.ref[MainWindow]) -> None:
+    alive = window()
+    if alive is not None:
+        alive.apply_default_layout()
 
 
 def top_level_windows() -> list[QWidget]:
