@@ -59,6 +59,9 @@ def strike_step(underlying: Underlying, strike: float) -> float:
     return VIX_FINE_STRIKE_STEP if strike < VIX_FINE_STRIKE_BELOW else VIX_COARSE_STRIKE_STEP
 
 
+_LOADED = "hedge_planner_editor_loaded"
+
+
 class LegDelegate(QStyledItemDelegate):
     """Combo boxes for the enums, spin boxes for numbers, a calendar for the expiry.
 
@@ -107,6 +110,11 @@ class LegDelegate(QStyledItemDelegate):
         return super().createEditor(parent, option, index)
 
     def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:  # noqa: N802
+        # Qt calls this again whenever the row's data change (a recalculation landing while the
+        # user types): loading the editor only once keeps what the user has typed.
+        if editor.property(_LOADED):
+            return
+        editor.setProperty(_LOADED, True)
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(value)))
@@ -164,8 +172,22 @@ class LegTableView(QTableView):
         )
         self.setTabKeyNavigation(True)
         self.setAlternatingRowColors(True)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.horizontalHeader().setStretchLastSection(True)
+        # Columns are fitted when rows come and go, not on every data change: ResizeToContents
+        # would re-measure every cell on each recalculation (~13 ms a time for a small plan).
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(False)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt override
+        super().setModel(model)
+        if model is not None:
+            for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+                signal.connect(self._fit_columns)
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        # Not while an editor is open: re-laying out the columns would move it under the user.
+        if self.state() != QAbstractItemView.State.EditingState:
+            self.resizeColumnsToContents()
 
     def selected_rows(self) -> list[int]:
         selection = self.selectionModel()

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from planner.engine.types import Group, Right, Underlying
+from planner.model.formatting import fmt_num
 from planner.model.plan import Leg, Plan
 from planner.ui.document import PlanDocument, validation_message
 
@@ -166,8 +167,8 @@ def format_quantity(quantity: int) -> str:
     return f"{quantity:+d} {side}"
 
 
-def _fmt(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}"
+def _fmt(value: float, decimals: int, sign: bool = False) -> str:
+    return fmt_num(value, decimals, sign)
 
 
 class LegTableModel(QAbstractTableModel):
@@ -288,9 +289,9 @@ class LegTableModel(QAbstractTableModel):
             case Column.MODEL_PRICE:
                 return _fmt(risk.model_price_pts, 2) if risk is not None else ""
             case Column.DELTA:
-                return f"{risk.delta:+.3f}" if risk is not None else ""
+                return _fmt(risk.delta, 3, sign=True) if risk is not None else ""
             case Column.THETA:
-                return f"{risk.theta:+.3f}" if risk is not None else ""
+                return _fmt(risk.theta, 3, sign=True) if risk is not None else ""
         return ""  # pragma: no cover - every column is matched above
 
     def _edit_value(self, leg: Leg, column: Column) -> Any:
@@ -454,7 +455,11 @@ class LegTableModel(QAbstractTableModel):
 
     def _on_report(self, report: Report) -> None:
         self._risk = {risk.id: risk for risk in report.legs}
-        self._emit_all_changed()
+        # Only the columns that show model figures (entry/IV fall back to the model's) change.
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, Column.ENTRY_PRICE), self.index(len(self._ids) - 1, Column.THETA)
+            )
 
     def _emit_all_changed(self) -> None:
         if self._ids:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from planner.engine.types import Group, Right, Underlying
+from planner.model.formatting import fmt_num
 from planner.model.plan import Plan
 from planner.ui.delegates import LegDelegate, PositionEditor
 from planner.ui.document import PlanDocument
@@ -56,7 +57,7 @@ def test_rows_follow_the_plan_and_show_the_report(model: LegTableModel, plan: Pl
     assert cell(model, "short_put", Column.MODEL_PRICE).data(Qt.ItemDataRole.EditRole) == (
         risk.model_price_pts
     )
-    assert cell(model, "short_put", Column.DELTA).data() == f"{risk.delta:+.3f}"
+    assert cell(model, "short_put", Column.DELTA).data() == fmt_num(risk.delta, 3, sign=True)
     assert cell(model, "short_put", Column.THETA).data(Qt.ItemDataRole.EditRole) == risk.theta
     # Blank entry price / IV show the model's value in brackets.
     assert cell(model, "short_put", Column.IV_PCT).data() == f"({risk.iv * 100:.1f})"
