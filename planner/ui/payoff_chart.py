@@ -411,6 +411,7 @@ class PayoffChart(QWidget):
             self._style_short_strike(line)
         for line, row in zip(self.break_even_lines, self._break_even_rows, strict=True):
             self._style_break_even(line, row)
+            line._styled_row = row
         self.legend.setLabelTextColor(fg)
         for _, label in self.legend.items:
             label.setText(label.text, color=fg)
@@ -543,10 +544,13 @@ class PayoffChart(QWidget):
         self._resize_pool(self.short_strike_lines, len(shorts))
         for line, strike in zip(self.short_strike_lines, shorts, strict=True):
             side = "put" if strike < spot else "call"
-            line.setValue(strike)
-            line.label.setFormat(f"short {side} {fmt_num(strike, 0)}")
-            self._style_short_strike(line)
-            _show_line(line, True)
+            text = f"short {side} {fmt_num(strike, 0)}"
+            if line.value() != strike or line.label.format != text or not line.isVisible():
+                # Re-laying out a label is the chart's costliest update: only when it changed.
+                line.setValue(strike)
+                line.label.setFormat(text)
+                self._style_short_strike(line)
+                _show_line(line, True)
 
         # Break-evens of the horizon and expiry curves only: at T+0 the P&L is ~0 around spot,
         # which yields trivial break-evens there (all break-evens are listed in the risk panel).
@@ -560,12 +564,16 @@ class PayoffChart(QWidget):
         self._break_even_rows = [row for row, _ in evens]
         for line, (row, be) in zip(self.break_even_lines, evens, strict=True):
             line.setValue(be.spx)
-            line.label.setFormat(f"BE {fmt_num(be.spx, 0)} ({fmt_pct(be.move_pct, 1, sign=True)})")
+            text = f"BE {fmt_num(be.spx, 0)} ({fmt_pct(be.move_pct, 1, sign=True)})"
+            if line.label.format != text:
+                line.label.setFormat(text)
             line.setToolTip(
                 f"Break-even at T+{be.horizon_days}d: SPX {fmt_price(be.spx)}, "
                 f"{fmt_pct(be.move_pct, 2, sign=True)}, VIX {fmt_vix(be.vix, 1)}"
             )
-            self._style_break_even(line, row)
+            if getattr(line, "_styled_row", None) != row:
+                self._style_break_even(line, row)
+                line._styled_row = row
         self._update_break_even_visibility()
         self._place_labels()
 
