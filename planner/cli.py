@@ -1,7 +1,9 @@
 """`hedge-planner` command line: the window by default, headless reports as sub-commands.
 
     hedge-planner [PLAN]                              open the window (bundled sample if no PLAN)
-    hedge-planner report PLAN [--format text|json]    print the full risk report
+    hedge-planner report PLAN [--format text|json] [--vix-history CSV]
+                                                      print the full risk report (with VIX
+                                                      RSI/MACD signals from a Cboe VIX CSV)
     hedge-planner render PLAN -o OUT.pdf|png|svg [--horizon DAYS] [--width PX]
                                                       the one-page payoff snapshot, headless
 
@@ -45,6 +47,18 @@ def _report(args: argparse.Namespace) -> int:
     except EngineInputError as exc:
         print(f"hedge-planner: {args.plan}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.vix_history is not None and report.alvh is not None:
+        import dataclasses
+
+        from planner.model.vix_history import VixHistoryError, load_vix_history
+
+        try:
+            history = load_vix_history(args.vix_history)
+        except VixHistoryError as exc:
+            print(f"hedge-planner: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        alvh = dataclasses.replace(report.alvh, signals=history.signals(report.alvh.signals))
+        report = dataclasses.replace(report, alvh=alvh)
     if args.format == "json":
         print(json.dumps(report_to_dict(report), indent=2, allow_nan=False))
     else:
@@ -106,6 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = _Parser(prog="hedge-planner report", description="Print a plan's risk report.")
         parser.add_argument("plan", help="plan file (.hplan)")
         parser.add_argument("--format", choices=("text", "json"), default="text")
+        parser.add_argument(
+            "--vix-history",
+            metavar="CSV",
+            help="Cboe VIX history (DATE,OPEN,HIGH,LOW,CLOSE) for the RSI/MACD signals",
+        )
         return _report(parser.parse_args(args_in[1:]))
     if args_in and args_in[0] == "render":
         parser = _Parser(

@@ -113,3 +113,28 @@ def test_usage_errors_exit_2() -> None:
     result = run_cli("report", "resources/sample.hplan", "--format", "xml")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_vix_history_adds_rsi_and_macd(tmp_path: Path) -> None:
+    # 40 rising closes then a spike: RSI must be high and the text must show it.
+    closes = [15.0 + 0.1 * i for i in range(40)] + [30.0]
+    lines = ["DATE,OPEN,HIGH,LOW,CLOSE"] + [
+        f"{(i // 28) + 1:02d}/{(i % 28) + 1:02d}/2026,{c},{c},{c},{c}" for i, c in enumerate(closes)
+    ]
+    csv = tmp_path / "vix.csv"
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli(
+        "report", "resources/sample.hplan", "--vix-history", str(csv), "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    signals = json.loads(result.stdout)["alvh"]["signals"]
+    rsi = next(v for k, v in signals.items() if "rsi" in k.lower() and isinstance(v, float))
+    assert rsi > 70
+
+
+def test_bad_vix_history_exits_2_naming_the_file(tmp_path: Path) -> None:
+    csv = tmp_path / "notvix.csv"
+    csv.write_text("x,y\n1,2\n", encoding="utf-8")
+    result = run_cli("report", "resources/sample.hplan", "--vix-history", str(csv))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "notvix.csv" in result.stderr
