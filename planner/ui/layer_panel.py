@@ -701,7 +701,8 @@ class LayerPanel(QWidget):
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # In a dock narrower than the editors, scroll sideways rather than cut them off.
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.scroll_area.setWidget(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -741,7 +742,8 @@ class LayerPanel(QWidget):
         return row
 
     def _build_layers_box(self) -> QGroupBox:
-        box = QGroupBox("Layers (contracts per hedge unit, days to expiry, strike)")
+        box = QGroupBox("Layers")
+        box.setToolTip("Contracts per hedge unit, days-to-expiry window and strike rule per layer")
         grid = QGridLayout(box)
         grid.setContentsMargins(4, 4, 4, 4)
         grid.setHorizontalSpacing(4)
@@ -767,6 +769,10 @@ class LayerPanel(QWidget):
             low = self._int_spin((key, "min_days"), f"{LAYER_LABELS[group]} min days", -10, 10_000)
             high = self._int_spin((key, "max_days"), f"{LAYER_LABELS[group]} max days", -10, 10_000)
             rule = _combo([(text, rule.value) for rule, text in _STRIKE_RULE_LABELS.items()])
+            rule.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            rule.setMinimumContentsLength(5)
             rule.currentIndexChanged.connect(lambda _i, g=group: self._on_strike_rule(g))
             value = self._double_spin(
                 (key, "strike_value"), f"{LAYER_LABELS[group]} strike value", 2, 0.01, -1e4, 1e4
@@ -969,6 +975,8 @@ class LayerPanel(QWidget):
 
     def _setup_spin(self, spin: QSpinBox | QDoubleSpinBox, path: Path, label: str) -> None:
         spin.setObjectName("allocation." + ".".join(path))
+        # The wide accepted range would size the box for six digits; a narrow dock needs less.
+        spin.setMinimumWidth(spin.fontMetrics().horizontalAdvance("0000") + 30)
         spin.setKeyboardTracking(False)
         spin.setAccelerated(True)
         spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)

@@ -8,7 +8,7 @@ import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -42,6 +42,7 @@ APPLICATION = "Hedge Planner"
 STATUS_MESSAGE_MS = 8000
 # 2: the Layers dock joined the right side (older saved layouts squeezed the right dock).
 _SETTINGS_VERSION = 2
+_LAYOUT_SETTLE_MS = 2000
 
 
 def app_settings() -> QSettings:
@@ -194,6 +195,7 @@ class MainWindow(QMainWindow):
             self._on_report(document.report)
         self._state_restored = False
         self._default_layout_done = False
+        self._layout_follows_size = False
         self.restore_settings()
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -284,13 +286,13 @@ class MainWindow(QMainWindow):
             self.payoff_chart.set_curve_visibility(visibility)
 
     def default_dock_sizes(self) -> dict[QDockWidget, int]:
-        """First-run dock sizes for this window's size: ~300 / 460 / 230 px at 1920x1080, less
+        """First-run dock sizes for this window's size: ~300 / 460 / 260 px at 1920x1080, less
         on a small screen, so the chart keeps most of the window."""
         width, height = self.width(), self.height()
         return {
             self.market_dock: max(240, min(300, round(0.16 * width))),
             self.risk_dock: max(380, min(460, round(0.24 * width))),
-            self.position_dock: max(170, min(240, round(0.22 * height))),
+            self.position_dock: max(170, min(260, round(0.24 * height))),
         }
 
     def apply_default_layout(self) -> None:
@@ -303,10 +305,25 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._state_restored and not self._default_layout_done:
             self._default_layout_done = True
-            # After the window has its (maximised) size: docks are sized against it. A weak
-            # reference, so a pending timer does not keep a closed window's wrapper alive.
+            # A window manager maximises the window some time after it is shown: until then
+            # (or for a couple of seconds) the first-run dock sizes follow the window's size.
+            self._layout_follows_size = True
+            self._schedule_default_layout()
             window = weakref.ref(self)
-            QTimer.singleShot(0, self, lambda: _apply_default_layout(window))
+            QTimer.singleShot(_LAYOUT_SETTLE_MS, self, lambda: _stop_following(window))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._layout_follows_size:
+            self._schedule_default_layout()
+            available = self.screen().availableGeometry()
+            if event.size().width() >= 0.9 * available.width():
+                self._layout_follows_size = False
+
+    def _schedule_default_layout(self) -> None:
+        # A weak reference, so a pending timer does not keep a closed window's wrapper alive.
+        window = weakref.ref(self)
+        QTimer.singleShot(0, self, lambda: _apply_default_layout(window))
 
     def save_settings(self) -> None:
         s = self._settings
@@ -334,6 +351,12 @@ def _apply_default_layout(window: weakref.ref[MainWindow]) -> None:
     alive = window()
     if alive is not None:
         alive.apply_default_layout()
+
+
+def _stop_following(window: weakref.ref[MainWindow]) -> None:
+    alive = window()
+    if alive is not None:
+        alive._layout_follows_size = False
 
 
 def top_level_windows() -> list[QWidget]:
