@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QSettings, QTimer
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
@@ -76,7 +76,6 @@ class FileActions(QObject):
         recovery: RecoveryStore | None = None,
     ) -> None:
         super().__init__(window)
-        self.window = window
         self.document = window.document
         self.settings = settings
         self.recovery = recovery if recovery is not None else RecoveryStore()
@@ -113,6 +112,12 @@ class FileActions(QObject):
         window.setAcceptDrops(True)
         window.installEventFilter(self)
         self._update_actions()
+
+    @property
+    def window(self) -> MainWindow:
+        # Through Qt's parent link, not a Python attribute: a strong reference here would keep a
+        # closed window's Python wrapper alive after Qt deleted the window.
+        return cast("MainWindow", self.parent())
 
     # -- menu ----------------------------------------------------------------------------
 
