@@ -174,6 +174,7 @@ class LegTableView(QTableView):
         self.setAlternatingRowColors(True)
         # Columns are fitted when rows come and go, not on every data change: ResizeToContents
         # would re-measure every cell on each recalculation (~13 ms a time for a small plan).
+        self._fitted_with_figures = False
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(False)
 
@@ -182,12 +183,21 @@ class LegTableView(QTableView):
         if model is not None:
             for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
                 signal.connect(self._fit_columns)
+            model.dataChanged.connect(self._fit_columns_once_priced)
             self._fit_columns()
 
     def _fit_columns(self) -> None:
         # Not while an editor is open: re-laying out the columns would move it under the user.
+        self._fitted_with_figures = False
         if self.state() != QAbstractItemView.State.EditingState:
             self.resizeColumnsToContents()
+
+    def _fit_columns_once_priced(self) -> None:
+        # The model's figures (price, delta, model IV) arrive with the first report after rows
+        # change: fit once more then, so those columns are not left at their empty width.
+        if not self._fitted_with_figures:
+            self._fit_columns()
+            self._fitted_with_figures = True
 
     def selected_rows(self) -> list[int]:
         selection = self.selectionModel()

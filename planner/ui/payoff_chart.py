@@ -601,8 +601,8 @@ class PayoffChart(QWidget):
                 row_ends[row] = left + width
                 line.label.setPosition(min(max(first + step * row, 0.02), 0.98))
 
-        pack(self.short_strike_lines, _SHORT_LABEL_TOP, -_LABEL_ROW_STEP)
-        pack(self.break_even_lines, _BREAK_EVEN_LABEL_BOTTOM, _LABEL_ROW_STEP)
+        pack([*self.short_strike_lines, self.spot_line], _SHORT_LABEL_TOP, -_LABEL_ROW_STEP)
+        pack([*self.break_even_lines, self.preview_line], _BREAK_EVEN_LABEL_BOTTOM, _LABEL_ROW_STEP)
 
     def _update_break_even_visibility(self) -> None:
         for line, row in zip(self.break_even_lines, self._break_even_rows, strict=True):
