@@ -30,7 +30,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QAbstractScrollArea,
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
@@ -41,13 +40,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -78,6 +75,7 @@ from planner.model.plan import Plan
 from planner.model.vix_history import VixHistory, VixHistoryError, load_vix_history
 from planner.ui.document import PlanDocument, validation_message
 from planner.ui.payoff_chart import DollarAxis
+from planner.ui.tables import figure_table, fit_height
 from planner.ui.theme import SCREEN, Theme
 
 __all__ = [
@@ -611,35 +609,6 @@ class _LayerEditors:
     value: QDoubleSpinBox
 
 
-def _table(model: QAbstractTableModel, editable: bool = False) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    if not editable:
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-    view.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(False)
-    view.horizontalScrollBar().rangeChanged.connect(lambda *_: _fit_height(view))
-    model.modelReset.connect(lambda: _fit_height(view))
-    return view
-
-
-def _fit_height(view: QTableView) -> None:
-    # The whole table is shown inside the panel's scroll area; only sideways scrolling inside.
-    rows = view.model().rowCount()
-    height = view.horizontalHeader().sizeHint().height()
-    height += rows * view.verticalHeader().defaultSectionSize() + 2 * view.frameWidth()
-    if view.horizontalScrollBar().maximum() > 0:
-        height += view.horizontalScrollBar().sizeHint().height()
-    view.setFixedHeight(height)
-
-
 def _combo(items: Sequence[tuple[str, str]], tooltip: str = "") -> QComboBox:
     combo = QComboBox()
     for text, data in items:
@@ -835,7 +804,7 @@ class LayerPanel(QWidget):
         column.addLayout(row)
         self.band_model = BandTableModel(self._document, self)
         self.band_model.rejected.connect(self.rejected)
-        self.band_view = _table(self.band_model, editable=True)
+        self.band_view = figure_table(self.band_model, editable=True)
         self.band_view.verticalHeader().setVisible(False)
         self.band_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         column.addWidget(self.band_view)
@@ -865,14 +834,14 @@ class LayerPanel(QWidget):
         self.messages_label.hide()
         column.addWidget(self.messages_label)
         self.results_model = LayerResultsModel(self._theme, self)
-        self.results_view = _table(self.results_model)
+        self.results_view = figure_table(self.results_model)
         column.addWidget(self.results_view)
         self.offset_label = QLabel()
         self.offset_label.setWordWrap(True)
         column.addWidget(self.offset_label)
         column.addWidget(QLabel("Stress P&L by layer (proposed hedge)"))
         self.stress_model = LayerStressModel(self._theme, self)
-        self.stress_view = _table(self.stress_model)
+        self.stress_view = figure_table(self.stress_model)
         self.stress_view.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.stress_view.verticalHeader().setMaximumWidth(
             self.fontMetrics().horizontalAdvance("Aug 24 2015 …")
@@ -1250,7 +1219,7 @@ class LayerPanel(QWidget):
         for combo in (self.regime_rule_combo, self.measure_combo):
             self._clear_refusal(combo)
         self.band_view.setEnabled(a.regime.rule is not RegimeRule.OFF)
-        _fit_height(self.band_view)
+        fit_height(self.band_view)
 
     def _refresh_target_combo(self, plan: Plan) -> None:
         names = [s.name for s in plan.stress]

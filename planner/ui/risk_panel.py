@@ -20,14 +20,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QAbstractScrollArea,
     QFrame,
     QGroupBox,
-    QHeaderView,
     QLabel,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +41,7 @@ from planner.model.formatting import (
     fmt_vix,
     is_missing,
 )
+from planner.ui.tables import figure_table, fit_height
 from planner.ui.theme import SCREEN, Theme
 
 __all__ = [
@@ -352,39 +349,6 @@ class StressTableModel(_CellTableModel):
         self._replace(names, rows)
 
 
-def _table(model: QAbstractTableModel, row_headers: bool) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-    view.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-    view.verticalHeader().setVisible(row_headers)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    # Re-fit when the scroll bar appears or goes (the dock was resized).
-    view.horizontalScrollBar().rangeChanged.connect(lambda *_: _fit_height(view))
-    return view
-
-
-def _fit_height(view: QTableView) -> None:
-    # Whole table visible inside the panel's scroll area; only horizontal scrolling inside it,
-    # and room for that scroll bar only when the columns are wider than the dock.
-    rows = view.model().rowCount()
-    header = view.horizontalHeader()
-    height = header.sizeHint().height() + rows * view.verticalHeader().defaultSectionSize()
-    height += 2 * view.frameWidth()
-    bar = view.horizontalScrollBar()
-    if bar.maximum() > 0:
-        height += bar.sizeHint().height()
-    view.setFixedHeight(height)
-
-
 class RiskPanel(QWidget):
     """The risk dock's content. Read-only; scrolls vertically in a narrow (~420 px) dock."""
 
@@ -401,11 +365,11 @@ class RiskPanel(QWidget):
         self.warnings_label.setStyleSheet("color: #c06000;")
         self.warnings_label.hide()
 
-        self.greeks_view = _table(self.greeks_model, row_headers=True)
+        self.greeks_view = figure_table(self.greeks_model, stretch_last=True)
         self.greeks_view.setToolTip("Dollars for the whole position; hover a header for units")
-        self.summary_view = _table(self.summary_model, row_headers=True)
-        self.hedge_cost_view = _table(self.hedge_cost_model, row_headers=True)
-        self.stress_view = _table(self.stress_model, row_headers=True)
+        self.summary_view = figure_table(self.summary_model, stretch_last=True)
+        self.hedge_cost_view = figure_table(self.hedge_cost_model, stretch_last=True)
+        self.stress_view = figure_table(self.stress_model, stretch_last=True)
         # Scenario names are row headers: they stay in view while the numbers scroll sideways
         # in a narrow dock; long names are elided (full name in the tooltip).
         self.stress_view.verticalHeader().setFixedWidth(
@@ -440,7 +404,7 @@ class RiskPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll_area)
         for view in self.views:
-            _fit_height(view)
+            fit_height(view)
 
     @property
     def report(self) -> Report | None:
@@ -456,4 +420,4 @@ class RiskPanel(QWidget):
         self.warnings_label.setText("\n".join(f"⚠ {w}" for w in warnings))
         self.warnings_label.setVisible(bool(warnings))
         for view in self.views:
-            _fit_height(view)
+            fit_height(view)

@@ -1,0 +1,74 @@
+"""Read-only figure tables shared by the risk and layer panels."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QHeaderView, QTableView
+
+# Room left in each column after fitting, so figures that grow a digit do not get cut.
+COLUMN_SLACK_PX = 10
+
+
+def figure_table(
+    model: QAbstractItemModel,
+    *,
+    row_headers: bool = True,
+    editable: bool = False,
+    stretch_last: bool = False,
+) -> QTableView:
+    """A table shown whole inside a scrolling panel (it only scrolls sideways itself).
+
+    Columns are fitted to their contents when the table's shape changes and once its first
+    figures arrive, not on every update: a ResizeToContents header re-measures every cell on
+    each recalculation, which cost more than the recalculation itself.
+    """
+    view = QTableView()
+    view.setModel(model)
+    if not editable:
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    view.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+    view.verticalHeader().setVisible(row_headers)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(stretch_last)
+    fitted = {"with_data": False}
+
+    def fit_columns() -> None:
+        view.resizeColumnsToContents()
+        header = view.horizontalHeader()
+        for column in range(header.count()):
+            header.resizeSection(column, header.sectionSize(column) + COLUMN_SLACK_PX)
+        fit_height(view)
+
+    def reshaped() -> None:
+        fitted["with_data"] = False
+        fit_columns()
+
+    def data_arrived() -> None:
+        if not fitted["with_data"]:
+            fitted["with_data"] = True
+            fit_columns()
+
+    for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+        signal.connect(reshaped)
+    model.dataChanged.connect(data_arrived)
+    # Re-fit the height when the sideways scroll bar appears or goes (the dock was resized).
+    view.horizontalScrollBar().rangeChanged.connect(lambda *_: fit_height(view))
+    reshaped()
+    return view
+
+
+def fit_height(view: QTableView) -> None:
+    """Make the whole table visible, plus room for the sideways scroll bar when it shows."""
+    rows = view.model().rowCount()
+    height = view.horizontalHeader().sizeHint().height()
+    height += rows * view.verticalHeader().defaultSectionSize() + 2 * view.frameWidth()
+    if view.horizontalScrollBar().maximum() > 0:
+        height += view.horizontalScrollBar().sizeHint().height()
+    view.setFixedHeight(height)
