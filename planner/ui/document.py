@@ -26,6 +26,7 @@ Evaluator = Callable[[Plan], "Report"]
 # The document's own event type for "recalculate now", registered once with Qt.
 _RECALC_EVENT = QEvent.Type(QEvent.registerEventType())
 
+
 def default_evaluator() -> Evaluator:
     """`planner.engine.evaluate`, imported on first use so start-up stays light."""
     from planner.engine.evaluate import evaluate

@@ -164,9 +164,18 @@ class _CellTableModel(QAbstractTableModel):
         return list(self._row_names)
 
     def _replace(self, names: Sequence[str], rows: Sequence[list[Cell]]) -> None:
+        new_rows = [list(r) for r in rows]
+        if list(names) == self._row_names and new_rows and self._rows:
+            # Same rows as before (the usual recalculation): new figures, no reset, so the
+            # views keep their selection, scroll position and column widths.
+            self._rows = new_rows
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(new_rows) - 1, self.columnCount() - 1)
+            )
+            return
         self.beginResetModel()
         self._row_names = list(names)
-        self._rows = [list(r) for r in rows]
+        self._rows = new_rows
         self.endResetModel()
 
     def clear(self) -> None:
