@@ -12,7 +12,7 @@ import itertools
 from functools import lru_cache
 from typing import TYPE_CHECKING, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from planner.engine.types import (
     HEDGE_GROUPS,
@@ -23,6 +23,7 @@ from planner.engine.types import (
     StrikeRule,
 )
 from planner.model.calendar import listed_vix_expiries
+from planner.model.values import FrozenValue
 
 if TYPE_CHECKING:
     from planner.engine.alvh import AlvhReport
@@ -52,16 +53,6 @@ MAX_BANDS = 20
 MAX_UNITS_CAP = 1000
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        allow_inf_nan=False,
-        str_strip_whitespace=True,
-        validate_default=True,
-    )
-
-
 def _check_strike(rule: StrikeRule, value: float, what: str) -> None:
     if rule is StrikeRule.DELTA and not 0.0 < value < 1.0:
         raise ValueError(f"{what}: a call delta must be between 0 and 1 (got {value:g})")
@@ -71,7 +62,7 @@ def _check_strike(rule: StrikeRule, value: float, what: str) -> None:
         raise ValueError(f"{what}: a VIX strike must be 5 to 200 (got {value:g})")
 
 
-class LayerSettings(_Frozen):
+class LayerSettings(FrozenValue):
     """One ALVH layer: contracts per hedge unit, days-to-expiry window, strike rule."""
 
     ratio: int = Field(ge=0, le=100, description="contracts per hedge unit")
@@ -91,7 +82,7 @@ class LayerSettings(_Frozen):
         return self
 
 
-class OffsetSettings(_Frozen):
+class OffsetSettings(FrozenValue):
     """The theta offset: short, shorter-dated, higher-strike VIX calls against the tail layer."""
 
     enabled: bool = False
@@ -111,13 +102,13 @@ class OffsetSettings(_Frozen):
         return self
 
 
-class RegimeBand(_Frozen):
+class RegimeBand(FrozenValue):
     upper: float | None = Field(default=None, gt=0, le=500, description="None = no upper edge")
     value: float = Field(ge=0, le=100, description="multiplier, or premium % of capital")
     hold: bool = False
 
 
-class RegimeSettings(_Frozen):
+class RegimeSettings(FrozenValue):
     """VIX bands -> size multiplier (ALVH) or premium % of capital (VXTH)."""
 
     name: str = Field(default="ALVH", min_length=1, max_length=40)
@@ -188,7 +179,7 @@ DEFAULT_MID = LayerSettings(ratio=4, min_days=30, max_days=45, strike_value=0.25
 DEFAULT_TAIL = LayerSettings(ratio=2, min_days=60, max_days=120, strike_value=0.12)
 
 
-class AllocationSettings(_Frozen):
+class AllocationSettings(FrozenValue):
     """Everything the layer-allocation panel edits; defaults are the 4/4/2 ALVH."""
 
     near: LayerSettings = DEFAULT_NEAR

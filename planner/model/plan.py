@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from typing import Any, Self
+from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from planner.engine.types import (
     Group,
@@ -23,6 +23,7 @@ from planner.engine.types import (
     VixMode,
 )
 from planner.model.allocation import AllocationSettings, plan_vix_expiries
+from planner.model.values import FrozenValue
 
 PLAN_FORMAT = "hedge-planner-plan"
 PLAN_VERSION = 2
@@ -32,30 +33,12 @@ MAX_FUTURES = 60
 MAX_STRESS = 100
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        allow_inf_nan=False,
-        str_strip_whitespace=True,
-        validate_default=True,
-    )
-
-    def with_changes(self, **changes: Any) -> Self:
-        """A new, fully re-validated value with `changes` applied (plans are immutable)."""
-        data = self.model_dump()
-        data.update(
-            {k: v.model_dump() if isinstance(v, BaseModel) else v for k, v in changes.items()}
-        )
-        return type(self).model_validate(data)
-
-
-class FuturePoint(_Frozen):
+class FuturePoint(FrozenValue):
     expiry: dt.date
     price: float = Field(gt=0, le=500, description="VIX future settlement, VIX points")
 
 
-class Market(_Frozen):
+class Market(FrozenValue):
     spx: float = Field(gt=0, le=1_000_000, description="SPX index level")
     rate: float = Field(ge=-0.05, le=0.5, description="risk-free rate, decimal")
     dividend_yield: float = Field(ge=0, le=0.5, description="SPX dividend yield, decimal")
@@ -72,7 +55,7 @@ class Market(_Frozen):
         return ordered
 
 
-class SpotVolParams(_Frozen):
+class SpotVolParams(FrozenValue):
     k_down: float = Field(ge=0, le=20, description="VIX points per 1 % SPX fall")
     k_up: float = Field(ge=0, le=20, description="VIX points per 1 % SPX rise")
     beta_a: float = Field(gt=0, le=2, description="futures beta at one week")
@@ -85,7 +68,7 @@ TYPICAL_SPOT_VOL = SpotVolParams(k_down=1.5, k_up=0.9, beta_a=0.75, beta_p=0.40)
 STRESS_SPOT_VOL = SpotVolParams(k_down=2.8, k_up=0.9, beta_a=0.85, beta_p=0.30)
 
 
-class ModelParams(_Frozen):
+class ModelParams(FrozenValue):
     curve_preset: SpotVolPreset = SpotVolPreset.TYPICAL
     typical: SpotVolParams = TYPICAL_SPOT_VOL
     stress: SpotVolParams = STRESS_SPOT_VOL
@@ -102,7 +85,7 @@ class ModelParams(_Frozen):
     call_skew: float = Field(default=1.8, ge=-20, le=20, description="vol pts per unit of z")
 
 
-class Leg(_Frozen):
+class Leg(FrozenValue):
     id: str = Field(min_length=1, max_length=64)
     underlying: Underlying
     right: Right
@@ -121,7 +104,7 @@ class Leg(_Frozen):
         return quantity
 
 
-class StressScenario(_Frozen):
+class StressScenario(FrozenValue):
     name: str = Field(min_length=1, max_length=80)
     spx_move_pct: float = Field(gt=-100, le=200)
     vix_mode: VixMode = VixMode.MAP
@@ -137,7 +120,7 @@ class StressScenario(_Frozen):
         return self
 
 
-class ViewSettings(_Frozen):
+class ViewSettings(FrozenValue):
     horizon_days: int | None = Field(default=None, ge=0, le=3650)
     price_down_pct: float = Field(default=25.0, gt=0, lt=100)
     price_up_pct: float = Field(default=15.0, gt=0, le=200)
@@ -157,7 +140,7 @@ class ViewSettings(_Frozen):
         return self
 
 
-class Plan(_Frozen):
+class Plan(FrozenValue):
     format: str = PLAN_FORMAT
     version: int = PLAN_VERSION
     name: str = Field(default="Untitled plan", min_length=1, max_length=120)
