@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 
 from planner.model.plan import Plan
@@ -138,13 +138,15 @@ class PlanDocument(QObject):
     def schedule_recalculation(self) -> None:
         """Recalculate once, when control returns to the event loop (edits coalesce).
 
-        A posted event rather than a zero-interval timer: Qt delivers normal-priority posted
-        events before its low-priority repaint requests, so the new report reaches the views
-        before the event loop spends time repainting the edit's intermediate state.
+        A high-priority posted event rather than a zero-interval timer: Qt delivers it before
+        timers and low-priority repaint requests, so the new report reaches the views before the
+        event loop spends time repainting the edit's intermediate state.
         """
         if not self._recalc_pending:
             self._recalc_pending = True
-            QCoreApplication.postEvent(self, QEvent(_RECALC_EVENT))
+            QCoreApplication.postEvent(
+                self, QEvent(_RECALC_EVENT), Qt.EventPriority.HighEventPriority.value
+            )
 
     def customEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == _RECALC_EVENT and self._recalc_pending:

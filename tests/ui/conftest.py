@@ -131,28 +131,3 @@ def document(qtbot: QtBot, plan: Plan, evaluator: CountingEvaluator) -> Iterator
 def settle(qtbot: QtBot, doc: PlanDocument) -> None:
     """Let the pending coalesced recalculation run."""
     qtbot.waitUntil(lambda: not doc.recalc_pending, timeout=5000)
-
-
-@pytest.fixture(autouse=True)
-def no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """A modal QMessageBox would hang a headless test: answer Discard/Ok and record the text.
-
-    Closing a window with unsaved changes asks Save/Discard/Cancel (file_actions.py); tests that
-    check a prompt patch `QMessageBox.question` themselves, which overrides this default.
-    """
-    from PySide6.QtWidgets import QMessageBox
-
-    shown: list[tuple[str, str]] = []
-
-    def question(_parent: object, title: str, text: str, *_a: object, **_k: object) -> object:
-        shown.append((title, text))
-        return QMessageBox.StandardButton.Discard
-
-    def inform(_parent: object, title: str, text: str, *_a: object, **_k: object) -> object:
-        shown.append((title, text))
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
-    for name in ("critical", "warning", "information"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(inform))
-    return shown
