@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -76,6 +76,21 @@ def _show_line(line: Any, on: bool) -> None:
     line.setVisible(on)
     if on and line.label is not None:
         line.label.valueChanged()
+
+
+_SWATCH_W, _SWATCH_H = 30, 14
+
+
+def _pen_swatch(theme: Theme, key: CurveKey) -> QIcon:
+    """A short line in the curve's pen on the plot's background, for its check box."""
+    pixmap = QPixmap(_SWATCH_W, _SWATCH_H)
+    pixmap.fill(theme.qcolor(theme.background))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(theme.curves[key].pen())
+    painter.drawLine(3, _SWATCH_H // 2, _SWATCH_W - 3, _SWATCH_H // 2)
+    painter.end()
+    return QIcon(pixmap)
 
 
 class DollarAxis(pg.AxisItem):  # type: ignore[misc]
@@ -416,6 +431,12 @@ class PayoffChart(QWidget):
         for _, label in self.legend.items:
             label.setText(label.text, color=fg)
         self.legend.setBrush(theme.brush((*theme.background, 200)))
+        # The check boxes above the plot are the on-screen key (a swatch of each curve's pen):
+        # a legend inside the plot hid the curves and marker labels on smaller screens.
+        self.legend.setVisible(False)
+        for key, box in self.checkboxes.items():
+            box.setIcon(_pen_swatch(theme, key))
+            box.setIconSize(QSize(_SWATCH_W, _SWATCH_H))
 
     def render_to(self, painter: QPainter, rect: QRectF, light_theme: bool) -> None:
         """Draw the plot (axes, curves, markers, legend) into `rect` as vector graphics.

@@ -36,14 +36,19 @@ def figure_table(
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(stretch_last)
     fitted = {"with_data": False}
 
     def fit_columns() -> None:
-        view.resizeColumnsToContents()
         header = view.horizontalHeader()
         for column in range(header.count()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        view.resizeColumnsToContents()
+        for column in range(header.count()):
             header.resizeSection(column, header.sectionSize(column) + COLUMN_SLACK_PX)
+        if stretch_last and header.count():
+            # The last column takes exactly the room left, so a right-aligned figure is never
+            # pushed out of sight by one long cell below it (that cell is elided instead).
+            header.setSectionResizeMode(header.count() - 1, QHeaderView.ResizeMode.Stretch)
         fit_height(view)
 
     def reshaped() -> None:
