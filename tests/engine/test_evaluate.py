@@ -217,8 +217,7 @@ def test_stress_rows_and_loss_cut(plan: Plan) -> None:
     rally = rows["SPX +5 %"]
     if rally.condor_pnl_usd >= 0:
         assert rally.loss_cut is None
-    # The near layer (5 days) has expired after a 1-day shock? No: it is priced, and a fast
-    # shock pays the near layer more per contract than the tail.
+    # A fast one-day shock pays the near layer (5 days left) more per contract than the tail.
     near = crash.layer_pnl_usd[Group.NEAR] / 4
     tail = crash.layer_pnl_usd[Group.TAIL] / 2
     assert near > tail
