@@ -344,6 +344,8 @@ class PayoffChart(QWidget):
         if not self._user_moved_view:
             self._fit_view()
         self._refresh_marker_readout()
+        # Again now that the preview marker's label has its text (and so its width).
+        self._place_labels()
 
     def curve_visibility(self) -> dict[str, bool]:
         """Which curves are shown, keyed by `CurveKey` value, for the view settings."""
@@ -523,6 +525,7 @@ class PayoffChart(QWidget):
             self._update_fill_visibility()
         if key in (CurveKey.HORIZON, CurveKey.EXPIRY):
             self._update_break_even_visibility()
+            self._place_labels()
         if changed and notify:
             self.curve_visibility_changed.emit(self.curve_visibility())
 
@@ -596,7 +599,6 @@ class PayoffChart(QWidget):
                 self._style_break_even(line, row)
                 line._styled_row = row
         self._update_break_even_visibility()
-        self._place_labels()
 
     def _place_labels(self) -> None:
         """Stack marker labels in rows so that neighbours never print over each other.
@@ -622,8 +624,14 @@ class PayoffChart(QWidget):
                 row_ends[row] = left + width
                 line.label.setPosition(min(max(first + step * row, 0.02), 0.98))
 
-        pack([*self.short_strike_lines, self.spot_line], _SHORT_LABEL_TOP, -_LABEL_ROW_STEP)
-        pack([*self.break_even_lines, self.preview_line], _BREAK_EVEN_LABEL_BOTTOM, _LABEL_ROW_STEP)
+        # A row is at least one label high, however short the plot is.
+        plot_height_px = float(self._view_box.height())
+        label_height_px = self.spot_line.label.boundingRect().height() + 2.0
+        step = _LABEL_ROW_STEP
+        if plot_height_px > 0:
+            step = max(step, label_height_px / plot_height_px)
+        pack([*self.short_strike_lines, self.spot_line], _SHORT_LABEL_TOP, -step)
+        pack([*self.break_even_lines, self.preview_line], _BREAK_EVEN_LABEL_BOTTOM, step)
 
     def _update_break_even_visibility(self) -> None:
         for line, row in zip(self.break_even_lines, self._break_even_rows, strict=True):

@@ -559,3 +559,19 @@ def test_marker_labels_never_overlap(qtbot: QtBot, plan: Plan, width: int) -> No
     for i, a in enumerate(rects):
         for b in rects[i + 1 :]:
             assert not a.intersects(b), "two marker labels print over each other"
+
+
+def test_first_report_packs_the_preview_label_with_its_text(qtbot: QtBot, plan: Plan) -> None:
+    """The spot-preview label gets its text after the markers: it must still be packed."""
+    widget = PayoffChart()
+    qtbot.addWidget(widget)
+    widget.resize(760, 420)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_report(evaluate(plan))
+    preview = widget.preview_line.label
+    assert preview.toPlainText()
+    others = [ln.label for ln in widget.break_even_lines if ln.isVisible()]
+    assert others
+    for label in others:
+        assert not preview.sceneBoundingRect().intersects(label.sceneBoundingRect())
