@@ -687,6 +687,17 @@ class LayerPanel(QWidget):
 
     def _build_top_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
+        # Apply comes first so it stays in view when the dock is narrower than the panel.
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setToolTip(
+            "Replace the plan's near / mid / tail / offset legs with this proposal (one undo step)"
+        )
+        font = self.apply_button.font()
+        font.setBold(True)
+        self.apply_button.setFont(font)
+        self.apply_button.clicked.connect(self.apply)
+        row.addWidget(self.apply_button)
+        row.addSpacing(12)
         row.addWidget(QLabel("Regime"))
         self.preset_combo = _combo(_PRESETS, "Regime table preset: ALVH bands, Cboe VXTH, or none")
         self.preset_combo.currentIndexChanged.connect(self._on_preset)
@@ -699,15 +710,6 @@ class LayerPanel(QWidget):
         self.defaults_button.clicked.connect(self.reset_layers)
         row.addWidget(self.defaults_button)
         row.addStretch(1)
-        self.apply_button = QPushButton("Apply")
-        self.apply_button.setToolTip(
-            "Replace the plan's near / mid / tail / offset legs with this proposal (one undo step)"
-        )
-        font = self.apply_button.font()
-        font.setBold(True)
-        self.apply_button.setFont(font)
-        self.apply_button.clicked.connect(self.apply)
-        row.addWidget(self.apply_button)
         return row
 
     def _build_layers_box(self) -> QGroupBox:
