@@ -27,11 +27,9 @@ from planner.engine.report import StressRow, TermStructure
 from planner.engine.scenario import (
     DAYS_PER_YEAR,
     VIX_VOL_FLOOR,
+    LegBook,
     MarketState,
-    ScenarioPoints,
     build_leg_book,
-    leg_values,
-    scenario_points,
 )
 from planner.engine.signals import AlvhSignals, base_signals
 from planner.engine.strikes import snap_vix_strike, vix_strike_grid
@@ -44,7 +42,6 @@ from planner.engine.types import (
     RegimeSettingsLike,
     Right,
     SizingMode,
-    SpotVolParamsLike,
     StrikeRule,
     Underlying,
 )
@@ -228,21 +225,31 @@ class _Spec:
     enabled: bool
 
 
-def analyse_alvh(
-    plan: PlanLike,
-    market: MarketState,
-    curve: FuturesCurve,
-    params: SpotVolParamsLike,
-    term: TermStructure,
-    stress_points: ScenarioPoints,
-    stress_rows: Sequence[StressRow],
-) -> AlvhReport:
-    """Propose, size and price the ALVH layers of `plan.allocation` against `stress_rows`."""
-    settings = plan.allocation
-    capital = plan.capital_usd
+@dataclass(frozen=True, slots=True)
+class AlvhProposal:
+    """The layers' expiries and strikes, and the one contract per layer the analysis prices.
+
+    Built before the plan's scenario pass (it needs only today's market), so `evaluate` values
+    these legs at the stress and carry points in the same kernel call as the plan's own legs.
+    """
+
+    specs: tuple[_Spec, ...]
+    placed: NDArray[np.bool_]
+    expiries: tuple[dt.date | None, ...]
+    days: FloatArray
+    forward: FloatArray
+    strikes: FloatArray
+    roll_strikes: FloatArray
+    book: LegBook
+    """One contract of each placed layer, in layer order."""
+    messages: tuple[str, ...]
+
+
+def propose_layers(plan: PlanLike, market: MarketState, curve: FuturesCurve) -> AlvhProposal:
+    """Each layer's listed expiry in its window and its strike by the layer's rule."""
     messages: list[str] = []
     specs = _specs(plan)
-    days = np.array([0.0] * len(specs))
+    days = np.zeros(len(specs))
     placed = np.zeros(len(specs), dtype=bool)
     expiries: list[dt.date | None] = []
     listed = tuple(plan.listed_vix_expiries)
@@ -280,17 +287,49 @@ def analyse_alvh(
         for i, (spec, expiry) in enumerate(zip(specs, expiries, strict=True))
         if expiry is not None
     ]
+    return AlvhProposal(
+        specs=tuple(specs),
+        placed=placed,
+        expiries=tuple(expiries),
+        days=days,
+        forward=forward,
+        strikes=strikes,
+        roll_strikes=both_strikes[n_specs:],
+        book=build_leg_book(legs_per_contract, market, plan.model),
+        messages=tuple(messages),
+    )
+
+
+def analyse_alvh(
+    plan: PlanLike,
+    market: MarketState,
+    curve: FuturesCurve,
+    term: TermStructure,
+    proposal: AlvhProposal,
+    values_at: FloatArray,
+    stress_rows: Sequence[StressRow],
+) -> AlvhReport:
+    """Size and price the proposed ALVH layers against `stress_rows`.
+
+    `values_at` is the value of each of `proposal.book`'s legs (one contract) at the stress
+    points followed by the 30-day carry point, from the scenario kernel.
+    """
+    settings = plan.allocation
+    capital = plan.capital_usd
+    messages = list(proposal.messages)
+    specs = proposal.specs
+    placed, expiries, days = proposal.placed, proposal.expiries, proposal.days
+    forward, strikes = proposal.forward, proposal.strikes
+    buy_days = np.array([float(s.max_days) for s in specs])
+    n_specs = len(specs)
     rows = np.flatnonzero(placed)
-    book = build_leg_book(legs_per_contract, market, plan.model)
-    carry_point = scenario_points(market.spx0, market.vix0, CARRY_DAYS, params)
-    values_at = leg_values(book, ScenarioPoints.concat((stress_points, carry_point)), market)
     n_stress = len(stress_rows)
 
     # One Black-76 pass prices today's layers and both ends of each layer's roll cycle: buy at
     # the window's max days, sell the same strike at its min days, the curve and the vol
     # surface unchanged (so the future rolls down from F(max) to F(min)).
     sell_days = np.array([float(s.min_days) for s in specs])
-    roll_strikes = both_strikes[n_specs:]
+    roll_strikes = proposal.roll_strikes
     tau = np.concatenate((days[rows], buy_days, sell_days))
     k = np.concatenate((strikes[rows], roll_strikes, roll_strikes))
     fwd = curve.future(tau)

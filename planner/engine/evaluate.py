@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.engine.alvh import analyse_alvh
+from planner.engine.alvh import analyse_alvh, propose_layers
 from planner.engine.curve import futures_curve
 from planner.engine.errors import EngineInputError
 from planner.engine.report import (
@@ -32,7 +32,7 @@ from planner.engine.scenario import (
     ScenarioPoints,
     TodayGreeks,
     build_leg_book,
-    leg_values,
+    leg_values_many,
     map_vix,
     market_state,
     scenario_points,
@@ -135,20 +135,20 @@ def evaluate(plan: PlanLike) -> Report:
     )
     heat_vix = _heat_vix_levels(plan, market)
 
-    curve_points = scenario_points(
-        spx_grid[None, :],
-        grid_vix[None, :],
-        np.array(horizons, dtype=np.float64)[:, None],
-        curve_params,
-    )
+    curve_points = [scenario_points(spx_grid, grid_vix, h, curve_params) for h in horizons]
     heat_points = scenario_points(heat_spx[None, :], heat_vix[:, None], horizons[1], curve_params)
     stress_points = _stress_points(plan, market)
     carry_points = scenario_points(market.spx0, market.vix0, CARRY_DAYS, curve_params)
-    parts = (curve_points, heat_points, stress_points, carry_points)
-    bounds = np.cumsum([0, *(p.size for p in parts)])
+    parts = (*curve_points, heat_points, stress_points, carry_points)
+    bounds = np.cumsum([0, curve_points[0].size * len(horizons), *(p.size for p in parts[3:])])
     seg = _Segments(*(slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)))
 
-    values = leg_values(book, ScenarioPoints.concat(parts), market)
+    # The ALVH proposal's layers (one contract each) are valued at the stress and carry points in
+    # the same kernel pass as the plan's legs.
+    proposal = propose_layers(plan, market, curve)
+    values, alvh_values = leg_values_many(
+        [(book, parts), (proposal.book, (stress_points, carry_points))], market
+    )
     line_usd = book.quantity * SPX_MULTIPLIER_USD
     # Payoff curves and the heat map show trade P&L (against entry); stress rows and carry show
     # the change from today's value, i.e. what the shock itself does to the position.
@@ -202,9 +202,7 @@ def evaluate(plan: PlanLike) -> Report:
     max_profit, max_loss = _condor_extremes(book, entry, condor_mask, warnings)
     stress_rows = _stress_rows(plan, book, stress_points, pnl_vs_today[:, seg.stress], market)
     term_structure = curve.term_structure()
-    alvh = analyse_alvh(
-        plan, market, curve, curve_params, term_structure, stress_points, stress_rows
-    )
+    alvh = analyse_alvh(plan, market, curve, term_structure, proposal, alvh_values, stress_rows)
     return Report(
         plan_name=plan.name,
         valuation_date=plan.valuation_date,

@@ -34,7 +34,7 @@ from planner.engine.normal import (
     workspace,
 )
 
-__all__ = ["PriceGreeks", "black76", "black76_price", "bsm", "bsm_price"]
+__all__ = ["PriceGreeks", "black76", "black76_price", "bsm", "bsm_price", "price_prepared"]
 
 FloatArray = NDArray[np.float64]
 
@@ -163,36 +163,60 @@ def _price_block(
     ws: Workspace,
     out: FloatArray,
     sign: FloatArray,
-    log_spot: FloatArray,
-    log_strike: FloatArray,
-    drift: FloatArray,
-    vol: FloatArray,
-    sqrt_t: FloatArray,
-    spot: FloatArray,
-    spot_disc: FloatArray,
-    strike_disc: FloatArray,
+    moneyness: FloatArray,
+    std_dev: FloatArray,
+    spot_value: FloatArray,
+    strike_value: FloatArray,
 ) -> None:
-    """out = w (S e^{-qT} N(w d1) - K e^{-rT} N(w d2)) on one block, in scratch buffers."""
+    """out = w (S e^{-qT} N(w d1) - K e^{-rT} N(w d2)) on one block, in scratch buffers.
+
+    moneyness = ln(S/K) + (r - q) T, std_dev = sigma sqrt(T), spot_value = S e^{-qT} and
+    strike_value = K e^{-rT}; each broadcasts to out's shape. Uses ws.floats up to index
+    CDF_FLOATS_USED + 4.
+    """
     n = out.size
     shape = out.shape
     f = ws.floats[CDF_FLOATS_USED:]
-    std_dev, wd1, wd2, cdf1, cdf2 = (b[:n].reshape(shape) for b in f[:5])
-    np.multiply(vol, sqrt_t, out=std_dev)
-    np.subtract(log_spot, log_strike, out=wd1)
-    wd1 += drift
-    wd1 /= std_dev
-    std_dev *= sign  # w sigma sqrt(T) from here on
-    np.multiply(std_dev, 0.5 * sign, out=wd2)  # sigma sqrt(T)/2 (w^2 = 1)
+    w_std_dev, wd1, wd2, cdf1, cdf2 = (b[:n].reshape(shape) for b in f[:5])
+    np.divide(moneyness, std_dev, out=wd1)
+    np.multiply(std_dev, 0.5, out=wd2)
     wd1 += wd2  # d1
     wd1 *= sign  # w d1
-    np.subtract(wd1, std_dev, out=wd2)  # w d2 = w d1 - w sigma sqrt(T)
+    np.multiply(std_dev, sign, out=w_std_dev)
+    np.subtract(wd1, w_std_dev, out=wd2)  # w d2 = w d1 - w sigma sqrt(T)
     norm_cdf_into(wd1.reshape(-1), cdf1.reshape(-1), ws)
     norm_cdf_into(wd2.reshape(-1), cdf2.reshape(-1), ws)
-    np.multiply(spot, spot_disc, out=wd1)
-    cdf1 *= wd1
-    cdf2 *= strike_disc
+    cdf1 *= spot_value
+    cdf2 *= strike_value
     np.subtract(cdf1, cdf2, out=out)
     out *= sign
+
+
+def price_prepared(
+    sign: FloatArray,
+    moneyness: FloatArray,
+    std_dev: FloatArray,
+    spot_value: FloatArray,
+    strike_value: FloatArray,
+) -> FloatArray:
+    """BSM / Black-76 values of options whose terms are already formed (at most 2-D, broadcast).
+
+    The scenario kernel's entry point: it forms these terms per block of (leg, point) pairs,
+    whatever the underlying (Black-76 is BSM with S = F and q = r), and gathers small blocks
+    into one call, so numpy's per-call overhead is paid once. No validation and no expiry
+    handling: every option must have T > 0 and sigma > 0 (`bsm_price` checks and handles both);
+    sign is +1 for a call, -1 for a put, the other terms are as in `_price_block`.
+    """
+    terms = (sign, moneyness, std_dev, spot_value, strike_value)
+    shape = np.broadcast_shapes(*(t.shape for t in terms))
+    out = np.empty(shape, dtype=np.float64)
+    grid_out = out.reshape(_as_grid(out, shape).shape)
+    grids = [_as_grid(t, shape) for t in terms]
+    ws = workspace()
+    with np.errstate(under="ignore", over="ignore", divide="ignore"):
+        for rows, cols in _blocks(grid_out.shape):
+            _price_block(ws, grid_out[rows, cols], *(g[rows, cols] for g in grids))
+    return out
 
 
 def bsm_price(
@@ -226,25 +250,27 @@ def _price(
     drift = (inp.rate - inp.div_yield) * inp.t_years
     sqrt_t = np.sqrt(inp.t_years)
     spot_disc = np.exp(-inp.div_yield * inp.t_years)
-    strike_disc = inp.strike * np.exp(-inp.rate * inp.t_years)
-    operands = [
-        inp.sign,
-        log_spot,
-        log_strike,
-        drift,
-        inp.vol,
-        sqrt_t,
-        inp.spot,
-        spot_disc,
-        strike_disc,
-    ]
+    strike_value = inp.strike * np.exp(-inp.rate * inp.t_years)
     out = np.empty(shape, dtype=np.float64)
     grid_out = out.reshape(_as_grid(out, shape).shape)
-    grids = [_as_grid(op, shape) for op in operands]
+    grids = [
+        _as_grid(op, shape)
+        for op in (inp.sign, log_spot, log_strike, drift, inp.vol, sqrt_t, inp.spot, spot_disc)
+    ]
+    strike_grid = _as_grid(strike_value, shape)
     ws = workspace()
+    # Three block-sized buffers after the ones _price_block uses.
+    scratch = ws.floats[CDF_FLOATS_USED + 5 : CDF_FLOATS_USED + 8]
     with np.errstate(under="ignore", over="ignore", divide="ignore"):
         for rows, cols in _blocks(grid_out.shape):
-            _price_block(ws, grid_out[rows, cols], *(g[rows, cols] for g in grids))
+            dest = grid_out[rows, cols]
+            sign, lsp, lst, dr, v, st, sp, sd = (g[rows, cols] for g in grids)
+            moneyness, std_dev, spot_value = (b[: dest.size].reshape(dest.shape) for b in scratch)
+            np.subtract(lsp, lst, out=moneyness)
+            moneyness += dr
+            np.multiply(v, st, out=std_dev)
+            np.multiply(sp, sd, out=spot_value)
+            _price_block(ws, dest, sign, moneyness, std_dev, spot_value, strike_grid[rows, cols])
     if inp.any_expired:
         out = _apply_expiry(inp, t_years, inp.spot, out, "price")
     return out

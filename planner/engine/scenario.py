@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from planner.engine.curve import FuturesCurve
 from planner.engine.errors import EngineInputError
-from planner.engine.pricing import PriceGreeks, black76, black76_price, bsm, bsm_price
+from planner.engine.pricing import PriceGreeks, black76, bsm, price_prepared
 from planner.engine.types import (
     Group,
     LegLike,
@@ -215,6 +215,10 @@ class ScenarioPoints:
     horizon_days: FloatArray
     beta_a: FloatArray
     beta_p: FloatArray
+    vix_levels: FloatArray | None = None
+    """The distinct VIX levels when the points were built on a grid of them (the heat map)."""
+    vix_level_index: NDArray[np.intp] | None = None
+    """Index into `vix_levels` of each point's VIX."""
 
     @property
     def size(self) -> int:
@@ -234,18 +238,25 @@ class ScenarioPoints:
 def scenario_points(
     spx: ArrayLike, vix: ArrayLike, horizon_days: ArrayLike, params: SpotVolParamsLike
 ) -> ScenarioPoints:
+    """Points on the broadcast grid of spx x vix x horizon, all with the same spot-vol params."""
+    vix_in = np.asarray(vix, dtype=np.float64)
     s, v, h = np.broadcast_arrays(
-        np.asarray(spx, dtype=np.float64),
-        np.asarray(vix, dtype=np.float64),
-        np.asarray(horizon_days, dtype=np.float64),
+        np.asarray(spx, dtype=np.float64), vix_in, np.asarray(horizon_days, dtype=np.float64)
     )
-    shape = s.shape
+    size = int(v.size)
+    levels = index = None
+    if vix_in.size * 2 <= size:
+        # Few VIX levels repeated over many points: VIX legs are priced once per level.
+        levels, inverse = np.unique(vix_in, return_inverse=True)
+        index = np.broadcast_to(inverse.reshape(vix_in.shape), v.shape).ravel()
     return ScenarioPoints(
         spx=s.ravel().copy(),
         vix=v.ravel().copy(),
         horizon_days=h.ravel().copy(),
-        beta_a=np.full(int(np.prod(shape)), params.beta_a),
-        beta_p=np.full(int(np.prod(shape)), params.beta_p),
+        beta_a=np.full(size, params.beta_a),
+        beta_p=np.full(size, params.beta_p),
+        vix_levels=levels,
+        vix_level_index=index,
     )
 
 
@@ -255,125 +266,264 @@ MIN_HORIZON_BLOCK = 64
 
 
 def leg_values(book: LegBook, points: ScenarioPoints, market: MarketState) -> FloatArray:
-    """Per-contract value (index points) of every leg at every point: shape (legs, points).
+    """Per-contract value (index points) of every leg at every point: shape (legs, points)."""
+    return leg_values_many([(book, (points,))], market)[0]
+
+
+def leg_values_many(
+    jobs: Sequence[tuple[LegBook, Sequence[ScenarioPoints]]], market: MarketState
+) -> list[FloatArray]:
+    """For each (legs, parts) job, the value of every leg at the points of all its parts side by
+    side: shape (legs, total points). Every job is priced in one pass of the kernel.
 
     A plan's points use a handful of horizons (T+0, the horizon, the condor's expiry): within one
     horizon each leg's time to expiry is a single number, so its time terms are computed once
     per leg, and legs already expired there settle at intrinsic value at the point's SPX (SPX
-    legs) or VIX (VIX legs) without pricing. The few points on other horizons are priced in one
-    pooled block, where the pricing functions return intrinsic value for t <= 0.
+    legs) or VIX (VIX legs) without pricing. Points on scattered horizons (stress rows, carry)
+    are pooled in one block per part, where (leg, point) pairs past expiry settle the same way.
+    Small blocks of every job, SPX and VIX alike, are gathered and priced in a single
+    `price_prepared` call: the sample plan is ~10 blocks of a few hundred to a few thousand
+    options, and numpy's per-call overhead would otherwise cost more than the arithmetic.
     """
-    values = np.empty((book.size, points.size), dtype=np.float64)
-    if book.size == 0 or points.size == 0:
-        return values
+    batch = _Batch()
+    results = []
+    for book, parts in jobs:
+        total = sum(part.size for part in parts)
+        values = np.empty((book.size, total), dtype=np.float64)
+        results.append(values)
+        if book.size == 0:
+            continue
+        offset = 0
+        for part in parts:
+            dest = values[:, offset : offset + part.size]
+            offset += part.size
+            if part.size:
+                _value_part(book, part, market, dest, batch)
+    batch.run()
+    return results
+
+
+def _value_part(
+    book: LegBook, points: ScenarioPoints, market: MarketState, dest: FloatArray, batch: _Batch
+) -> None:
+    horizon = points.horizon_days
+    if np.ptp(horizon) == 0.0:
+        _value_columns(book, points, None, market, dest, batch, True)
+        return
     pooled = np.ones(points.size, dtype=bool)
-    for horizon in np.unique(points.horizon_days):
-        same = points.horizon_days == horizon
-        if np.count_nonzero(same) >= MIN_HORIZON_BLOCK:
-            _value_columns(book, points, np.flatnonzero(same), market, values, True)
+    horizons, counts = np.unique(horizon, return_counts=True)
+    for day, count in zip(horizons, counts, strict=True):
+        if count >= MIN_HORIZON_BLOCK:
+            same = horizon == day
+            cols = np.flatnonzero(same)
+            _value_columns(book, _take(points, cols), cols, market, dest, batch, True)
             pooled &= ~same
     if pooled.any():
-        _value_columns(book, points, np.flatnonzero(pooled), market, values, False)
-    return values
+        cols = np.flatnonzero(pooled)
+        _value_columns(book, _take(points, cols), cols, market, dest, batch, False)
+
+
+def _take(points: ScenarioPoints, cols: NDArray[np.intp]) -> ScenarioPoints:
+    return ScenarioPoints(
+        spx=points.spx[cols],
+        vix=points.vix[cols],
+        horizon_days=points.horizon_days[cols],
+        beta_a=points.beta_a[cols],
+        beta_p=points.beta_p[cols],
+    )
+
+
+# Blocks with at least this many options are priced at once, straight into their destination;
+# smaller ones wait in the batch (copying them costs less than a pricing call's overhead).
+BATCH_LIMIT = 16384
+
+
+@dataclass(frozen=True, slots=True)
+class _Placement:
+    """Where one priced (rows x columns) piece goes: dest[rows][:, cols] (cols None = all)."""
+
+    dest: FloatArray
+    rows: NDArray[np.intp]
+    cols: NDArray[np.intp] | None
+    shape: tuple[int, int]
+    spread: NDArray[np.intp] | None
+    """Column of the piece for each destination column (VIX legs priced once per VIX level)."""
+    expired: BoolArray | None
+    """Pairs past expiry in a pooled block, replaced by `intrinsic`."""
+    intrinsic: FloatArray | None
+
+    def put(self, piece: FloatArray) -> None:
+        if self.spread is not None:
+            piece = piece[:, self.spread]
+        if self.expired is not None and self.intrinsic is not None:
+            piece = np.where(self.expired, self.intrinsic, piece)
+        if self.cols is None:
+            self.dest[self.rows] = piece
+        else:
+            self.dest[self.rows[:, None], self.cols[None, :]] = piece
+
+
+class _Batch:
+    """Small blocks gathered into the five flat arrays `price_prepared` takes."""
+
+    def __init__(self) -> None:
+        self.terms: list[list[FloatArray]] = [[], [], [], [], []]
+        self.placements: list[_Placement] = []
+
+    def add(self, placement: _Placement, *terms: FloatArray) -> None:
+        """Queue options whose five `price_prepared` terms broadcast to placement.shape."""
+        shape = placement.shape
+        if shape[0] * shape[1] >= BATCH_LIMIT:
+            placement.put(price_prepared(*terms))
+            return
+        for queue, term in zip(self.terms, terms, strict=True):
+            queue.append(np.broadcast_to(term, shape).reshape(-1))
+        self.placements.append(placement)
+
+    def run(self) -> None:
+        if not self.placements:
+            return
+        priced = price_prepared(*(np.concatenate(queue) for queue in self.terms))
+        start = 0
+        for place in self.placements:
+            size = place.shape[0] * place.shape[1]
+            place.put(priced[start : start + size].reshape(place.shape))
+            start += size
 
 
 def _value_columns(
     book: LegBook,
     points: ScenarioPoints,
-    cols: NDArray[np.intp],
+    cols: NDArray[np.intp] | None,
     market: MarketState,
-    values: FloatArray,
+    dest: FloatArray,
+    batch: _Batch,
     one_horizon: bool,
 ) -> None:
-    horizon = points.horizon_days[cols[:1]] if one_horizon else points.horizon_days[cols]
+    """Value every leg at `points` into dest[:, cols] (every column of dest when cols is None)."""
+    horizon = points.horizon_days[:1] if one_horizon else points.horizon_days
     tau = book.expiry_days[:, None] - horizon[None, :]
     alive = tau[:, 0] > 0.0 if one_horizon else np.ones(book.size, dtype=bool)
-    block = np.empty((book.size, cols.size), dtype=np.float64)
-    delta_vix = points.vix[cols] - market.vix0
+    spx, vix = points.spx, points.vix
     spx_live = np.flatnonzero(book.is_spx & alive)
     vix_live = np.flatnonzero(~book.is_spx & alive)
     settled = np.flatnonzero(~alive)
     if spx_live.size:
-        block[spx_live] = _spx_block(
-            book, spx_live, tau[spx_live], points.spx[cols], delta_vix, market
-        )
+        _spx_block(book, spx_live, cols, tau[spx_live], spx, vix, market, dest, batch)
     if vix_live.size:
-        vix = points.vix[cols]
-        beta_a, beta_p = points.beta_a[cols], points.beta_p[cols]
-        if one_horizon and np.ptp(beta_a) == 0.0 and np.ptp(beta_p) == 0.0:
+        spread = None
+        levels = vix
+        beta_a, beta_p = points.beta_a, points.beta_p
+        if (
+            one_horizon
+            and points.vix_levels is not None
+            and points.vix_level_index is not None
+            and np.ptp(beta_a) == 0.0
+            and np.ptp(beta_p) == 0.0
+        ):
             # VIX legs see only VIX, not SPX: the heat map's thousands of points hold a few dozen
             # VIX levels, so price each level once and spread the values back.
-            levels, where = np.unique(vix, return_inverse=True)
-            block[vix_live] = _vix_block(
-                book,
-                vix_live,
-                tau[vix_live],
-                levels,
-                levels - market.vix0,
-                beta_a[: levels.size],
-                beta_p[: levels.size],
-                market,
-            )[:, where]
-        else:
-            block[vix_live] = _vix_block(
-                book, vix_live, tau[vix_live], vix, delta_vix, beta_a, beta_p, market
-            )
-    if settled.size:
-        underlying = np.where(
-            book.is_spx[settled, None], points.spx[None, cols], points.vix[None, cols]
+            levels, spread = points.vix_levels, points.vix_level_index
+            beta_a, beta_p = beta_a[: levels.size], beta_p[: levels.size]
+        _vix_block(
+            book,
+            vix_live,
+            cols,
+            tau[vix_live],
+            levels,
+            beta_a,
+            beta_p,
+            spread,
+            market,
+            dest,
+            batch,
         )
-        payoff = underlying - book.strike[settled, None]
-        block[settled] = np.maximum(np.where(book.is_call[settled, None], payoff, -payoff), 0.0)
-    values[:, cols] = block
+    if settled.size:
+        intrinsic = _intrinsic(book, settled, spx, vix)
+        if cols is None:
+            dest[settled] = intrinsic
+        else:
+            dest[settled[:, None], cols[None, :]] = intrinsic
+
+
+def _intrinsic(
+    book: LegBook, rows: NDArray[np.intp], spx: FloatArray, vix: FloatArray
+) -> FloatArray:
+    """Settlement value of legs `rows` at each point's SPX (SPX legs) or VIX (VIX legs)."""
+    underlying = np.where(book.is_spx[rows, None], spx[None, :], vix[None, :])
+    payoff = underlying - book.strike[rows, None]
+    return np.maximum(np.where(book.is_call[rows, None], payoff, -payoff), 0.0)
+
+
+def _time_terms(tau: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray | None]:
+    """(T in years, sqrt T, expired pairs or None): expired pairs get T = 1 as a placeholder."""
+    expired = tau <= 0.0
+    if expired.any():
+        t_years = np.where(expired, DAYS_PER_YEAR, tau) / DAYS_PER_YEAR
+        return t_years, np.sqrt(t_years), expired
+    t_years = tau / DAYS_PER_YEAR
+    return t_years, np.sqrt(t_years), None
 
 
 def _spx_block(
     book: LegBook,
     rows: NDArray[np.intp],
+    cols: NDArray[np.intp] | None,
     tau: FloatArray,
     spx: FloatArray,
-    delta_vix: FloatArray,
+    vix: FloatArray,
     market: MarketState,
-) -> FloatArray:
-    leg_tau = tau
-    vol = np.maximum(
-        book.base_iv[rows, None]
-        + spx_vol_shift(delta_vix[None, :], leg_tau, market.spx_vol_exponent),
-        market.spx_vol_floor,
+    dest: FloatArray,
+    batch: _Batch,
+) -> None:
+    """Queue SPX legs `rows` at the points: BSM with the leg's vol shifted by the VIX move."""
+    std_dev = book.base_iv[rows, None] + spx_vol_shift(
+        (vix - market.vix0)[None, :], tau, market.spx_vol_exponent
     )
-    return bsm_price(
-        book.is_call[rows, None],
-        spx[None, :],
-        book.strike[rows, None],
-        np.maximum(leg_tau, 0.0) / DAYS_PER_YEAR,
-        market.rate,
-        market.div_yield,
-        vol,
+    np.maximum(std_dev, market.spx_vol_floor, out=std_dev)
+    t_years, sqrt_t, expired = _time_terms(tau)
+    std_dev *= sqrt_t
+    strike = book.strike[rows, None]
+    moneyness = np.log(spx)[None, :] - np.log(strike)
+    moneyness += (market.rate - market.div_yield) * t_years
+    intrinsic = None if expired is None else _intrinsic(book, rows, spx, vix)
+    batch.add(
+        _Placement(dest, rows, cols, (rows.size, spx.size), None, expired, intrinsic),
+        np.where(book.is_call[rows, None], 1.0, -1.0),
+        moneyness,
+        std_dev,
+        spx[None, :] * np.exp(-market.div_yield * t_years),
+        strike * np.exp(-market.rate * t_years),
     )
 
 
 def _vix_block(
     book: LegBook,
     rows: NDArray[np.intp],
+    cols: NDArray[np.intp] | None,
     tau: FloatArray,
     vix: FloatArray,
-    delta_vix: FloatArray,
     beta_a: FloatArray,
     beta_p: FloatArray,
+    spread: NDArray[np.intp] | None,
     market: MarketState,
-) -> FloatArray:
-    leg_tau = tau
+    dest: FloatArray,
+    batch: _Batch,
+) -> None:
+    """Queue VIX legs `rows` at VIX levels `vix`: Black-76 on the scenario's future.
+
+    With `spread`, `vix` holds the distinct levels and spread maps the points onto them.
+    """
     # Each future rolls down today's curve as it ages and takes beta of the spot move.
-    forward = (
-        market.vix0
-        + market.curve.basis(leg_tau)
-        + futures_beta(leg_tau, beta_a[None, :], beta_p[None, :]) * delta_vix[None, :]
-    )
-    forward = np.maximum(forward, 1e-6)
-    vol = (
+    forward = (market.vix0 + market.curve.basis(tau)) + futures_beta(
+        tau, beta_a[None, :], beta_p[None, :]
+    ) * (vix - market.vix0)[None, :]
+    np.maximum(forward, 1e-6, out=forward)
+    strike = book.strike[rows, None]
+    std_dev = (
         vix_option_vol(
-            leg_tau,
-            book.strike[rows, None],
+            tau,
+            strike,
             forward,
             market.vov30,
             market.vov_term_exponent,
@@ -383,13 +533,19 @@ def _vix_block(
         * book.vix_iv_ratio[rows, None]
         * vov_scale(vix[None, :], market.vix0, market.vov_scale_exponent, market.vov_scale_cap)
     )
-    return black76_price(
-        book.is_call[rows, None],
-        forward,
-        book.strike[rows, None],
-        np.maximum(leg_tau, 0.0) / DAYS_PER_YEAR,
-        market.rate,
-        np.maximum(vol, VIX_VOL_FLOOR),
+    np.maximum(std_dev, VIX_VOL_FLOOR, out=std_dev)
+    t_years, sqrt_t, expired = _time_terms(tau)
+    std_dev *= sqrt_t
+    discount = np.exp(-market.rate * t_years)
+    # Expired pairs only occur in pooled blocks, which are never spread over VIX levels.
+    intrinsic = None if expired is None else _intrinsic(book, rows, vix, vix)
+    batch.add(
+        _Placement(dest, rows, cols, (rows.size, vix.size), spread, expired, intrinsic),
+        np.where(book.is_call[rows, None], 1.0, -1.0),
+        np.log(forward / strike),
+        std_dev,
+        forward * discount,
+        strike * discount,
     )
 
 
