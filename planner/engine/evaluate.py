@@ -150,33 +150,38 @@ def evaluate(plan: PlanLike) -> Report:
         [(book, parts), (proposal.book, (stress_points, carry_points))], market
     )
     line_usd = book.quantity * SPX_MULTIPLIER_USD
-    # Payoff curves and the heat map show trade P&L (against entry); stress rows and carry show
-    # the change from today's value, i.e. what the shock itself does to the position.
-    pnl_vs_entry = line_usd[:, None] * (values - entry[:, None])
-    pnl_vs_today = line_usd[:, None] * (values - model_price[:, None])
-
     condor_mask = book.group_mask(CONDOR_GROUPS)
     hedge_mask = book.group_mask(set(HEDGE_GROUPS))
     n_price = spx_grid.size
-    curves_block = pnl_vs_entry[:, seg.curves]
+    # Payoff curves and the heat map show trade P&L (against entry); stress rows and carry show
+    # the change from today's value, i.e. what the shock itself does to the position. The curves
+    # and the heat map only need sums over legs, so they are weighted sums of the values (one
+    # matrix product) rather than a P&L matrix as large as the whole grid.
+    weights = np.stack(
+        (line_usd, line_usd * condor_mask, line_usd * hedge_mask)
+    )  # combined, condor, hedge
+    curve_pnl = weights @ values[:, seg.curves] - (weights @ entry)[:, None]
+    pnl_vs_today = line_usd[:, None] * (
+        values[:, seg.stress.start : seg.carry.stop] - model_price[:, None]
+    )
+    stress_pnl = pnl_vs_today[:, : seg.stress.stop - seg.stress.start]
+    carry_pnl = pnl_vs_today[:, -1]
 
-    def curve_rows(mask: NDArray[np.bool_]) -> FloatArray:
-        return (mask.astype(np.float64) @ curves_block).reshape(3, n_price)
-
-    combined = curve_rows(np.ones(book.size, dtype=bool))
     curves = PayoffCurves(
         spx=spx_grid,
         move_pct=100.0 * (spx_grid / market.spx0 - 1.0),
         vix=grid_vix,
         horizons_days=horizons,
-        combined_usd=combined,
-        condor_usd=curve_rows(condor_mask),
-        hedge_usd=curve_rows(hedge_mask),
+        combined_usd=curve_pnl[0].reshape(3, n_price),
+        condor_usd=curve_pnl[1].reshape(3, n_price),
+        hedge_usd=curve_pnl[2].reshape(3, n_price),
     )
     heat = HeatMap(
         spx=heat_spx,
         vix=heat_vix,
-        pnl_usd=pnl_vs_entry[:, seg.heat].sum(axis=0).reshape(heat_vix.size, heat_spx.size),
+        pnl_usd=(line_usd @ values[:, seg.heat] - line_usd @ entry).reshape(
+            heat_vix.size, heat_spx.size
+        ),
         horizon_days=horizons[1],
         map_vix=map_vix(heat_spx, market.spx0, market.vix0, curve_params, market.vix_floor),
     )
@@ -189,7 +194,7 @@ def evaluate(plan: PlanLike) -> Report:
     }
     total = _totals(leg_risks)
     hedge_totals = _totals([r for r in leg_risks if r.group in HEDGE_GROUPS])
-    carry_usd = float(pnl_vs_today[hedge_mask, seg.carry].sum())
+    carry_usd = float(carry_pnl[hedge_mask].sum())
     carry_annual = carry_usd * DAYS_PER_YEAR / CARRY_DAYS
     hedge_cost = HedgeCost(
         premium_usd=hedge_totals.premium_usd,
@@ -200,7 +205,7 @@ def evaluate(plan: PlanLike) -> Report:
         carry_annual_pct_capital=100.0 * carry_annual / plan.capital_usd,
     )
     max_profit, max_loss = _condor_extremes(book, entry, condor_mask, warnings)
-    stress_rows = _stress_rows(plan, book, stress_points, pnl_vs_today[:, seg.stress], market)
+    stress_rows = _stress_rows(plan, book, stress_points, stress_pnl, market)
     term_structure = curve.term_structure()
     alvh = analyse_alvh(plan, market, curve, term_structure, proposal, alvh_values, stress_rows)
     return Report(

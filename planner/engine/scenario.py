@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from planner.engine.curve import FuturesCurve
 from planner.engine.errors import EngineInputError
-from planner.engine.pricing import PriceGreeks, black76, bsm, price_prepared
+from planner.engine.pricing import PriceGreeks, bsm, price_prepared
 from planner.engine.types import (
     Group,
     LegLike,
@@ -565,26 +565,16 @@ class TodayGreeks:
 def today_greeks(book: LegBook, market: MarketState, params: SpotVolParamsLike) -> TodayGreeks:
     t_years = np.maximum(book.expiry_days, 0.0) / DAYS_PER_YEAR
     forward = market.curve.future(book.expiry_days)
-    spx = bsm(
+    # Black-76 on F discounted at r is BSM with S = F and q = r, so SPX and VIX legs share one
+    # greeks pass (Black-76's delta comes out as dV/dF).
+    greeks = bsm(
         book.is_call,
-        market.spx0,
+        np.where(book.is_spx, market.spx0, forward),
         book.strike,
         t_years,
         market.rate,
-        market.div_yield,
+        np.where(book.is_spx, market.div_yield, market.rate),
         book.base_iv,
-    )
-    vix = black76(book.is_call, forward, book.strike, t_years, market.rate, book.base_iv)
-
-    def pick(spx_value: FloatArray, vix_value: FloatArray) -> FloatArray:
-        return np.where(book.is_spx, spx_value, vix_value)
-
-    greeks = PriceGreeks(
-        price=pick(spx.price, vix.price),
-        delta=pick(spx.delta, vix.delta),
-        gamma=pick(spx.gamma, vix.gamma),
-        vega=pick(spx.vega, vix.vega),
-        theta=pick(spx.theta, vix.theta),
     )
     alive = book.expiry_days > 0
     spx_response = np.where(
