@@ -31,12 +31,13 @@ from planner.engine.scenario import (
     MarketState,
     ScenarioPoints,
     TodayGreeks,
+    ValuationJob,
     build_leg_book,
-    leg_values_many,
     map_vix,
     market_state,
     scenario_points,
     today_greeks,
+    value_jobs,
 )
 from planner.engine.types import (
     HEDGE_GROUPS,
@@ -143,29 +144,31 @@ def evaluate(plan: PlanLike) -> Report:
     bounds = np.cumsum([0, curve_points[0].size * len(horizons), *(p.size for p in parts[3:])])
     seg = _Segments(*(slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)))
 
-    # The ALVH proposal's layers (one contract each) are valued at the stress and carry points in
-    # the same kernel pass as the plan's legs.
-    proposal = propose_layers(plan, market, curve)
-    values, alvh_values = leg_values_many(
-        [(book, parts), (proposal.book, (stress_points, carry_points))], market
-    )
+    # Every output over the grid is a sum over legs (all, the hedge, each group), so the main job
+    # returns those weighted sums, never a (legs x points) matrix. The ALVH proposal's layers
+    # (one contract each) are valued at the stress and carry points in the same kernel calls.
     line_usd = book.quantity * SPX_MULTIPLIER_USD
     condor_mask = book.group_mask(CONDOR_GROUPS)
     hedge_mask = book.group_mask(set(HEDGE_GROUPS))
-    n_price = spx_grid.size
-    # Payoff curves and the heat map show trade P&L (against entry); stress rows and carry show
-    # the change from today's value, i.e. what the shock itself does to the position. The curves
-    # and the heat map only need sums over legs, so they are weighted sums of the values (one
-    # matrix product) rather than a P&L matrix as large as the whole grid.
     weights = np.stack(
-        (line_usd, line_usd * condor_mask, line_usd * hedge_mask)
-    )  # combined, condor, hedge
-    curve_pnl = weights @ values[:, seg.curves] - (weights @ entry)[:, None]
-    pnl_vs_today = line_usd[:, None] * (
-        values[:, seg.stress.start : seg.carry.stop] - model_price[:, None]
+        (line_usd, line_usd * hedge_mask, *(line_usd * book.group_mask({g}) for g in GROUP_ORDER))
     )
-    stress_pnl = pnl_vs_today[:, : seg.stress.stop - seg.stress.start]
-    carry_pnl = pnl_vs_today[:, -1]
+    all_row, hedge_row, condor_row = 0, 1, 2 + GROUP_ORDER.index(Group.CONDOR)
+    proposal = propose_layers(plan, market, curve)
+    sums, alvh_values = value_jobs(
+        [
+            ValuationJob(book, parts, weights),
+            ValuationJob(proposal.book, (stress_points, carry_points)),
+        ],
+        market,
+    )
+    # Payoff curves and the heat map show trade P&L (against entry); stress rows and carry show
+    # the change from today's value, i.e. what the shock itself does to the position.
+    pnl_vs_entry = sums - (weights @ entry)[:, None]
+    pnl_vs_today = sums - (weights @ model_price)[:, None]
+    n_price = spx_grid.size
+    curve_pnl = pnl_vs_entry[[all_row, condor_row, hedge_row], seg.curves]
+    stress_pnl = {g: pnl_vs_today[2 + i, seg.stress] for i, g in enumerate(GROUP_ORDER)}
 
     curves = PayoffCurves(
         spx=spx_grid,
@@ -179,9 +182,7 @@ def evaluate(plan: PlanLike) -> Report:
     heat = HeatMap(
         spx=heat_spx,
         vix=heat_vix,
-        pnl_usd=(line_usd @ values[:, seg.heat] - line_usd @ entry).reshape(
-            heat_vix.size, heat_spx.size
-        ),
+        pnl_usd=pnl_vs_entry[all_row, seg.heat].reshape(heat_vix.size, heat_spx.size),
         horizon_days=horizons[1],
         map_vix=map_vix(heat_spx, market.spx0, market.vix0, curve_params, market.vix_floor),
     )
@@ -194,7 +195,7 @@ def evaluate(plan: PlanLike) -> Report:
     }
     total = _totals(leg_risks)
     hedge_totals = _totals([r for r in leg_risks if r.group in HEDGE_GROUPS])
-    carry_usd = float(carry_pnl[hedge_mask].sum())
+    carry_usd = float(pnl_vs_today[hedge_row, seg.carry.start])
     carry_annual = carry_usd * DAYS_PER_YEAR / CARRY_DAYS
     hedge_cost = HedgeCost(
         premium_usd=hedge_totals.premium_usd,
@@ -205,7 +206,9 @@ def evaluate(plan: PlanLike) -> Report:
         carry_annual_pct_capital=100.0 * carry_annual / plan.capital_usd,
     )
     max_profit, max_loss = _condor_extremes(book, entry, condor_mask, warnings)
-    stress_rows = _stress_rows(plan, book, stress_points, stress_pnl, market)
+    stress_rows = _stress_rows(
+        plan, book, stress_points, stress_pnl, pnl_vs_today[hedge_row, seg.stress]
+    )
     term_structure = curve.term_structure()
     alvh = analyse_alvh(plan, market, curve, term_structure, proposal, alvh_values, stress_rows)
     return Report(
@@ -294,12 +297,11 @@ def _stress_rows(
     plan: PlanLike,
     book: LegBook,
     points: ScenarioPoints,
-    pnl: FloatArray,
-    market: MarketState,
+    per_group: dict[Group, FloatArray],
+    hedge: FloatArray,
 ) -> tuple[StressRow, ...]:
+    """One row per stress scenario from each group's P&L and the hedge's (all hedge groups)."""
     layer_groups = [g for g in GROUP_ORDER if g in HEDGE_GROUPS and g in book.groups]
-    per_group = {g: pnl[book.group_mask({g})].sum(axis=0) for g in GROUP_ORDER}
-    hedge = pnl[book.group_mask(set(HEDGE_GROUPS))].sum(axis=0)
     rows = []
     for i, scenario in enumerate(plan.stress):
         condor = float(per_group[Group.CONDOR][i])

@@ -198,6 +198,7 @@ def price_prepared(
     std_dev: FloatArray,
     spot_value: FloatArray,
     strike_value: FloatArray,
+    out: FloatArray | None = None,
 ) -> FloatArray:
     """BSM / Black-76 values of options whose terms are already formed (at most 2-D, broadcast).
 
@@ -205,11 +206,16 @@ def price_prepared(
     whatever the underlying (Black-76 is BSM with S = F and q = r), and gathers small blocks
     into one call, so numpy's per-call overhead is paid once. No validation and no expiry
     handling: every option must have T > 0 and sigma > 0 (`bsm_price` checks and handles both);
-    sign is +1 for a call, -1 for a put, the other terms are as in `_price_block`.
+    sign is +1 for a call, -1 for a put, the other terms are as in `_price_block`. With `out`
+    (a contiguous buffer at least that large) the values are written there and a view returned.
     """
     terms = (sign, moneyness, std_dev, spot_value, strike_value)
     shape = np.broadcast_shapes(*(t.shape for t in terms))
-    out = np.empty(shape, dtype=np.float64)
+    if out is None:
+        out = np.empty(shape, dtype=np.float64)
+    else:
+        # Reused memory: the first elements of `out`, viewed in the terms' shape.
+        out = out.reshape(-1)[: int(np.prod(shape))].reshape(shape)
     grid_out = out.reshape(_as_grid(out, shape).shape)
     grids = [_as_grid(t, shape) for t in terms]
     ws = workspace()

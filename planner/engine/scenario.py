@@ -8,6 +8,7 @@ held there (DESIGN.md section 3). Points are columns, legs are rows: one numpy p
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from planner.engine.curve import FuturesCurve
 from planner.engine.errors import EngineInputError
+from planner.engine.normal import CHUNK
 from planner.engine.pricing import PriceGreeks, bsm, price_prepared
 from planner.engine.types import (
     Group,
@@ -263,52 +265,114 @@ def scenario_points(
 # Horizons shared by at least this many points get their own block (per-leg time terms, expired
 # legs settled without pricing); scattered horizons (stress rows, carry) are pooled into one.
 MIN_HORIZON_BLOCK = 64
+# Options the kernel prices per call; the most options prepared at once (a block is cut into
+# groups of legs no larger, so its temporaries stay small enough to be reused from the heap
+# and stay in cache); the most points valued as one block.
+BATCH_SIZE = CHUNK
+GROUP_SIZE = CHUNK // 4
+MAX_BLOCK_POINTS = CHUNK // 4
+
+
+@dataclass(frozen=True, slots=True)
+class ValuationJob:
+    """Legs to value at the points of `parts`, laid side by side in that order.
+
+    Without `weights` the result is every leg's per-contract value, shape (legs, points). With
+    `weights` (shape (k, legs)) it is `weights @ values`, shape (k, points), accumulated block by
+    block so the (legs x points) matrix never exists: a 200-leg plan's would be ~8 MB, and fresh
+    memory costs more in page faults than the arithmetic on it.
+    """
+
+    book: LegBook
+    parts: Sequence[ScenarioPoints]
+    weights: FloatArray | None = None
 
 
 def leg_values(book: LegBook, points: ScenarioPoints, market: MarketState) -> FloatArray:
     """Per-contract value (index points) of every leg at every point: shape (legs, points)."""
-    return leg_values_many([(book, (points,))], market)[0]
+    return value_jobs([ValuationJob(book, (points,))], market)[0]
 
 
-def leg_values_many(
-    jobs: Sequence[tuple[LegBook, Sequence[ScenarioPoints]]], market: MarketState
-) -> list[FloatArray]:
-    """For each (legs, parts) job, the value of every leg at the points of all its parts side by
-    side: shape (legs, total points). Every job is priced in one pass of the kernel.
+def value_jobs(jobs: Sequence[ValuationJob], market: MarketState) -> list[FloatArray]:
+    """The result of each job (see `ValuationJob`), every job priced in the same kernel calls.
 
     A plan's points use a handful of horizons (T+0, the horizon, the condor's expiry): within one
     horizon each leg's time to expiry is a single number, so its time terms are computed once
     per leg, and legs already expired there settle at intrinsic value at the point's SPX (SPX
     legs) or VIX (VIX legs) without pricing. Points on scattered horizons (stress rows, carry)
     are pooled in one block per part, where (leg, point) pairs past expiry settle the same way.
-    Small blocks of every job, SPX and VIX alike, are gathered and priced in a single
-    `price_prepared` call: the sample plan is ~10 blocks of a few hundred to a few thousand
-    options, and numpy's per-call overhead would otherwise cost more than the arithmetic.
+    Blocks of every job, SPX and VIX alike, are queued into fixed buffers and priced BATCH_SIZE
+    options at a time: the sample plan is ~15 blocks of tens to thousands of options, and
+    numpy's per-call overhead would otherwise cost more than the arithmetic.
     """
-    batch = _Batch()
+    buffers = _batch_buffers()
+    batch = _Batch(buffers)
     results = []
-    for book, parts in jobs:
-        total = sum(part.size for part in parts)
-        values = np.empty((book.size, total), dtype=np.float64)
-        results.append(values)
+    for job in jobs:
+        book = job.book
+        scratch = buffers.summed_scratch(0 if job.weights is None else job.weights.shape[0])
+        total = sum(part.size for part in job.parts)
+        rows = book.size if job.weights is None else job.weights.shape[0]
+        result = np.zeros((rows, total), dtype=np.float64)
+        results.append(result)
         if book.size == 0:
             continue
         offset = 0
-        for part in parts:
-            dest = values[:, offset : offset + part.size]
+        for part in job.parts:
+            for start in range(0, part.size, MAX_BLOCK_POINTS):
+                stop = min(start + MAX_BLOCK_POINTS, part.size)
+                points = part if stop - start == part.size else _take(part, slice(start, stop))
+                sink = _Sink(result[:, offset + start : offset + stop], job.weights, scratch)
+                _value_part(book, points, market, sink, batch)
             offset += part.size
-            if part.size:
-                _value_part(book, part, market, dest, batch)
-    batch.run()
+    batch.flush()
     return results
 
 
+def _take(points: ScenarioPoints, cols: NDArray[np.intp] | slice) -> ScenarioPoints:
+    index = points.vix_level_index
+    return ScenarioPoints(
+        spx=points.spx[cols],
+        vix=points.vix[cols],
+        horizon_days=points.horizon_days[cols],
+        beta_a=points.beta_a[cols],
+        beta_p=points.beta_p[cols],
+        vix_levels=points.vix_levels,
+        vix_level_index=None if index is None else index[cols],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Sink:
+    """Where a part's values go: dest[legs, points], or dest += weights[:, legs] @ values."""
+
+    dest: FloatArray
+    weights: FloatArray | None
+    scratch: FloatArray
+    """Reused memory for the weighted sums of one piece."""
+
+    def put(self, rows: NDArray[np.intp], cols: NDArray[np.intp] | None, piece: FloatArray) -> None:
+        if self.weights is not None:
+            k, n = self.weights.shape[0], piece.shape[1]
+            summed = np.matmul(
+                self.weights[:, rows], piece, out=self.scratch[: k * n].reshape(k, n)
+            )
+            if cols is None:
+                np.add(self.dest, summed, out=self.dest)
+            else:
+                self.dest[:, cols] += summed
+        elif cols is None:
+            self.dest[rows] = piece
+        else:
+            self.dest[rows[:, None], cols[None, :]] = piece
+
+
 def _value_part(
-    book: LegBook, points: ScenarioPoints, market: MarketState, dest: FloatArray, batch: _Batch
+    book: LegBook, points: ScenarioPoints, market: MarketState, sink: _Sink, batch: _Batch
 ) -> None:
     horizon = points.horizon_days
     if np.ptp(horizon) == 0.0:
-        _value_columns(book, points, None, market, dest, batch, True)
+        _value_columns(book, points, None, market, sink, batch, True)
         return
     pooled = np.ones(points.size, dtype=bool)
     horizons, counts = np.unique(horizon, return_counts=True)
@@ -316,38 +380,24 @@ def _value_part(
         if count >= MIN_HORIZON_BLOCK:
             same = horizon == day
             cols = np.flatnonzero(same)
-            _value_columns(book, _take(points, cols), cols, market, dest, batch, True)
+            _value_columns(book, _take(points, cols), cols, market, sink, batch, True)
             pooled &= ~same
     if pooled.any():
         cols = np.flatnonzero(pooled)
-        _value_columns(book, _take(points, cols), cols, market, dest, batch, False)
-
-
-def _take(points: ScenarioPoints, cols: NDArray[np.intp]) -> ScenarioPoints:
-    return ScenarioPoints(
-        spx=points.spx[cols],
-        vix=points.vix[cols],
-        horizon_days=points.horizon_days[cols],
-        beta_a=points.beta_a[cols],
-        beta_p=points.beta_p[cols],
-    )
-
-
-# Blocks with at least this many options are priced at once, straight into their destination;
-# smaller ones wait in the batch (copying them costs less than a pricing call's overhead).
-BATCH_LIMIT = 16384
+        _value_columns(book, _take(points, cols), cols, market, sink, batch, False)
 
 
 @dataclass(frozen=True, slots=True)
 class _Placement:
-    """Where one priced (rows x columns) piece goes: dest[rows][:, cols] (cols None = all)."""
+    """Where one priced (legs x points) piece goes, and how to finish it."""
 
-    dest: FloatArray
+    sink: _Sink
     rows: NDArray[np.intp]
     cols: NDArray[np.intp] | None
+    """Columns of the sink's part (None = all of them)."""
     shape: tuple[int, int]
     spread: NDArray[np.intp] | None
-    """Column of the piece for each destination column (VIX legs priced once per VIX level)."""
+    """Column of the piece for each point (VIX legs priced once per VIX level)."""
     expired: BoolArray | None
     """Pairs past expiry in a pooled block, replaced by `intrinsic`."""
     intrinsic: FloatArray | None
@@ -357,38 +407,66 @@ class _Placement:
             piece = piece[:, self.spread]
         if self.expired is not None and self.intrinsic is not None:
             piece = np.where(self.expired, self.intrinsic, piece)
-        if self.cols is None:
-            self.dest[self.rows] = piece
-        else:
-            self.dest[self.rows[:, None], self.cols[None, :]] = piece
+        self.sink.put(self.rows, self.cols, piece)
+
+
+class _BatchBuffers:
+    """The five `price_prepared` terms and its output, BATCH_SIZE options each."""
+
+    def __init__(self) -> None:
+        self.terms = [np.empty(BATCH_SIZE, dtype=np.float64) for _ in range(5)]
+        self.out = np.empty(BATCH_SIZE, dtype=np.float64)
+        self.summed = np.empty(0, dtype=np.float64)
+
+    def summed_scratch(self, sums: int) -> FloatArray:
+        """Room for `sums` weighted sums over a block's points (grown when a job needs more)."""
+        size = sums * MAX_BLOCK_POINTS
+        if self.summed.size < size:
+            self.summed = np.empty(size, dtype=np.float64)
+        return self.summed
+
+
+_LOCAL = threading.local()
+
+
+def _batch_buffers() -> _BatchBuffers:
+    """This thread's batch buffers, reused across calls: no fresh memory to fault in."""
+    buffers: _BatchBuffers | None = getattr(_LOCAL, "buffers", None)
+    if buffers is None:
+        buffers = _BatchBuffers()
+        _LOCAL.buffers = buffers
+    return buffers
 
 
 class _Batch:
-    """Small blocks gathered into the five flat arrays `price_prepared` takes."""
+    """Blocks queued into the batch buffers; priced whenever the buffers are full."""
 
-    def __init__(self) -> None:
-        self.terms: list[list[FloatArray]] = [[], [], [], [], []]
-        self.placements: list[_Placement] = []
+    def __init__(self, buffers: _BatchBuffers) -> None:
+        self.buffers = buffers
+        self.used = 0
+        self.placements: list[tuple[_Placement, int]] = []
 
     def add(self, placement: _Placement, *terms: FloatArray) -> None:
-        """Queue options whose five `price_prepared` terms broadcast to placement.shape."""
+        """Queue at most BATCH_SIZE options whose five terms broadcast to placement.shape."""
         shape = placement.shape
-        if shape[0] * shape[1] >= BATCH_LIMIT:
-            placement.put(price_prepared(*terms))
-            return
-        for queue, term in zip(self.terms, terms, strict=True):
-            queue.append(np.broadcast_to(term, shape).reshape(-1))
-        self.placements.append(placement)
+        size = shape[0] * shape[1]
+        if self.used + size > BATCH_SIZE:
+            self.flush()
+        for buffer, term in zip(self.buffers.terms, terms, strict=True):
+            np.copyto(buffer[self.used : self.used + size].reshape(shape), term)
+        self.placements.append((placement, self.used))
+        self.used += size
 
-    def run(self) -> None:
+    def flush(self) -> None:
         if not self.placements:
             return
-        priced = price_prepared(*(np.concatenate(queue) for queue in self.terms))
-        start = 0
-        for place in self.placements:
-            size = place.shape[0] * place.shape[1]
-            place.put(priced[start : start + size].reshape(place.shape))
-            start += size
+        n = self.used
+        priced = price_prepared(*(term[:n] for term in self.buffers.terms), out=self.buffers.out)
+        for placement, start in self.placements:
+            rows, cols = placement.shape
+            placement.put(priced[start : start + rows * cols].reshape(placement.shape))
+        self.placements = []
+        self.used = 0
 
 
 def _value_columns(
@@ -396,11 +474,11 @@ def _value_columns(
     points: ScenarioPoints,
     cols: NDArray[np.intp] | None,
     market: MarketState,
-    dest: FloatArray,
+    sink: _Sink,
     batch: _Batch,
     one_horizon: bool,
 ) -> None:
-    """Value every leg at `points` into dest[:, cols] (every column of dest when cols is None)."""
+    """Value every leg at `points` into the sink's columns `cols` (all of them when None)."""
     horizon = points.horizon_days[:1] if one_horizon else points.horizon_days
     tau = book.expiry_days[:, None] - horizon[None, :]
     alive = tau[:, 0] > 0.0 if one_horizon else np.ones(book.size, dtype=bool)
@@ -408,8 +486,10 @@ def _value_columns(
     spx_live = np.flatnonzero(book.is_spx & alive)
     vix_live = np.flatnonzero(~book.is_spx & alive)
     settled = np.flatnonzero(~alive)
-    if spx_live.size:
-        _spx_block(book, spx_live, cols, tau[spx_live], spx, vix, market, dest, batch)
+    legs_per_group = max(1, GROUP_SIZE // points.size)
+    for first in range(0, spx_live.size, legs_per_group):
+        rows = spx_live[first : first + legs_per_group]
+        _spx_block(book, rows, cols, tau[rows], spx, vix, market, sink, batch)
     if vix_live.size:
         spread = None
         levels = vix
@@ -425,25 +505,16 @@ def _value_columns(
             # VIX levels, so price each level once and spread the values back.
             levels, spread = points.vix_levels, points.vix_level_index
             beta_a, beta_p = beta_a[: levels.size], beta_p[: levels.size]
-        _vix_block(
-            book,
-            vix_live,
-            cols,
-            tau[vix_live],
-            levels,
-            beta_a,
-            beta_p,
-            spread,
-            market,
-            dest,
-            batch,
-        )
-    if settled.size:
-        intrinsic = _intrinsic(book, settled, spx, vix)
-        if cols is None:
-            dest[settled] = intrinsic
-        else:
-            dest[settled[:, None], cols[None, :]] = intrinsic
+        legs_per_group = max(1, GROUP_SIZE // levels.size)
+        for first in range(0, vix_live.size, legs_per_group):
+            rows = vix_live[first : first + legs_per_group]
+            _vix_block(
+                book, rows, cols, tau[rows], levels, beta_a, beta_p, spread, market, sink, batch
+            )
+    legs_per_group = max(1, GROUP_SIZE // points.size)
+    for first in range(0, settled.size, legs_per_group):
+        rows = settled[first : first + legs_per_group]
+        sink.put(rows, cols, _intrinsic(book, rows, spx, vix))
 
 
 def _intrinsic(
@@ -473,7 +544,7 @@ def _spx_block(
     spx: FloatArray,
     vix: FloatArray,
     market: MarketState,
-    dest: FloatArray,
+    sink: _Sink,
     batch: _Batch,
 ) -> None:
     """Queue SPX legs `rows` at the points: BSM with the leg's vol shifted by the VIX move."""
@@ -488,7 +559,7 @@ def _spx_block(
     moneyness += (market.rate - market.div_yield) * t_years
     intrinsic = None if expired is None else _intrinsic(book, rows, spx, vix)
     batch.add(
-        _Placement(dest, rows, cols, (rows.size, spx.size), None, expired, intrinsic),
+        _Placement(sink, rows, cols, (rows.size, spx.size), None, expired, intrinsic),
         np.where(book.is_call[rows, None], 1.0, -1.0),
         moneyness,
         std_dev,
@@ -507,7 +578,7 @@ def _vix_block(
     beta_p: FloatArray,
     spread: NDArray[np.intp] | None,
     market: MarketState,
-    dest: FloatArray,
+    sink: _Sink,
     batch: _Batch,
 ) -> None:
     """Queue VIX legs `rows` at VIX levels `vix`: Black-76 on the scenario's future.
@@ -540,7 +611,7 @@ def _vix_block(
     # Expired pairs only occur in pooled blocks, which are never spread over VIX levels.
     intrinsic = None if expired is None else _intrinsic(book, rows, vix, vix)
     batch.add(
-        _Placement(dest, rows, cols, (rows.size, vix.size), spread, expired, intrinsic),
+        _Placement(sink, rows, cols, (rows.size, vix.size), spread, expired, intrinsic),
         np.where(book.is_call[rows, None], 1.0, -1.0),
         np.log(forward / strike),
         std_dev,
