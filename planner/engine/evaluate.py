@@ -6,9 +6,6 @@ are stacked into one block and valued in a single pass of the kernel.
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -67,16 +64,6 @@ GROUP_ORDER = (Group.CONDOR, Group.NEAR, Group.MID, Group.TAIL, Group.OFFSET, Gr
 
 def spot_vol_params(plan: PlanLike, preset: SpotVolPreset) -> SpotVolParamsLike:
     return plan.model.stress if preset is SpotVolPreset.STRESS else plan.model.typical
-
-
-@dataclass(frozen=True, slots=True)
-class _Segments:
-    """Where each group of scenario points sits in the stacked block."""
-
-    curves: slice
-    heat: slice
-    stress: slice
-    carry: slice
 
 
 def evaluate(plan: PlanLike) -> Report:
@@ -140,35 +127,35 @@ def evaluate(plan: PlanLike) -> Report:
     heat_points = scenario_points(heat_spx[None, :], heat_vix[:, None], horizons[1], curve_params)
     stress_points = _stress_points(plan, market)
     carry_points = scenario_points(market.spx0, market.vix0, CARRY_DAYS, curve_params)
-    parts = (*curve_points, heat_points, stress_points, carry_points)
-    bounds = np.cumsum([0, curve_points[0].size * len(horizons), *(p.size for p in parts[3:])])
-    seg = _Segments(*(slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)))
 
-    # Every output over the grid is a sum over legs (all, the hedge, each group), so the main job
-    # returns those weighted sums, never a (legs x points) matrix. The ALVH proposal's layers
-    # (one contract each) are valued at the stress and carry points in the same kernel calls.
+    # Every output over the grid is a sum over legs, so the plan's jobs return weighted sums and
+    # never a (legs x points) matrix: all / condor / hedge on the curves, all on the heat map, and
+    # each group plus the hedge at the stress and carry points. The ALVH proposal's layers (one
+    # contract each) are valued at the stress and carry points in the same kernel calls.
     line_usd = book.quantity * SPX_MULTIPLIER_USD
     condor_mask = book.group_mask(CONDOR_GROUPS)
     hedge_mask = book.group_mask(set(HEDGE_GROUPS))
-    weights = np.stack(
-        (line_usd, line_usd * hedge_mask, *(line_usd * book.group_mask({g}) for g in GROUP_ORDER))
+    curve_weights = np.stack((line_usd, line_usd * condor_mask, line_usd * hedge_mask))
+    group_weights = np.stack(
+        (line_usd * hedge_mask, *(line_usd * book.group_mask({g}) for g in GROUP_ORDER))
     )
-    all_row, hedge_row, condor_row = 0, 1, 2 + GROUP_ORDER.index(Group.CONDOR)
     proposal = propose_layers(plan, market, curve)
-    sums, alvh_values = value_jobs(
+    curve_sums, heat_sums, group_sums, alvh_values = value_jobs(
         [
-            ValuationJob(book, parts, weights),
+            ValuationJob(book, curve_points, curve_weights),
+            ValuationJob(book, (heat_points,), line_usd[None, :]),
+            ValuationJob(book, (stress_points, carry_points), group_weights),
             ValuationJob(proposal.book, (stress_points, carry_points)),
         ],
         market,
     )
     # Payoff curves and the heat map show trade P&L (against entry); stress rows and carry show
     # the change from today's value, i.e. what the shock itself does to the position.
-    pnl_vs_entry = sums - (weights @ entry)[:, None]
-    pnl_vs_today = sums - (weights @ model_price)[:, None]
+    curve_pnl = curve_sums - (curve_weights @ entry)[:, None]
+    group_pnl = group_sums - (group_weights @ model_price)[:, None]
+    n_stress = stress_points.size
+    stress_pnl = {g: group_pnl[1 + i, :n_stress] for i, g in enumerate(GROUP_ORDER)}
     n_price = spx_grid.size
-    curve_pnl = pnl_vs_entry[[all_row, condor_row, hedge_row], seg.curves]
-    stress_pnl = {g: pnl_vs_today[2 + i, seg.stress] for i, g in enumerate(GROUP_ORDER)}
 
     curves = PayoffCurves(
         spx=spx_grid,
@@ -182,7 +169,7 @@ def evaluate(plan: PlanLike) -> Report:
     heat = HeatMap(
         spx=heat_spx,
         vix=heat_vix,
-        pnl_usd=pnl_vs_entry[all_row, seg.heat].reshape(heat_vix.size, heat_spx.size),
+        pnl_usd=(heat_sums[0] - line_usd @ entry).reshape(heat_vix.size, heat_spx.size),
         horizon_days=horizons[1],
         map_vix=map_vix(heat_spx, market.spx0, market.vix0, curve_params, market.vix_floor),
     )
@@ -195,7 +182,7 @@ def evaluate(plan: PlanLike) -> Report:
     }
     total = _totals(leg_risks)
     hedge_totals = _totals([r for r in leg_risks if r.group in HEDGE_GROUPS])
-    carry_usd = float(pnl_vs_today[hedge_row, seg.carry.start])
+    carry_usd = float(group_pnl[0, n_stress])
     carry_annual = carry_usd * DAYS_PER_YEAR / CARRY_DAYS
     hedge_cost = HedgeCost(
         premium_usd=hedge_totals.premium_usd,
@@ -206,9 +193,7 @@ def evaluate(plan: PlanLike) -> Report:
         carry_annual_pct_capital=100.0 * carry_annual / plan.capital_usd,
     )
     max_profit, max_loss = _condor_extremes(book, entry, condor_mask, warnings)
-    stress_rows = _stress_rows(
-        plan, book, stress_points, stress_pnl, pnl_vs_today[hedge_row, seg.stress]
-    )
+    stress_rows = _stress_rows(plan, book, stress_points, stress_pnl, group_pnl[0, :n_stress])
     term_structure = curve.term_structure()
     alvh = analyse_alvh(plan, market, curve, term_structure, proposal, alvh_values, stress_rows)
     return Report(
