@@ -22,13 +22,14 @@ from planner.engine.curve import FuturesCurve
 from planner.engine.errors import EngineInputError
 from planner.engine.expiries import expiry_in_window
 from planner.engine.normal import norm_cdf
-from planner.engine.pricing import black76
+from planner.engine.pricing import PriceGreeks
 from planner.engine.report import StressRow, TermStructure
 from planner.engine.scenario import (
     DAYS_PER_YEAR,
     VIX_VOL_FLOOR,
     LegBook,
     MarketState,
+    VixCalls,
     build_leg_book,
 )
 from planner.engine.signals import AlvhSignals, base_signals
@@ -242,6 +243,10 @@ class AlvhProposal:
     roll_strikes: FloatArray
     book: LegBook
     """One contract of each placed layer, in layer order."""
+    calls: VixCalls
+    """Today's placed layers, then every layer's roll cycle: bought at the window's max days and
+    sold (same strike) at its min days, the curve and the vol surface unchanged (so the future
+    rolls down from F(max) to F(min))."""
     messages: tuple[str, ...]
 
 
@@ -287,6 +292,12 @@ def propose_layers(plan: PlanLike, market: MarketState, curve: FuturesCurve) -> 
         for i, (spec, expiry) in enumerate(zip(specs, expiries, strict=True))
         if expiry is not None
     ]
+    rows = np.flatnonzero(placed)
+    sell_days = np.array([float(s.min_days) for s in specs])
+    roll_strikes = both_strikes[n_specs:]
+    tau = np.concatenate((days[rows], buy_days, sell_days))
+    k = np.concatenate((strikes[rows], roll_strikes, roll_strikes))
+    fwd = curve.future(tau)
     return AlvhProposal(
         specs=tuple(specs),
         placed=placed,
@@ -296,6 +307,7 @@ def propose_layers(plan: PlanLike, market: MarketState, curve: FuturesCurve) -> 
         strikes=strikes,
         roll_strikes=both_strikes[n_specs:],
         book=build_leg_book(legs_per_contract, market, plan.model),
+        calls=VixCalls(fwd, k, tau / DAYS_PER_YEAR, _vix_vol(tau, k, fwd, market)),
         messages=tuple(messages),
     )
 
@@ -306,13 +318,15 @@ def analyse_alvh(
     curve: FuturesCurve,
     term: TermStructure,
     proposal: AlvhProposal,
+    priced: PriceGreeks,
     values_at: FloatArray,
     stress_rows: Sequence[StressRow],
 ) -> AlvhReport:
     """Size and price the proposed ALVH layers against `stress_rows`.
 
-    `values_at` is the value of each of `proposal.book`'s legs (one contract) at the stress
-    points followed by the 30-day carry point, from the scenario kernel.
+    `priced` holds the price and greeks of `proposal.calls`; `values_at` is the value of each of
+    `proposal.book`'s legs (one contract) at the stress points followed by the 30-day carry
+    point. Both come from `evaluate`'s passes over the plan.
     """
     settings = plan.allocation
     capital = plan.capital_usd
@@ -325,16 +339,8 @@ def analyse_alvh(
     rows = np.flatnonzero(placed)
     n_stress = len(stress_rows)
 
-    # One Black-76 pass prices today's layers and both ends of each layer's roll cycle: buy at
-    # the window's max days, sell the same strike at its min days, the curve and the vol
-    # surface unchanged (so the future rolls down from F(max) to F(min)).
     sell_days = np.array([float(s.min_days) for s in specs])
-    roll_strikes = proposal.roll_strikes
-    tau = np.concatenate((days[rows], buy_days, sell_days))
-    k = np.concatenate((strikes[rows], roll_strikes, roll_strikes))
-    fwd = curve.future(tau)
-    vol = _vix_vol(tau, k, fwd, market)
-    priced = black76(True, fwd, k, tau / DAYS_PER_YEAR, market.rate, vol)
+    vol = proposal.calls.vol
     n_rows = rows.size
     today_price = priced.price[:n_rows]
     price = np.zeros(n_specs)

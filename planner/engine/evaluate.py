@@ -102,7 +102,8 @@ def evaluate(plan: PlanLike) -> Report:
         warnings.append("The plan has no live legs: every figure is zero.")
     book = build_leg_book(live_legs, market, plan.model)
     curve_params = spot_vol_params(plan, plan.model.curve_preset)
-    today = today_greeks(book, market, curve_params)
+    proposal = propose_layers(plan, market, curve)
+    today = today_greeks(book, market, curve_params, proposal.calls)
     model_price = today.greeks.price
     entry = np.where(np.isfinite(book.entry), book.entry, model_price)
 
@@ -139,7 +140,6 @@ def evaluate(plan: PlanLike) -> Report:
     group_weights = np.stack(
         (line_usd * hedge_mask, *(line_usd * book.group_mask({g}) for g in GROUP_ORDER))
     )
-    proposal = propose_layers(plan, market, curve)
     curve_sums, heat_sums, group_sums, alvh_values = value_jobs(
         [
             ValuationJob(book, curve_points, curve_weights),
@@ -195,7 +195,11 @@ def evaluate(plan: PlanLike) -> Report:
     max_profit, max_loss = _condor_extremes(book, entry, condor_mask, warnings)
     stress_rows = _stress_rows(plan, book, stress_points, stress_pnl, group_pnl[0, :n_stress])
     term_structure = curve.term_structure()
-    alvh = analyse_alvh(plan, market, curve, term_structure, proposal, alvh_values, stress_rows)
+    if today.extra is None:  # pragma: no cover - today_greeks prices the calls it is given
+        raise EngineInputError("the ALVH layers were not priced")
+    alvh = analyse_alvh(
+        plan, market, curve, term_structure, proposal, today.extra, alvh_values, stress_rows
+    )
     return Report(
         plan_name=plan.name,
         valuation_date=plan.valuation_date,

@@ -461,7 +461,10 @@ class _Batch:
         if not self.placements:
             return
         n = self.used
-        priced = price_prepared(*(term[:n] for term in self.buffers.terms), out=self.buffers.out)
+        sign, moneyness, std_dev, spot_value, strike_value = (t[:n] for t in self.buffers.terms)
+        priced = price_prepared(
+            sign, moneyness, std_dev, spot_value, strike_value, out=self.buffers.out
+        )
         for placement, start in self.placements:
             rows, cols = placement.shape
             placement.put(priced[start : start + rows * cols].reshape(placement.shape))
@@ -621,6 +624,16 @@ def _vix_block(
 
 
 @dataclass(frozen=True, slots=True)
+class VixCalls:
+    """VIX calls described by their Black-76 inputs (all arrays of one length)."""
+
+    forward: FloatArray
+    strike: FloatArray
+    t_years: FloatArray
+    vol: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
 class TodayGreeks:
     """Per-contract price and greeks today, plus what the dollar greeks need."""
 
@@ -631,22 +644,41 @@ class TodayGreeks:
     """Futures beta for VIX legs; for SPX legs the vol response per VIX point (decimal vol)."""
     vov_sensitivity: FloatArray
     """d(VIX option vol)/d(spot VIX), decimal vol per VIX point, for VIX legs (0 for SPX)."""
+    extra: PriceGreeks | None = None
+    """Price and greeks of the `extra_calls` passed in, priced in the same pass."""
 
 
-def today_greeks(book: LegBook, market: MarketState, params: SpotVolParamsLike) -> TodayGreeks:
+def today_greeks(
+    book: LegBook,
+    market: MarketState,
+    params: SpotVolParamsLike,
+    extra_calls: VixCalls | None = None,
+) -> TodayGreeks:
+    """Price and greeks of every leg today (and of `extra_calls`), in one BSM pass."""
     t_years = np.maximum(book.expiry_days, 0.0) / DAYS_PER_YEAR
     forward = market.curve.future(book.expiry_days)
     # Black-76 on F discounted at r is BSM with S = F and q = r, so SPX and VIX legs share one
     # greeks pass (Black-76's delta comes out as dV/dF).
-    greeks = bsm(
-        book.is_call,
-        np.where(book.is_spx, market.spx0, forward),
-        book.strike,
-        t_years,
-        market.rate,
-        np.where(book.is_spx, market.div_yield, market.rate),
-        book.base_iv,
-    )
+    is_call = book.is_call
+    spot = np.where(book.is_spx, market.spx0, forward)
+    strike = book.strike
+    carry = np.where(book.is_spx, market.div_yield, market.rate)
+    vol = book.base_iv
+    n_extra = 0
+    if extra_calls is not None:
+        n_extra = extra_calls.strike.size
+        is_call = np.concatenate((is_call, np.ones(n_extra, dtype=bool)))
+        spot = np.concatenate((spot, extra_calls.forward))
+        strike = np.concatenate((strike, extra_calls.strike))
+        t_years = np.concatenate((t_years, extra_calls.t_years))
+        carry = np.concatenate((carry, np.full(n_extra, market.rate)))
+        vol = np.concatenate((vol, extra_calls.vol))
+    priced = bsm(is_call, spot, strike, t_years, market.rate, carry, vol)
+    n = book.size
+    greeks = PriceGreeks(*(field[:n] for field in _fields(priced)))
+    extra = None
+    if extra_calls is not None:
+        extra = PriceGreeks(*(field[n:] for field in _fields(priced)))
     alive = book.expiry_days > 0
     spx_response = np.where(
         alive, spx_vol_shift(1.0, book.expiry_days, market.spx_vol_exponent), 0.0
@@ -665,4 +697,9 @@ def today_greeks(book: LegBook, market: MarketState, params: SpotVolParamsLike) 
         forward=np.where(book.is_spx, np.nan, forward),
         vix_beta=np.where(book.is_spx, spx_response, beta),
         vov_sensitivity=np.where(book.is_spx, 0.0, vov_sens),
+        extra=extra,
     )
+
+
+def _fields(greeks: PriceGreeks) -> tuple[FloatArray, ...]:
+    return (greeks.price, greeks.delta, greeks.gamma, greeks.vega, greeks.theta)
