@@ -247,26 +247,24 @@ def norm_cdf_into(x: FloatArray, out: FloatArray, ws: Workspace) -> None:
             continue
         index: NDArray[np.intp] | None = None
         if k == n:
-            part_abs, part_x, dest = abs_x, x, out
+            part_x, dest = x, out
         else:
             index = np.flatnonzero(mask)
-            part_abs = np.take(abs_x, index, out=f[1][:k])
             part_x = np.take(x, index, out=f[2][:k])
             dest = f[3][:k]
         t1, t2, t3 = f[4][:k], f[5][:k], f[6][:k]
         if region == 0:
             _cdf_small_into(part_x, dest, t1, t2, t3)
         else:
+            part_abs = abs_x if k == n else np.abs(part_x, out=f[1][:k])
             if region == 1:
                 _lower_tail_mid_into(part_abs, dest, t1, t2, t3)
             else:
                 _lower_tail_far_into(part_abs, dest, t1, t2, t3)
             # Phi(x) is the lower tail for x < 0 and 1 - lower tail for x > 0.
-            np.copysign(dest, part_x, out=dest)
-            np.negative(dest, out=dest)
             positive = is_positive[:k]
             np.greater(part_x, 0.0, out=positive)
-            np.add(dest, positive, out=dest)
+            np.subtract(1.0, dest, out=dest, where=positive)
         if index is not None:
             out[index] = dest
 

@@ -31,6 +31,7 @@ from planner.engine.vol import (
     atm_spx_vol,
     default_spx_iv,
     spx_vol_shift,
+    spx_vol_shift_per_vix_pt,
     vix_option_vol,
     vov_scale,
 )
@@ -446,16 +447,22 @@ class _Batch:
         self.used = 0
         self.placements: list[tuple[_Placement, int]] = []
 
-    def add(self, placement: _Placement, *terms: FloatArray) -> None:
-        """Queue at most BATCH_SIZE options whose five terms broadcast to placement.shape."""
+    def reserve(self, placement: _Placement) -> list[FloatArray]:
+        """Room for at most BATCH_SIZE options: five views of placement.shape to fill with the
+        `price_prepared` terms before the next call (filled in place, they need no copy)."""
         shape = placement.shape
         size = shape[0] * shape[1]
         if self.used + size > BATCH_SIZE:
             self.flush()
-        for buffer, term in zip(self.buffers.terms, terms, strict=True):
-            np.copyto(buffer[self.used : self.used + size].reshape(shape), term)
+        views = [term[self.used : self.used + size].reshape(shape) for term in self.buffers.terms]
         self.placements.append((placement, self.used))
         self.used += size
+        return views
+
+    def add(self, placement: _Placement, *terms: FloatArray) -> None:
+        """Queue options whose five terms broadcast to placement.shape."""
+        for view, term in zip(self.reserve(placement), terms, strict=True):
+            np.copyto(view, term)
 
     def flush(self) -> None:
         if not self.placements:
@@ -551,24 +558,24 @@ def _spx_block(
     batch: _Batch,
 ) -> None:
     """Queue SPX legs `rows` at the points: BSM with the leg's vol shifted by the VIX move."""
-    std_dev = book.base_iv[rows, None] + spx_vol_shift(
-        (vix - market.vix0)[None, :], tau, market.spx_vol_exponent
-    )
-    np.maximum(std_dev, market.spx_vol_floor, out=std_dev)
     t_years, sqrt_t, expired = _time_terms(tau)
+    intrinsic = None if expired is None else _intrinsic(book, rows, spx, vix)
+    placement = _Placement(sink, rows, cols, (rows.size, spx.size), None, expired, intrinsic)
+    sign, moneyness, std_dev, spot_value, strike_value = batch.reserve(placement)
+    np.multiply(
+        (vix - market.vix0)[None, :],
+        spx_vol_shift_per_vix_pt(tau, market.spx_vol_exponent),
+        out=std_dev,
+    )
+    std_dev += book.base_iv[rows, None]
+    np.maximum(std_dev, market.spx_vol_floor, out=std_dev)
     std_dev *= sqrt_t
     strike = book.strike[rows, None]
-    moneyness = np.log(spx)[None, :] - np.log(strike)
+    np.subtract(np.log(spx)[None, :], np.log(strike), out=moneyness)
     moneyness += (market.rate - market.div_yield) * t_years
-    intrinsic = None if expired is None else _intrinsic(book, rows, spx, vix)
-    batch.add(
-        _Placement(sink, rows, cols, (rows.size, spx.size), None, expired, intrinsic),
-        np.where(book.is_call[rows, None], 1.0, -1.0),
-        moneyness,
-        std_dev,
-        spx[None, :] * np.exp(-market.div_yield * t_years),
-        strike * np.exp(-market.rate * t_years),
-    )
+    np.multiply(spx[None, :], np.exp(-market.div_yield * t_years), out=spot_value)
+    np.copyto(strike_value, strike * np.exp(-market.rate * t_years))
+    np.copyto(sign, np.where(book.is_call[rows, None], 1.0, -1.0))
 
 
 def _vix_block(

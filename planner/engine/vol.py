@@ -55,8 +55,15 @@ def atm_spx_vol(vix_future_at_tenor: ArrayLike, atm_iv_ratio: float) -> FloatArr
 
 def spx_vol_shift(delta_vix_pts: ArrayLike, tau_days: ArrayLike, exponent: float) -> FloatArray:
     """Change of an SPX leg's implied vol (decimal) when VIX moves: short tenors move more."""
+    return np.asarray(delta_vix_pts, dtype=np.float64) * spx_vol_shift_per_vix_pt(
+        tau_days, exponent
+    )
+
+
+def spx_vol_shift_per_vix_pt(tau_days: ArrayLike, exponent: float) -> FloatArray:
+    """`spx_vol_shift` per VIX point: (tau/30)^-exponent vol points, as a decimal."""
     tau = np.maximum(np.asarray(tau_days, dtype=np.float64), MIN_TENOR_DAYS)
-    return np.asarray(delta_vix_pts, dtype=np.float64) / 100.0 * (tau / 30.0) ** (-exponent)
+    return np.asarray((tau / 30.0) ** (-exponent) / 100.0, dtype=np.float64)
 
 
 def vov_scale(vix: ArrayLike, vix0: float, exponent: float, cap: float) -> FloatArray:
