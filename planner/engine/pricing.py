@@ -136,16 +136,21 @@ def _apply_expiry(
     return np.asarray(np.where(expired, dead, live_value), dtype=np.float64)
 
 
+# Options per pricing block: N(w d1) and N(w d2) of a block go through the CDF as one array of
+# twice this length, which must fit the CDF's chunk-sized scratch buffers.
+PRICE_BLOCK = CHUNK // 2
+
+
 def _blocks(shape: tuple[int, ...]) -> list[tuple[slice, slice]]:
-    """(row, column) slices of a (R, C) grid in blocks of at most CHUNK elements."""
+    """(row, column) slices of a (R, C) grid in blocks of at most PRICE_BLOCK elements."""
     rows, cols = shape
-    if cols >= CHUNK:
+    if cols >= PRICE_BLOCK:
         return [
-            (slice(r, r + 1), slice(c, c + CHUNK))
+            (slice(r, r + 1), slice(c, c + PRICE_BLOCK))
             for r in range(rows)
-            for c in range(0, cols, CHUNK)
+            for c in range(0, cols, PRICE_BLOCK)
         ]
-    per_block = max(1, CHUNK // max(cols, 1))
+    per_block = max(1, PRICE_BLOCK // max(cols, 1))
     return [(slice(r, r + per_block), slice(None)) for r in range(0, rows, per_block)]
 
 
@@ -171,21 +176,25 @@ def _price_block(
     """out = w (S e^{-qT} N(w d1) - K e^{-rT} N(w d2)) on one block, in scratch buffers.
 
     moneyness = ln(S/K) + (r - q) T, std_dev = sigma sqrt(T), spot_value = S e^{-qT} and
-    strike_value = K e^{-rT}; each broadcasts to out's shape. Uses ws.floats up to index
-    CDF_FLOATS_USED + 4.
+    strike_value = K e^{-rT}; each broadcasts to out's shape (at most PRICE_BLOCK elements).
+    Uses ws.floats up to index CDF_FLOATS_USED + 2.
     """
     n = out.size
     shape = out.shape
     f = ws.floats[CDF_FLOATS_USED:]
-    w_std_dev, wd1, wd2, cdf1, cdf2 = (b[:n].reshape(shape) for b in f[:5])
+    # w d1 and w d2 side by side in one buffer, so one CDF call (half the per-call overhead)
+    # serves both; n <= PRICE_BLOCK keeps the pair within a chunk.
+    both_wd, both_cdf = f[0][: 2 * n], f[1][: 2 * n]
+    wd1, wd2 = both_wd[:n].reshape(shape), both_wd[n:].reshape(shape)
+    cdf1, cdf2 = both_cdf[:n].reshape(shape), both_cdf[n:].reshape(shape)
+    w_std_dev = f[2][:n].reshape(shape)
     np.divide(moneyness, std_dev, out=wd1)
     np.multiply(std_dev, 0.5, out=wd2)
     wd1 += wd2  # d1
     wd1 *= sign  # w d1
     np.multiply(std_dev, sign, out=w_std_dev)
     np.subtract(wd1, w_std_dev, out=wd2)  # w d2 = w d1 - w sigma sqrt(T)
-    norm_cdf_into(wd1.reshape(-1), cdf1.reshape(-1), ws)
-    norm_cdf_into(wd2.reshape(-1), cdf2.reshape(-1), ws)
+    norm_cdf_into(both_wd, both_cdf, ws)
     cdf1 *= spot_value
     cdf2 *= strike_value
     np.subtract(cdf1, cdf2, out=out)
@@ -266,7 +275,7 @@ def _price(
     strike_grid = _as_grid(strike_value, shape)
     ws = workspace()
     # Three block-sized buffers after the ones _price_block uses.
-    scratch = ws.floats[CDF_FLOATS_USED + 5 : CDF_FLOATS_USED + 8]
+    scratch = ws.floats[CDF_FLOATS_USED + 3 : CDF_FLOATS_USED + 6]
     with np.errstate(under="ignore", over="ignore", divide="ignore"):
         for rows, cols in _blocks(grid_out.shape):
             dest = grid_out[rows, cols]

@@ -17,8 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from planner.engine.curve import FuturesCurve
 from planner.engine.errors import EngineInputError
-from planner.engine.normal import CHUNK
-from planner.engine.pricing import PriceGreeks, bsm, price_prepared
+from planner.engine.pricing import PRICE_BLOCK, PriceGreeks, bsm, price_prepared
 from planner.engine.types import (
     Group,
     LegLike,
@@ -269,9 +268,9 @@ MIN_HORIZON_BLOCK = 64
 # Options the kernel prices per call; the most options prepared at once (a block is cut into
 # groups of legs no larger, so its temporaries stay small enough to be reused from the heap
 # and stay in cache); the most points valued as one block.
-BATCH_SIZE = CHUNK
-GROUP_SIZE = CHUNK // 4
-MAX_BLOCK_POINTS = CHUNK // 4
+BATCH_SIZE = PRICE_BLOCK
+GROUP_SIZE = PRICE_BLOCK // 2
+MAX_BLOCK_POINTS = PRICE_BLOCK // 2
 
 
 @dataclass(frozen=True, slots=True)
