@@ -127,7 +127,10 @@ def evaluate(plan: PlanLike) -> Report:
     curve_points = [scenario_points(spx_grid, grid_vix, h, curve_params) for h in horizons]
     heat_points = scenario_points(heat_spx[None, :], heat_vix[:, None], horizons[1], curve_params)
     stress_points = _stress_points(plan, market)
-    carry_points = scenario_points(market.spx0, market.vix0, CARRY_DAYS, curve_params)
+    # The carry point (30 days on, market unchanged) rides along with the stress points.
+    stress_and_carry = ScenarioPoints.concat(
+        (stress_points, scenario_points(market.spx0, market.vix0, CARRY_DAYS, curve_params))
+    )
 
     # Every output over the grid is a sum over legs, so the plan's jobs return weighted sums and
     # never a (legs x points) matrix: all / condor / hedge on the curves, all on the heat map, and
@@ -140,15 +143,24 @@ def evaluate(plan: PlanLike) -> Report:
     group_weights = np.stack(
         (line_usd * hedge_mask, *(line_usd * book.group_mask({g}) for g in GROUP_ORDER))
     )
-    curve_sums, heat_sums, group_sums, alvh_values = value_jobs(
+    # At the stress and carry points the plan's legs and the ALVH proposal's layers (one contract
+    # each, per-contract values wanted) are one book: weights [[group weights, 0], [0, I]].
+    n_layers = proposal.book.size
+    stress_weights = np.zeros((group_weights.shape[0] + n_layers, book.size + n_layers))
+    stress_weights[: group_weights.shape[0], : book.size] = group_weights
+    stress_weights[group_weights.shape[0] :, book.size :] = np.eye(n_layers)
+    curve_sums, heat_sums, stress_sums = value_jobs(
         [
             ValuationJob(book, curve_points, curve_weights),
             ValuationJob(book, (heat_points,), line_usd[None, :]),
-            ValuationJob(book, (stress_points, carry_points), group_weights),
-            ValuationJob(proposal.book, (stress_points, carry_points)),
+            ValuationJob(
+                LegBook.concat((book, proposal.book)), (stress_and_carry,), stress_weights
+            ),
         ],
         market,
     )
+    group_sums = stress_sums[: group_weights.shape[0]]
+    alvh_values = stress_sums[group_weights.shape[0] :]
     # Payoff curves and the heat map show trade P&L (against entry); stress rows and carry show
     # the change from today's value, i.e. what the shock itself does to the position.
     curve_pnl = curve_sums - (curve_weights @ entry)[:, None]
