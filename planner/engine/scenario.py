@@ -33,6 +33,7 @@ from planner.engine.vol import (
     spx_vol_shift,
     spx_vol_shift_per_vix_pt,
     vix_option_vol,
+    vix_vol_level,
     vov_scale,
 )
 
@@ -619,41 +620,40 @@ def _vix_block(
 ) -> None:
     """Queue VIX legs `rows` at VIX levels `vix`: Black-76 on the scenario's future.
 
-    With `spread`, `vix` holds the distinct levels and spread maps the points onto them.
+    With `spread`, `vix` holds the distinct levels and spread maps the points onto them. The
+    terms are written straight into the batch buffers, as in `_spx_block`.
     """
-    # Each future rolls down today's curve as it ages and takes beta of the spot move.
-    forward = (market.vix0 + market.curve.basis(tau)) + futures_beta(
-        tau, beta_a[None, :], beta_p[None, :]
-    ) * (vix - market.vix0)[None, :]
-    np.maximum(forward, 1e-6, out=forward)
-    strike = book.strike[rows, None]
-    std_dev = (
-        vix_option_vol(
-            tau,
-            strike,
-            forward,
-            market.vov30,
-            market.vov_term_exponent,
-            market.vov_skew,
-            VIX_VOL_FLOOR,
-        )
-        * book.vix_iv_ratio[rows, None]
-        * vov_scale(vix[None, :], market.vix0, market.vov_scale_exponent, market.vov_scale_cap)
-    )
-    np.maximum(std_dev, VIX_VOL_FLOOR, out=std_dev)
     t_years, sqrt_t, expired = _time_terms(tau)
-    std_dev *= sqrt_t
-    discount = np.exp(-market.rate * t_years)
     # Expired pairs only occur in pooled blocks, which are never spread over VIX levels.
     intrinsic = None if expired is None else _intrinsic(book, rows, vix, vix)
-    batch.add(
-        _Placement(sink, rows, cols, (rows.size, vix.size), spread, expired, intrinsic),
-        np.where(book.is_call[rows, None], 1.0, -1.0),
-        np.log(forward / strike),
-        std_dev,
-        forward * discount,
-        strike * discount,
-    )
+    placement = _Placement(sink, rows, cols, (rows.size, vix.size), spread, expired, intrinsic)
+    sign, moneyness, std_dev, spot_value, strike_value = batch.reserve(placement)
+    # Each future rolls down today's curve as it ages and takes beta of the spot move; the
+    # betas are per point only when stress rows with different presets are pooled.
+    if np.ptp(beta_a) == 0.0 and np.ptp(beta_p) == 0.0:
+        beta = futures_beta(tau, beta_a[0], beta_p[0])
+    else:
+        beta = futures_beta(tau, beta_a[None, :], beta_p[None, :])
+    forward = spot_value  # F here; F e^{-rT} once the vol is formed
+    np.multiply(beta, (vix - market.vix0)[None, :], out=forward)
+    forward += market.vix0 + market.curve.basis(tau)
+    np.maximum(forward, 1e-6, out=forward)
+    strike = book.strike[rows, None]
+    np.divide(forward, strike, out=moneyness)
+    np.log(moneyness, out=moneyness)  # ln(F/K): Black-76 has no drift term
+    # vix_option_vol (floored), scaled by the user's IV ratio and (V/V0)^e, floored again.
+    np.multiply(moneyness, -market.vov_skew, out=std_dev)  # skew * ln(K/F)
+    std_dev += 1.0
+    std_dev *= vix_vol_level(tau, market.vov30, market.vov_term_exponent)
+    np.maximum(std_dev, VIX_VOL_FLOOR, out=std_dev)
+    std_dev *= book.vix_iv_ratio[rows, None]
+    std_dev *= vov_scale(vix[None, :], market.vix0, market.vov_scale_exponent, market.vov_scale_cap)
+    np.maximum(std_dev, VIX_VOL_FLOOR, out=std_dev)
+    std_dev *= sqrt_t
+    discount = np.exp(-market.rate * t_years)
+    forward *= discount
+    np.copyto(strike_value, strike * discount)
+    np.copyto(sign, np.where(book.is_call[rows, None], 1.0, -1.0))
 
 
 @dataclass(frozen=True, slots=True)

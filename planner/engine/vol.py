@@ -82,7 +82,12 @@ def vix_option_vol(
     floor: float,
 ) -> FloatArray:
     """sigma(tau, K) = vov30 * (tau/30)^-term * (1 + skew * ln(K/F)): VIX calls carry call skew."""
-    tau = np.maximum(np.asarray(tau_days, dtype=np.float64), MIN_TENOR_DAYS)
     moneyness = np.log(np.asarray(strike, dtype=np.float64) / np.asarray(forward, dtype=np.float64))
-    sigma = vov30 * (tau / 30.0) ** (-term_exponent) * (1.0 + skew * moneyness)
+    sigma = vix_vol_level(tau_days, vov30, term_exponent) * (1.0 + skew * moneyness)
     return np.maximum(sigma, floor)
+
+
+def vix_vol_level(tau_days: ArrayLike, vov30: float, term_exponent: float) -> FloatArray:
+    """At-the-money part of `vix_option_vol`: vov30 * (tau/30)^-term (short tenors move more)."""
+    tau = np.maximum(np.asarray(tau_days, dtype=np.float64), MIN_TENOR_DAYS)
+    return np.asarray(vov30 * (tau / 30.0) ** (-term_exponent), dtype=np.float64)
