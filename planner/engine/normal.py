@@ -109,9 +109,10 @@ _X_CLIP = 40.0
 _SPLIT_SHIFTER = 1.5 * 2.0**31
 
 
-# Elements per chunk: 256 KiB per float buffer, small enough for L2, large enough that numpy's
-# per-call overhead (~1 us) stays a few per cent of the work.
-CHUNK = 32768
+# Elements per chunk: 384 KiB per float buffer, about what a pricing batch needs to take a plan
+# like the sample (~21,500 options, two CDF inputs each) in one call, and large enough that
+# numpy's per-call overhead (~1 us) stays a few per cent of the work.
+CHUNK = 49152
 # Scratch buffers norm_cdf_into uses; callers keep their own data in the ones after these.
 CDF_FLOATS_USED = 7
 

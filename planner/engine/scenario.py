@@ -294,10 +294,10 @@ def scenario_points(
 # legs settled without pricing); scattered horizons (stress rows, carry) are pooled into one.
 MIN_HORIZON_BLOCK = 64
 # Options the kernel prices per call; the most options prepared at once (a block is cut into
-# groups of legs no larger, so its temporaries stay small enough to be reused from the heap
-# and stay in cache); the most points valued as one block.
+# groups of legs no larger, written straight into the batch buffers); the most points valued as
+# one block.
 BATCH_SIZE = PRICE_BLOCK
-GROUP_SIZE = PRICE_BLOCK // 2
+GROUP_SIZE = PRICE_BLOCK
 MAX_BLOCK_POINTS = PRICE_BLOCK // 2
 
 
