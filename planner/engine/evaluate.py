@@ -349,40 +349,45 @@ def _leg_risks(
     )
     spx_delta = np.where(book.is_spx, g.delta * line, 0.0)
     equiv = spx_delta + vix_delta * dvix_dspx
-    risks = []
-    for i in range(book.size):
-        is_spx = bool(book.is_spx[i])
-        risks.append(
-            LegRisk(
-                id=book.ids[i],
-                group=book.groups[i],
-                underlying=book.underlyings[i],
-                right=book.rights[i],
-                strike=float(book.strike[i]),
-                expiry=book.expiries[i],
-                quantity=int(book.quantity[i]),
-                days_to_expiry=int(book.expiry_days[i]),
-                years_to_expiry=float(max(book.expiry_days[i], 0.0) / DAYS_PER_YEAR),
-                iv=float(book.base_iv[i]),
-                forward=None if is_spx else float(today.forward[i]),
-                model_price_pts=float(g.price[i]),
-                entry_price_pts=float(entry[i]),
-                delta=float(g.delta[i]),
-                gamma=float(g.gamma[i]),
-                vega=float(g.vega[i]),
-                theta=float(g.theta[i]),
-                market_value_usd=float(g.price[i] * line[i]),
-                delta_usd=float(g.delta[i] * line[i]),
-                gamma_usd=float(g.gamma[i] * line[i]),
-                spx_vega_usd=float(vega_usd[i]) if is_spx else 0.0,
-                vix_vega_usd=0.0 if is_spx else float(vega_usd[i]),
-                theta_usd=float(g.theta[i] * line[i]),
-                vix_delta_usd=float(vix_delta[i]),
-                spx_equiv_delta_usd=float(equiv[i]),
-                pnl_usd=float((g.price[i] - entry[i]) * line[i]),
-            )
+    # Columns as Python lists (one conversion per column, not per cell: a plan may have 200 legs).
+    is_spx = book.is_spx.tolist()
+    column = {
+        "strike": book.strike,
+        "quantity": book.quantity.astype(np.int64),
+        "days_to_expiry": book.expiry_days.astype(np.int64),
+        "years_to_expiry": np.maximum(book.expiry_days, 0.0) / DAYS_PER_YEAR,
+        "iv": book.base_iv,
+        "forward": today.forward,
+        "model_price_pts": g.price,
+        "entry_price_pts": entry,
+        "delta": g.delta,
+        "gamma": g.gamma,
+        "vega": g.vega,
+        "theta": g.theta,
+        "market_value_usd": g.price * line,
+        "delta_usd": g.delta * line,
+        "gamma_usd": g.gamma * line,
+        "spx_vega_usd": np.where(book.is_spx, vega_usd, 0.0),
+        "vix_vega_usd": np.where(book.is_spx, 0.0, vega_usd),
+        "theta_usd": g.theta * line,
+        "vix_delta_usd": vix_delta,
+        "spx_equiv_delta_usd": equiv,
+        "pnl_usd": (g.price - entry) * line,
+    }
+    values = {name: array.tolist() for name, array in column.items()}
+    forwards = values.pop("forward")
+    return [
+        LegRisk(
+            id=book.ids[i],
+            group=book.groups[i],
+            underlying=book.underlyings[i],
+            right=book.rights[i],
+            expiry=book.expiries[i],
+            forward=None if is_spx[i] else forwards[i],
+            **{name: cells[i] for name, cells in values.items()},
         )
-    return risks
+        for i in range(book.size)
+    ]
 
 
 def _totals(risks: list[LegRisk]) -> GreeksTotals:
