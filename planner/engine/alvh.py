@@ -432,7 +432,7 @@ def analyse_alvh(
             roll_cost_pts=float(roll_pts[i]) if placed[i] else None,
             maintenance_cost_usd_per_year=float(q[i] * maintenance_pts[i]),
             maintenance_pct_capital=float(100.0 * q[i] * maintenance_pts[i] / capital),
-            stress_pnl_usd=tuple(float(x) for x in layer_stress[i]),
+            stress_pnl_usd=tuple(layer_stress[i].tolist()),
             message=_layer_message(spec, bool(placed[i])),
         )
         for i, spec in enumerate(specs)
@@ -741,11 +741,14 @@ def _regime(
 def _stress(
     rows: Sequence[StressRow], layer_stress: FloatArray, specs: Sequence[_Spec]
 ) -> tuple[AlvhStressRow, ...]:
+    groups = [spec.group for spec in specs]
+    offset_index = groups.index(Group.OFFSET)
     out = []
-    for j, row in enumerate(rows):
-        by_layer = {spec.group: float(layer_stress[i, j]) for i, spec in enumerate(specs)}
-        hedge = sum(by_layer.values())
-        offset = by_layer[Group.OFFSET]
+    # Columns as Python floats in one conversion: 20 rows x 4 layers of float() calls add up.
+    for row, layer_pnl in zip(rows, layer_stress.T.tolist(), strict=True):
+        by_layer = dict(zip(groups, layer_pnl, strict=True))
+        hedge = sum(layer_pnl)
+        offset = layer_pnl[offset_index]
         base = row.condor_pnl_usd + row.other_pnl_usd
         net = base + hedge
         condor = row.condor_pnl_usd
@@ -761,7 +764,7 @@ def _stress(
                 net_pnl_usd=net,
                 loss_cut=1.0 - net / condor if losing else None,
                 loss_cut_without_offset=1.0 - (net - offset) / condor if losing else None,
-                best_layer=max(gains, key=lambda g: gains[g]) if gains else None,
+                best_layer=max(gains, key=gains.__getitem__) if gains else None,
             )
         )
     return tuple(out)
