@@ -31,6 +31,7 @@ from planner.engine.scenario import (
     ValuationJob,
     build_leg_book,
     map_vix,
+    map_vix_by_slopes,
     market_state,
     scenario_points,
     today_greeks,
@@ -44,7 +45,6 @@ from planner.engine.types import (
     PlanLike,
     SpotVolParamsLike,
     SpotVolPreset,
-    StressScenarioLike,
     Underlying,
     VixMode,
 )
@@ -269,26 +269,36 @@ def _heat_vix_levels(plan: PlanLike, market: MarketState) -> FloatArray:
     return np.linspace(low, high, plan.view.heat_vix_points)
 
 
-def stress_vix(scenario: StressScenarioLike, spx: float, plan: PlanLike) -> float:
-    vix0 = plan.market.vix
-    floor = min(plan.model.vix_floor, vix0)
-    if scenario.vix_mode is VixMode.LEVEL:
-        return float(scenario.vix_value)
-    if scenario.vix_mode is VixMode.CHANGE:
-        return max(vix0 + scenario.vix_value, floor)
-    params = spot_vol_params(plan, scenario.preset)
-    return float(map_vix(spx, plan.market.spx, vix0, params, plan.model.vix_floor))
-
-
 def _stress_points(plan: PlanLike, market: MarketState) -> ScenarioPoints:
-    spx = np.array([market.spx0 * (1.0 + sc.spx_move_pct / 100.0) for sc in plan.stress])
-    params = [spot_vol_params(plan, sc.preset) for sc in plan.stress]
+    """One point per stress scenario: SPX moved, VIX by level, by change or by the spot-vol map
+    of the scenario's preset (the floor never lifts VIX above today's level)."""
+    scenarios = plan.stress
+    params = [spot_vol_params(plan, sc.preset) for sc in scenarios]
+    move_pct = np.array([sc.spx_move_pct for sc in scenarios], dtype=np.float64)
+    vix_value = np.array([sc.vix_value for sc in scenarios], dtype=np.float64)
+    modes = [sc.vix_mode for sc in scenarios]
+    spx = market.spx0 * (1.0 + move_pct / 100.0)
+    floor = min(market.vix_floor, market.vix0)
+    by_map = map_vix_by_slopes(
+        spx,
+        market.spx0,
+        market.vix0,
+        np.array([p.k_down for p in params]),
+        np.array([p.k_up for p in params]),
+        market.vix_floor,
+    )
+    vix = np.select(
+        [
+            np.array([m is VixMode.LEVEL for m in modes], dtype=bool),
+            np.array([m is VixMode.CHANGE for m in modes], dtype=bool),
+        ],
+        [vix_value, np.maximum(market.vix0 + vix_value, floor)],
+        by_map,
+    )
     return ScenarioPoints(
         spx=spx,
-        vix=np.array(
-            [stress_vix(sc, float(s), plan) for sc, s in zip(plan.stress, spx, strict=True)]
-        ),
-        horizon_days=np.array([float(sc.days) for sc in plan.stress]),
+        vix=vix,
+        horizon_days=np.array([float(sc.days) for sc in scenarios]),
         beta_a=np.array([p.beta_a for p in params]),
         beta_p=np.array([p.beta_p for p in params]),
     )

@@ -55,8 +55,15 @@ def map_vix(
     The floor never lifts VIX above today's level: with VIX already under the floor the map
     stays at today's VIX for an unchanged SPX.
     """
+    return map_vix_by_slopes(spx, spx0, vix0, params.k_down, params.k_up, floor)
+
+
+def map_vix_by_slopes(
+    spx: ArrayLike, spx0: float, vix0: float, k_down: ArrayLike, k_up: ArrayLike, floor: float
+) -> FloatArray:
+    """`map_vix` with the slopes given directly (per point where points use different presets)."""
     move_pct = 100.0 * (np.asarray(spx, dtype=np.float64) / spx0 - 1.0)
-    slope = np.where(move_pct < 0.0, params.k_down, params.k_up)
+    slope = np.where(move_pct < 0.0, k_down, k_up)
     return np.maximum(vix0 - slope * move_pct, min(floor, vix0))
 
 
