@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -26,12 +26,18 @@ class FuturesCurve:
     spot: float
     days: NDArray[np.float64]
     prices: NDArray[np.float64]
+    # Interpolation knots (spot VIX at tau = 0, then the futures), formed once: the scenario
+    # kernel reads the curve for every block.
+    _knot_days: NDArray[np.float64] = field(init=False, repr=False, compare=False)
+    _knot_prices: NDArray[np.float64] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_knot_days", np.concatenate(([0.0], self.days)))
+        object.__setattr__(self, "_knot_prices", np.concatenate(([self.spot], self.prices)))
 
     def future(self, tau_days: ArrayLike) -> NDArray[np.float64]:
         tau = np.maximum(np.asarray(tau_days, dtype=np.float64), 0.0)
-        knots_days = np.concatenate(([0.0], self.days))
-        knots_prices = np.concatenate(([self.spot], self.prices))
-        return np.interp(tau, knots_days, knots_prices)
+        return np.interp(tau, self._knot_days, self._knot_prices)
 
     def basis(self, tau_days: ArrayLike) -> NDArray[np.float64]:
         """B(tau) = F(tau) - spot: today's basis, the roll-down a future earns as it ages."""
