@@ -350,7 +350,11 @@ def _greeks(
         fields = [
             _apply_expiry(inp, t_years, s, f, fill) for f, fill in zip(fields, fills, strict=True)
         ]
-    full = [np.array(np.broadcast_to(f, inp.shape), dtype=np.float64) for f in fields]
+    # Fields are fresh arrays; only those that did not reach the full shape need a copy.
+    full = [
+        f if f.shape == inp.shape else np.array(np.broadcast_to(f, inp.shape), dtype=np.float64)
+        for f in fields
+    ]
     return PriceGreeks(*full)
 
 

@@ -538,17 +538,13 @@ def _value_columns(
         spread = None
         levels = vix
         beta_a, beta_p = points.beta_a, points.beta_p
-        if (
-            one_horizon
-            and points.vix_levels is not None
-            and points.vix_level_index is not None
-            and np.ptp(beta_a) == 0.0
-            and np.ptp(beta_p) == 0.0
-        ):
-            # VIX legs see only VIX, not SPX: the heat map's thousands of points hold a few dozen
-            # VIX levels, so price each level once and spread the values back.
-            levels, spread = points.vix_levels, points.vix_level_index
-            beta_a, beta_p = beta_a[: levels.size], beta_p[: levels.size]
+        constant_beta = bool(np.ptp(beta_a) == 0.0 and np.ptp(beta_p) == 0.0)
+        if constant_beta:
+            beta_a, beta_p = beta_a[:1], beta_p[:1]
+            if one_horizon and points.vix_levels is not None and points.vix_level_index is not None:
+                # VIX legs see only VIX, not SPX: the heat map's thousands of points hold a few
+                # dozen VIX levels, so price each level once and spread the values back.
+                levels, spread = points.vix_levels, points.vix_level_index
         legs_per_group = max(1, GROUP_SIZE // levels.size)
         for first in range(0, vix_live.size, legs_per_group):
             rows = vix_live[first : first + legs_per_group]
@@ -636,8 +632,9 @@ def _vix_block(
     placement = _Placement(sink, rows, cols, (rows.size, vix.size), spread, expired, intrinsic)
     sign, moneyness, std_dev, spot_value, strike_value = batch.reserve(placement)
     # Each future rolls down today's curve as it ages and takes beta of the spot move; the
-    # betas are per point only when stress rows with different presets are pooled.
-    if np.ptp(beta_a) == 0.0 and np.ptp(beta_p) == 0.0:
+    # betas are per point (beta_a, beta_p as long as vix) only when stress rows with different
+    # presets are pooled, otherwise one pair for all points.
+    if beta_a.size == 1:
         beta = futures_beta(tau, beta_a[0], beta_p[0])
     else:
         beta = futures_beta(tau, beta_a[None, :], beta_p[None, :])
