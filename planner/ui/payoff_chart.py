@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -93,7 +93,63 @@ def _pen_swatch(theme: Theme, key: CurveKey) -> QIcon:
     return QIcon(pixmap)
 
 
-class DollarAxis(pg.AxisItem):  # type: ignore[misc]
+# Below the view box (pyqtgraph puts it at -100), so the grid is drawn under the curves.
+GRID_Z = -200.0
+
+
+class OpaqueGridAxis(pg.AxisItem):  # type: ignore[misc]
+    """Axis whose grid lines are drawn opaque, in colours pre-blended with the plot background.
+
+    pyqtgraph draws its grid as translucent tick lines, and Qt's raster engine draws translucent
+    lines 10-20x slower than opaque ones (measured here: 150 full-height lines at alpha 40 on a
+    1200 x 700 image take 20-30 ms, opaque ones 2 ms). That made every chart repaint ~20 ms
+    slower. On the solid plot background the blended colour looks the same.
+    """
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        self._grid_background: QColor | None = None
+        self._opaque_pens: dict[tuple[int, float], QPen] = {}
+
+    def set_grid_background(self, colour: QColor) -> None:
+        self._grid_background = QColor(colour)
+        self._opaque_pens.clear()
+        self.picture = None
+        self.update()
+
+    def generateDrawSpecs(self, p: QPainter) -> Any:  # noqa: N802 (pyqtgraph override)
+        specs = super().generateDrawSpecs(p)
+        if specs is None or self._grid_background is None:
+            return specs
+        axis_spec, tick_specs, text_specs = specs
+        return axis_spec, [(self._opaque(pen), a, b) for pen, a, b in tick_specs], text_specs
+
+    def _opaque(self, pen: QPen) -> QPen:
+        colour = pen.color()
+        background = self._grid_background
+        if colour.alpha() == 255 or background is None:
+            return pen
+        key = (colour.rgba(), pen.widthF())
+        opaque = self._opaque_pens.get(key)
+        if opaque is None:
+            alpha = colour.alphaF()
+
+            def blend(fg: int, bg: int) -> int:
+                return round(bg + (fg - bg) * alpha)
+
+            opaque = QPen(pen)
+            opaque.setColor(
+                QColor(
+                    blend(colour.red(), background.red()),
+                    blend(colour.green(), background.green()),
+                    blend(colour.blue(), background.blue()),
+                )
+            )
+            self._opaque_pens[key] = opaque
+        return opaque
+
+
+class DollarAxis(OpaqueGridAxis):
     """P&L axis: "−$12,000" rather than pyqtgraph's "-1.2e4" / SI prefixes."""
 
     def __init__(self, orientation: str = "left") -> None:
@@ -108,7 +164,7 @@ class DollarAxis(pg.AxisItem):  # type: ignore[misc]
         return [fmt_usd(v * scale) for v in values]
 
 
-class PriceAxis(pg.AxisItem):  # type: ignore[misc]
+class PriceAxis(OpaqueGridAxis):
     """SPX price axis with thousands separators: "7,450"."""
 
     def __init__(self, orientation: str = "bottom") -> None:
@@ -122,7 +178,7 @@ class PriceAxis(pg.AxisItem):  # type: ignore[misc]
         return [fmt_num(v * scale, decimals) for v in values]
 
 
-class MovePctAxis(pg.AxisItem):  # type: ignore[misc]
+class MovePctAxis(OpaqueGridAxis):
     """Top axis over the price axis, labelled in % move from spot.
 
     Ticks are chosen at round percentages (−10 %, −5 % …) and placed at the matching price,
@@ -219,6 +275,11 @@ class PayoffChart(QWidget):
         self._dollar_axis.setWidth(label_px + 28)
         self.plot_item.setLabel("top", "move from spot")
         self.plot_item.showGrid(x=True, y=True, alpha=SCREEN.grid_alpha)
+        # pyqtgraph stacks axes (and so their grid lines) above the view box, where translucent
+        # lines were a faint veil over curves and labels; opaque ones (see OpaqueGridAxis) go
+        # behind the plot's contents instead, like a chart's grid on paper.
+        for axis in (self._price_axis, self._move_axis, self._dollar_axis):
+            axis.setZValue(GRID_Z)
         self.plot_item.setMenuEnabled(False)
         self._view_box: Any = self.plot_item.getViewBox()
         self._view_box.disableAutoRange()
@@ -411,6 +472,8 @@ class PayoffChart(QWidget):
             axis = self.plot_item.getAxis(name)
             axis.setPen(fg)
             axis.setTextPen(fg)
+            if isinstance(axis, OpaqueGridAxis):
+                axis.set_grid_background(theme.qcolor(theme.background))
         self.plot_item.showGrid(x=True, y=True, alpha=theme.grid_alpha)
         for key, curve in self.curves.items():
             curve.setPen(theme.curves[key].pen())
