@@ -7,6 +7,7 @@ import datetime as dt
 import math
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter
@@ -467,6 +468,37 @@ def test_no_crash_without_condor_or_legs(chart: PayoffChart) -> None:
     chart._on_mouse_moved(_scene_point(chart, 7000.0, 0.0))
     assert chart.readout_at(7000.0) == "\u2014"
     assert not chart.preview_line.isVisible()
+
+
+def test_grid_is_opaque_blend_of_background_and_behind_the_curves(chart: PayoffChart) -> None:
+    """Translucent grid lines cost ~20 ms a repaint in Qt's raster engine: the axes draw them
+    opaque, in the colour the translucent line would show on the plot background."""
+    chart.set_report(synthetic_report())
+    chart.plot_widget.grab()
+    background = chart._theme.qcolor(chart._theme.background)
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        for name in ("left", "bottom", "top"):
+            axis = chart.plot_item.getAxis(name)
+            assert axis.grid is not False
+            assert axis.zValue() < chart.plot_item.getViewBox().zValue()
+            _, ours, _ = axis.generateDrawSpecs(painter)
+            _, pyqtgraphs, _ = pg.AxisItem.generateDrawSpecs(axis, painter)
+            assert len(ours) == len(pyqtgraphs) > 5
+            assert any(pen.color().alpha() < 255 for pen, _, _ in pyqtgraphs)
+            for (pen, start, stop), (original, start0, stop0) in zip(ours, pyqtgraphs, strict=True):
+                assert (start, stop) == (start0, stop0)
+                colour, alpha = original.color(), original.color().alphaF()
+                assert pen.color().alpha() == 255
+                for got, fg, bg in (
+                    (pen.color().red(), colour.red(), background.red()),
+                    (pen.color().green(), colour.green(), background.green()),
+                    (pen.color().blue(), colour.blue(), background.blue()),
+                ):
+                    assert abs(got - (bg + (fg - bg) * alpha)) <= 0.5
+    finally:
+        painter.end()
 
 
 def test_render_to_painter(chart: PayoffChart) -> None:
