@@ -30,7 +30,9 @@ def sample() -> Plan:
 def big_plan(
     sample: Plan, n_legs: int, price_points: int = 801, heat: tuple[int, int] = (61, 41)
 ) -> Plan:
-    """`n_legs` legs: condors over four SPXW expiries, one VIX call per five legs."""
+    """`n_legs` distinct contracts: SPX puts and calls laddered over four SPXW expiries, one VIX
+    call in five over three VIX expiries. No two legs share a contract, so nothing could be
+    priced once for several legs."""
     legs: list[Leg] = []
     expiries = [
         dt.date(2026, 12, 18),
@@ -39,8 +41,8 @@ def big_plan(
         dt.date(2027, 2, 19),
     ]
     vix_expiries = [dt.date(2026, 11, 24), dt.date(2026, 12, 30), dt.date(2027, 2, 17)]
-    i = 0
-    while len(legs) < n_legs:
+    n_spx = n_vix = 0
+    for i in range(n_legs):
         if i % 5 == 4:
             legs.append(
                 Leg(
@@ -48,27 +50,31 @@ def big_plan(
                     underlying=Underlying.VIX,
                     right=Right.CALL,
                     quantity=2,
-                    strike=18.0 + (i % 12),
-                    expiry=vix_expiries[i % 3],
+                    strike=15.0 + n_vix // 3,
+                    expiry=vix_expiries[n_vix % 3],
                     group=Group.MID,
                 )
             )
+            n_vix += 1
         else:
-            right = Right.PUT if i % 2 else Right.CALL
-            offset = 50 * (i % 20) + 200
+            # Eight (expiry, right) ladders, each stepping out 50 points a rung from 150 away.
+            right = Right.PUT if n_spx % 2 else Right.CALL
+            offset = 150 + 50 * (n_spx // 8)
             strike = 7450 - offset if right is Right.PUT else 7450 + offset
             legs.append(
                 Leg(
                     id=f"s{i}",
                     underlying=Underlying.SPX,
                     right=right,
-                    quantity=-1 if i % 3 else 1,
+                    quantity=-1 if n_spx % 3 else 1,
                     strike=float(strike),
-                    expiry=expiries[i % 4],
+                    expiry=expiries[(n_spx // 2) % 4],
                     group=Group.CONDOR,
                 )
             )
-        i += 1
+            n_spx += 1
+    contracts = {(leg.underlying, leg.right, leg.strike, leg.expiry) for leg in legs}
+    assert len(contracts) == n_legs, "benchmark legs must be distinct contracts"
     view = sample.view.with_changes(
         price_points=price_points, heat_price_points=heat[0], heat_vix_points=heat[1]
     )
