@@ -74,7 +74,7 @@ from planner.model.formatting import (
 from planner.model.plan import Plan
 from planner.model.vix_history import VixHistory, VixHistoryError, load_vix_history
 from planner.ui.document import PlanDocument, validation_message
-from planner.ui.payoff_chart import DollarAxis
+from planner.ui.payoff_chart import GRID_Z, DollarAxis
 from planner.ui.tables import figure_table, fit_height
 from planner.ui.theme import SCREEN, Theme
 
@@ -870,6 +870,10 @@ class LayerPanel(QWidget):
         self.chart.setMouseEnabled(x=False, y=False)
         self.chart.hideButtons()
         self.chart.showGrid(y=True, alpha=self._theme.grid_alpha)
+        # Opaque grid behind the bars, as on the payoff chart (see OpaqueGridAxis).
+        dollar_axis = self.chart.getAxis("left")
+        dollar_axis.set_grid_background(self._theme.qcolor(self._theme.background))
+        dollar_axis.setZValue(GRID_Z)
         self.chart.getAxis("bottom").setTicks(
             [[(float(i), LAYER_LABELS[g]) for i, g in enumerate(LAYERS)]]
         )
