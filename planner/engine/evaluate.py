@@ -66,13 +66,10 @@ def spot_vol_params(plan: PlanLike, preset: SpotVolPreset) -> SpotVolParamsLike:
     return plan.model.stress if preset is SpotVolPreset.STRESS else plan.model.typical
 
 
-def evaluate(plan: PlanLike) -> Report:
-    """Price the plan today and across all its scenarios. Raises EngineInputError if it can't."""
-    warnings: list[str] = []
+def plan_market(plan: PlanLike) -> MarketState:
+    """The plan's market today and its model parameters, as the scenario kernel takes them."""
     curve = futures_curve(plan.market.vix, plan.market.futures, plan.valuation_date)
-    if curve.days.size == 0:
-        warnings.append("No VIX futures entered: the curve is taken flat at spot VIX.")
-    market = market_state(
+    return market_state(
         plan.valuation_date,
         plan.market.spx,
         plan.market.vix,
@@ -81,6 +78,15 @@ def evaluate(plan: PlanLike) -> Report:
         curve,
         plan.model,
     )
+
+
+def evaluate(plan: PlanLike) -> Report:
+    """Price the plan today and across all its scenarios. Raises EngineInputError if it can't."""
+    warnings: list[str] = []
+    market = plan_market(plan)
+    curve = market.curve
+    if curve.days.size == 0:
+        warnings.append("No VIX futures entered: the curve is taken flat at spot VIX.")
     if market.vix0 < market.vix_floor:
         warnings.append(
             f"VIX {market.vix0:.2f} is below the spot-vol map's floor {market.vix_floor:.2f}: "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -157,28 +157,14 @@ class LegBook:
     @staticmethod
     def concat(books: Sequence[LegBook]) -> LegBook:
         """The legs of `books` in order, as one book."""
-
-        def joined(name: str) -> NDArray[Any]:
-            return np.concatenate([getattr(book, name) for book in books])
-
-        def chained(name: str) -> tuple[Any, ...]:
-            return tuple(item for book in books for item in getattr(book, name))
-
-        return LegBook(
-            ids=chained("ids"),
-            groups=chained("groups"),
-            underlyings=chained("underlyings"),
-            rights=chained("rights"),
-            expiries=chained("expiries"),
-            is_spx=joined("is_spx"),
-            is_call=joined("is_call"),
-            quantity=joined("quantity"),
-            strike=joined("strike"),
-            expiry_days=joined("expiry_days"),
-            base_iv=joined("base_iv"),
-            vix_iv_ratio=joined("vix_iv_ratio"),
-            entry=joined("entry"),
-        )
+        columns: dict[str, Any] = {}
+        for column in fields(LegBook):
+            parts = [getattr(book, column.name) for book in books]
+            if isinstance(parts[0], np.ndarray):
+                columns[column.name] = np.concatenate(parts)
+            else:
+                columns[column.name] = tuple(item for part in parts for item in part)
+        return LegBook(**columns)
 
     def group_mask(self, groups: frozenset[Group] | set[Group]) -> BoolArray:
         return np.array([g in groups for g in self.groups], dtype=bool)

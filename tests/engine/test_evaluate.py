@@ -11,13 +11,12 @@ import numpy as np
 import pytest
 
 from planner.engine import EngineInputError, evaluate
-from planner.engine.curve import futures_curve
+from planner.engine.evaluate import plan_market
 from planner.engine.report import Report
 from planner.engine.scenario import (
     build_leg_book,
     leg_values,
     map_vix,
-    market_state,
     scenario_points,
 )
 from planner.engine.types import Group, Right
@@ -130,16 +129,7 @@ def test_heat_map_on_the_map_line_matches_the_horizon_curve(plan: Plan) -> None:
 
 
 def _position_value(plan: Plan, spx: float, vix: float, days: float) -> float:
-    curve = futures_curve(plan.market.vix, plan.market.futures, plan.valuation_date)
-    market = market_state(
-        plan.valuation_date,
-        plan.market.spx,
-        plan.market.vix,
-        plan.market.rate,
-        plan.market.dividend_yield,
-        curve,
-        plan.model,
-    )
+    market = plan_market(plan)
     book = build_leg_book(plan.legs, market, plan.model)
     values = leg_values(book, scenario_points(spx, vix, days, plan.model.typical), market)
     return float((book.quantity * 100 @ values)[0])

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from planner.engine import scenario
-from planner.engine.curve import futures_curve
+from planner.engine.evaluate import plan_market
 from planner.engine.pricing import black76_price, bsm_price
 from planner.engine.scenario import (
     DAYS_PER_YEAR,
@@ -27,7 +27,6 @@ from planner.engine.scenario import (
     build_leg_book,
     futures_beta,
     leg_values,
-    market_state,
     scenario_points,
     value_jobs,
 )
@@ -55,19 +54,6 @@ def _mixed_plan() -> Plan:
         vix_call("v4", Group.MID, -1, 26.0, dt.date(2026, 12, 30)),
     ]
     return make_plan(legs=tuple(legs))
-
-
-def _market(plan: Plan) -> MarketState:
-    curve = futures_curve(plan.market.vix, plan.market.futures, plan.valuation_date)
-    return market_state(
-        plan.valuation_date,
-        plan.market.spx,
-        plan.market.vix,
-        plan.market.rate,
-        plan.market.dividend_yield,
-        curve,
-        plan.model,
-    )
 
 
 def _reference(book: LegBook, points: ScenarioPoints, market: MarketState) -> FloatArray:
@@ -149,7 +135,7 @@ def limits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
 
 def test_leg_values_match_the_point_by_point_reference(limits: str) -> None:
     plan = _mixed_plan()
-    market = _market(plan)
+    market = plan_market(plan)
     book = build_leg_book(plan.legs, market, plan.model)
     for part in _parts(plan, market):
         got = leg_values(book, part, market)
@@ -160,7 +146,7 @@ def test_leg_values_match_the_point_by_point_reference(limits: str) -> None:
 
 def test_jobs_side_by_side_and_weighted_sums_match_separate_values(limits: str) -> None:
     plan = _mixed_plan()
-    market = _market(plan)
+    market = plan_market(plan)
     book = build_leg_book(plan.legs, market, plan.model)
     parts = _parts(plan, market)
     other = build_leg_book(plan.legs[5:7], market, plan.model)
@@ -182,7 +168,7 @@ def test_jobs_side_by_side_and_weighted_sums_match_separate_values(limits: str) 
 
 def test_empty_book_and_empty_parts_give_empty_results() -> None:
     plan = make_plan(legs=())
-    market = _market(plan)
+    market = plan_market(plan)
     book = build_leg_book((), market, plan.model)
     points = scenario_points(market.spx0, market.vix0, 0.0, plan.model.typical)
     (values,) = value_jobs([ValuationJob(book, (points,))], market)
