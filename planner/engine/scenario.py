@@ -154,6 +154,10 @@ class LegBook:
     def size(self) -> int:
         return len(self.ids)
 
+    @property
+    def is_vix(self) -> BoolArray:
+        return ~self.is_spx
+
     @staticmethod
     def concat(books: Sequence[LegBook]) -> LegBook:
         """The legs of `books` in order, as one book."""
@@ -242,6 +246,9 @@ class ScenarioPoints:
     """The distinct VIX levels when the points were built on a grid of them (the heat map)."""
     vix_level_index: NDArray[np.intp] | None = None
     """Index into `vix_levels` of each point's VIX."""
+    one_preset: bool = False
+    """True when every point has the same futures betas (one spot-vol preset); False means
+    "not known", and the kernel checks."""
 
     @property
     def size(self) -> int:
@@ -280,6 +287,7 @@ def scenario_points(
         beta_p=np.full(size, params.beta_p),
         vix_levels=levels,
         vix_level_index=index,
+        one_preset=True,
     )
 
 
@@ -360,6 +368,7 @@ def _take(points: ScenarioPoints, cols: NDArray[np.intp] | slice) -> ScenarioPoi
         beta_p=points.beta_p[cols],
         vix_levels=points.vix_levels,
         vix_level_index=None if index is None else index[cols],
+        one_preset=points.one_preset,
     )
 
 
@@ -509,13 +518,19 @@ def _value_columns(
     one_horizon: bool,
 ) -> None:
     """Value every leg at `points` into the sink's columns `cols` (all of them when None)."""
-    horizon = points.horizon_days[:1] if one_horizon else points.horizon_days
-    tau = book.expiry_days[:, None] - horizon[None, :]
-    alive = tau[:, 0] > 0.0 if one_horizon else np.ones(book.size, dtype=bool)
     spx, vix = points.spx, points.vix
-    spx_live = np.flatnonzero(book.is_spx & alive)
-    vix_live = np.flatnonzero(~book.is_spx & alive)
-    settled = np.flatnonzero(~alive)
+    if one_horizon:
+        tau_legs = book.expiry_days - points.horizon_days[0]
+        tau = tau_legs[:, None]
+        alive = tau_legs > 0.0
+        spx_live = np.flatnonzero(book.is_spx & alive)
+        vix_live = np.flatnonzero(book.is_vix & alive)
+        settled = np.flatnonzero(~alive)
+    else:
+        tau = book.expiry_days[:, None] - points.horizon_days[None, :]
+        spx_live = np.flatnonzero(book.is_spx)
+        vix_live = np.flatnonzero(book.is_vix)
+        settled = np.empty(0, dtype=np.intp)
     legs_per_group = max(1, GROUP_SIZE // points.size)
     for first in range(0, spx_live.size, legs_per_group):
         rows = spx_live[first : first + legs_per_group]
@@ -524,7 +539,7 @@ def _value_columns(
         spread = None
         levels = vix
         beta_a, beta_p = points.beta_a, points.beta_p
-        constant_beta = bool(np.ptp(beta_a) == 0.0 and np.ptp(beta_p) == 0.0)
+        constant_beta = points.one_preset or bool(np.ptp(beta_a) == 0.0 and np.ptp(beta_p) == 0.0)
         if constant_beta:
             beta_a, beta_p = beta_a[:1], beta_p[:1]
             if one_horizon and points.vix_levels is not None and points.vix_level_index is not None:
