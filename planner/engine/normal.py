@@ -24,6 +24,8 @@ this runs on), and chunk-sized buffers stay in cache.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -35,6 +37,7 @@ __all__ = [
     "norm_cdf",
     "norm_cdf_into",
     "norm_pdf",
+    "per_thread",
     "workspace",
 ]
 
@@ -126,15 +129,22 @@ class Workspace:
 
 
 _LOCAL = threading.local()
+_T = TypeVar("_T")
+
+
+def per_thread(key: str, make: Callable[[], _T]) -> _T:
+    """This thread's object named `key`, made on first use: scratch memory is reused across
+    calls (no fresh pages to fault in) and never shared between threads."""
+    value: _T | None = getattr(_LOCAL, key, None)
+    if value is None:
+        value = make()
+        setattr(_LOCAL, key, value)
+    return value
 
 
 def workspace() -> Workspace:
     """This thread's scratch buffers (created on first use)."""
-    ws: Workspace | None = getattr(_LOCAL, "workspace", None)
-    if ws is None:
-        ws = Workspace()
-        _LOCAL.workspace = ws
-    return ws
+    return per_thread("workspace", Workspace)
 
 
 def _exp_neg_half_square_into(
@@ -157,23 +167,35 @@ def _exp_neg_half_square_into(
     out *= t2
 
 
+def _rational_into(
+    t: FloatArray,
+    numerator: tuple[float, ...],
+    denominator: tuple[float, ...],
+    out: FloatArray,
+    den: FloatArray,
+) -> None:
+    """out = P(t) / Q(t) by Horner in CALERF's order: P leads with numerator[-1], then
+    numerator[0] ... numerator[-2]; Q is monic, then denominator[0] ... denominator[-1]."""
+    np.multiply(t, numerator[-1], out=out)
+    np.copyto(den, t)
+    for p, q in zip(numerator[:-2], denominator[:-1], strict=True):
+        out += p
+        out *= t
+        den += q
+        den *= t
+    out += numerator[-2]
+    den += denominator[-1]
+    out /= den
+
+
 def _cdf_small_into(
     x: FloatArray, out: FloatArray, z: FloatArray, s: FloatArray, den: FloatArray
 ) -> None:
     """out = Phi(x) for |x| <= 0.6629 via Cody's erf rational."""
     np.multiply(x, _ONE_OVER_SQRT_2, out=z)
     np.multiply(z, z, out=s)
-    np.multiply(s, _A[4], out=out)
-    np.copyto(den, s)
-    for a, b in zip(_A[:3], _B[:3], strict=True):
-        out += a
-        out *= s
-        den += b
-        den *= s
-    out += _A[3]
-    den += _B[3]
+    _rational_into(s, _A, _B, out, den)
     out *= z
-    out /= den
     out *= 0.5
     out += 0.5
 
@@ -183,16 +205,7 @@ def _lower_tail_mid_into(
 ) -> None:
     """out = Phi(-a) for 0.6629 < a <= 5.657 via Cody's erfc rational."""
     np.multiply(a, _ONE_OVER_SQRT_2, out=y)
-    np.multiply(y, _C[8], out=out)
-    np.copyto(den, y)
-    for c, d in zip(_C[:7], _D[:7], strict=True):
-        out += c
-        out *= y
-        den += d
-        den *= y
-    out += _C[7]
-    den += _D[7]
-    out /= den
+    _rational_into(y, _C, _D, out, den)
     out *= 0.5
     # Plain exp(-a^2/2) here: rounding a^2 costs a^2/2 * 1.1e-16, at most 1.8e-15 relative at
     # a = 5.66; the exact split is kept for the far tail, where it would reach 1e-13.
@@ -209,16 +222,7 @@ def _lower_tail_far_into(
     np.minimum(a, _X_CLIP, out=a)
     np.multiply(a, a, out=s)
     np.divide(2.0, s, out=s)  # 1/y^2 with y = a/sqrt 2
-    np.multiply(s, _P[5], out=out)
-    np.copyto(den, s)
-    for p, q in zip(_P[:4], _Q[:4], strict=True):
-        out += p
-        out *= s
-        den += q
-        den *= s
-    out += _P[4]
-    den += _Q[4]
-    out /= den
+    _rational_into(s, _P, _Q, out, den)
     out *= s
     np.subtract(_ONE_OVER_SQRT_PI, out, out=out)
     out /= a

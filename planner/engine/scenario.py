@@ -8,7 +8,6 @@ held there (DESIGN.md section 3). Points are columns, legs are rows: one numpy p
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -18,6 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from planner.engine.curve import FuturesCurve
 from planner.engine.errors import EngineInputError
+from planner.engine.normal import per_thread
 from planner.engine.pricing import PRICE_BLOCK, PriceGreeks, bsm, price_prepared
 from planner.engine.types import (
     Group,
@@ -456,16 +456,8 @@ class _BatchBuffers:
         return self.summed
 
 
-_LOCAL = threading.local()
-
-
 def _batch_buffers() -> _BatchBuffers:
-    """This thread's batch buffers, reused across calls: no fresh memory to fault in."""
-    buffers: _BatchBuffers | None = getattr(_LOCAL, "buffers", None)
-    if buffers is None:
-        buffers = _BatchBuffers()
-        _LOCAL.buffers = buffers
-    return buffers
+    return per_thread("batch_buffers", _BatchBuffers)
 
 
 class _Batch:
