@@ -520,8 +520,8 @@ def _specs(plan: PlanLike) -> list[_Spec]:
 def _vix_vol(
     tau: FloatArray, strike: FloatArray, forward: FloatArray, market: MarketState
 ) -> FloatArray:
-    """The model's VIX option vol, floored as the scenario kernel floors it."""
-    vol = vix_option_vol(
+    """The model's VIX option vol (today: no scenario scaling), floored as the kernel floors it."""
+    return vix_option_vol(
         tau,
         strike,
         forward,
@@ -530,7 +530,6 @@ def _vix_vol(
         market.vov_skew,
         VIX_VOL_FLOOR,
     )
-    return np.maximum(vol, VIX_VOL_FLOOR)
 
 
 def _rule_strikes(

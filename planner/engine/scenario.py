@@ -33,7 +33,7 @@ from planner.engine.vol import (
     spx_vol_shift,
     spx_vol_shift_per_vix_pt,
     vix_option_vol,
-    vix_vol_level,
+    vix_vol_from_log_moneyness,
     vov_scale,
 )
 
@@ -569,6 +569,31 @@ def _time_terms(tau: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray | No
     return t_years, np.sqrt(t_years), None
 
 
+def _open_block(
+    book: LegBook,
+    rows: NDArray[np.intp],
+    cols: NDArray[np.intp] | None,
+    tau: FloatArray,
+    settle_at: FloatArray,
+    n_cols: int,
+    spread: NDArray[np.intp] | None,
+    market: MarketState,
+    sink: _Sink,
+    batch: _Batch,
+) -> tuple[FloatArray, FloatArray, list[FloatArray]]:
+    """Reserve a (rows x n_cols) block in the batch and fill what SPX and VIX legs share: the
+    call/put sign and the discounted strike K e^{-rT}. Returns (T in years, sqrt T, the five
+    term views); the caller fills moneyness, std_dev and the discounted spot or future.
+    `settle_at` is the underlying each point settles on (pairs past expiry, pooled blocks only)."""
+    t_years, sqrt_t, expired = _time_terms(tau)
+    intrinsic = None if expired is None else _intrinsic(book, rows, settle_at, settle_at)
+    placement = _Placement(sink, rows, cols, (rows.size, n_cols), spread, expired, intrinsic)
+    terms = batch.reserve(placement)
+    np.copyto(terms[0], np.where(book.is_call[rows, None], 1.0, -1.0))
+    np.multiply(book.strike[rows, None], np.exp(-market.rate * t_years), out=terms[4])
+    return t_years, sqrt_t, terms
+
+
 def _spx_block(
     book: LegBook,
     rows: NDArray[np.intp],
@@ -581,10 +606,10 @@ def _spx_block(
     batch: _Batch,
 ) -> None:
     """Queue SPX legs `rows` at the points: BSM with the leg's vol shifted by the VIX move."""
-    t_years, sqrt_t, expired = _time_terms(tau)
-    intrinsic = None if expired is None else _intrinsic(book, rows, spx, vix)
-    placement = _Placement(sink, rows, cols, (rows.size, spx.size), None, expired, intrinsic)
-    sign, moneyness, std_dev, spot_value, strike_value = batch.reserve(placement)
+    t_years, sqrt_t, terms = _open_block(
+        book, rows, cols, tau, spx, spx.size, None, market, sink, batch
+    )
+    _, moneyness, std_dev, spot_value, _ = terms
     np.multiply(
         (vix - market.vix0)[None, :],
         spx_vol_shift_per_vix_pt(tau, market.spx_vol_exponent),
@@ -593,12 +618,9 @@ def _spx_block(
     std_dev += book.base_iv[rows, None]
     np.maximum(std_dev, market.spx_vol_floor, out=std_dev)
     std_dev *= sqrt_t
-    strike = book.strike[rows, None]
-    np.subtract(np.log(spx)[None, :], np.log(strike), out=moneyness)
+    np.subtract(np.log(spx)[None, :], np.log(book.strike[rows, None]), out=moneyness)
     moneyness += (market.rate - market.div_yield) * t_years
     np.multiply(spx[None, :], np.exp(-market.div_yield * t_years), out=spot_value)
-    np.copyto(strike_value, strike * np.exp(-market.rate * t_years))
-    np.copyto(sign, np.where(book.is_call[rows, None], 1.0, -1.0))
 
 
 def _vix_block(
@@ -619,11 +641,11 @@ def _vix_block(
     With `spread`, `vix` holds the distinct levels and spread maps the points onto them. The
     terms are written straight into the batch buffers, as in `_spx_block`.
     """
-    t_years, sqrt_t, expired = _time_terms(tau)
-    # Expired pairs only occur in pooled blocks, which are never spread over VIX levels.
-    intrinsic = None if expired is None else _intrinsic(book, rows, vix, vix)
-    placement = _Placement(sink, rows, cols, (rows.size, vix.size), spread, expired, intrinsic)
-    sign, moneyness, std_dev, spot_value, strike_value = batch.reserve(placement)
+    # Pairs past expiry only occur in pooled blocks, which are never spread over VIX levels.
+    t_years, sqrt_t, terms = _open_block(
+        book, rows, cols, tau, vix, vix.size, spread, market, sink, batch
+    )
+    _, moneyness, std_dev, forward, _ = terms  # F first, F e^{-rT} once the vol is formed
     # Each future rolls down today's curve as it ages and takes beta of the spot move; the
     # betas are per point (beta_a, beta_p as long as vix) only when stress rows with different
     # presets are pooled, otherwise one pair for all points.
@@ -631,26 +653,28 @@ def _vix_block(
         beta = futures_beta(tau, beta_a[0], beta_p[0])
     else:
         beta = futures_beta(tau, beta_a[None, :], beta_p[None, :])
-    forward = spot_value  # F here; F e^{-rT} once the vol is formed
     np.multiply(beta, (vix - market.vix0)[None, :], out=forward)
     forward += market.vix0 + market.curve.basis(tau)
     np.maximum(forward, 1e-6, out=forward)
-    strike = book.strike[rows, None]
-    np.divide(forward, strike, out=moneyness)
-    np.log(moneyness, out=moneyness)  # ln(F/K): Black-76 has no drift term
-    # vix_option_vol (floored), scaled by the user's IV ratio and (V/V0)^e, floored again.
-    np.multiply(moneyness, -market.vov_skew, out=std_dev)  # skew * ln(K/F)
-    std_dev += 1.0
-    std_dev *= vix_vol_level(tau, market.vov30, market.vov_term_exponent)
-    np.maximum(std_dev, VIX_VOL_FLOOR, out=std_dev)
+    np.divide(book.strike[rows, None], forward, out=moneyness)
+    np.log(moneyness, out=moneyness)  # ln(K/F)
+    # The model's VIX option vol (floored), scaled by the user's IV ratio and (V/V0)^e and
+    # floored again.
+    vix_vol_from_log_moneyness(
+        tau,
+        moneyness,
+        market.vov30,
+        market.vov_term_exponent,
+        market.vov_skew,
+        VIX_VOL_FLOOR,
+        out=std_dev,
+    )
     std_dev *= book.vix_iv_ratio[rows, None]
     std_dev *= vov_scale(vix[None, :], market.vix0, market.vov_scale_exponent, market.vov_scale_cap)
     np.maximum(std_dev, VIX_VOL_FLOOR, out=std_dev)
     std_dev *= sqrt_t
-    discount = np.exp(-market.rate * t_years)
-    forward *= discount
-    np.copyto(strike_value, strike * discount)
-    np.copyto(sign, np.where(book.is_call[rows, None], 1.0, -1.0))
+    np.negative(moneyness, out=moneyness)  # ln(F/K): Black-76 has no drift term
+    forward *= np.exp(-market.rate * t_years)
 
 
 @dataclass(frozen=True, slots=True)

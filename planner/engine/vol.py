@@ -82,9 +82,30 @@ def vix_option_vol(
     floor: float,
 ) -> FloatArray:
     """sigma(tau, K) = vov30 * (tau/30)^-term * (1 + skew * ln(K/F)): VIX calls carry call skew."""
-    moneyness = np.log(np.asarray(strike, dtype=np.float64) / np.asarray(forward, dtype=np.float64))
-    sigma = vix_vol_level(tau_days, vov30, term_exponent) * (1.0 + skew * moneyness)
-    return np.maximum(sigma, floor)
+    log_moneyness = np.log(
+        np.asarray(strike, dtype=np.float64) / np.asarray(forward, dtype=np.float64)
+    )
+    return vix_vol_from_log_moneyness(tau_days, log_moneyness, vov30, term_exponent, skew, floor)
+
+
+def vix_vol_from_log_moneyness(
+    tau_days: ArrayLike,
+    log_strike_over_forward: FloatArray,
+    vov30: float,
+    term_exponent: float,
+    skew: float,
+    floor: float,
+    out: FloatArray | None = None,
+) -> FloatArray:
+    """`vix_option_vol` from ln(K/F), which the scenario kernel has already formed; `out` (the
+    broadcast shape) receives the result when given."""
+    level = vix_vol_level(tau_days, vov30, term_exponent)
+    if out is None:
+        return np.maximum(level * (1.0 + skew * log_strike_over_forward), floor)
+    np.multiply(log_strike_over_forward, skew, out=out)
+    out += 1.0
+    out *= level
+    return np.maximum(out, floor, out=out)
 
 
 def vix_vol_level(tau_days: ArrayLike, vov30: float, term_exponent: float) -> FloatArray:
