@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from planner.model.allocation import AllocationSettings
 from planner.model.errors import PlanFileError, describe_os_error
 from planner.model.plan import PLAN_FORMAT, PLAN_VERSION, Plan
+from planner.model.safe_read import InputFileError, read_bounded, too_large
 
 __all__ = [
     "MAX_PLAN_BYTES",
@@ -179,24 +180,9 @@ def _fsync_folder(folder: Path) -> None:
 def load_plan(path: str | os.PathLike[str]) -> Plan:
     """Read and validate a `.hplan` file; every failure is a `PlanFileError`."""
     try:
-        info = os.stat(path)
-    except OSError as error:
-        raise PlanFileError.from_os(path, error) from None
-    except ValueError as error:  # e.g. an embedded NUL in the path
-        raise PlanFileError(path, f"could not read the file: {error}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise PlanFileError(path, "could not read the file: it is a folder, not a file")
-    if not stat.S_ISREG(info.st_mode):
-        raise PlanFileError(path, "could not read the file: not a regular file")
-    if info.st_size > MAX_PLAN_BYTES:
-        raise PlanFileError(path, _too_large(info.st_size))
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_PLAN_BYTES + 1)
-    except OSError as error:
-        raise PlanFileError.from_os(path, error) from None
-    if len(data) > MAX_PLAN_BYTES:  # the file grew after stat
-        raise PlanFileError(path, _too_large(len(data)))
+        data = read_bounded(path, MAX_PLAN_BYTES, "a plan")
+    except InputFileError as error:
+        raise PlanFileError(path, error.detail) from None
     return _plan_from_bytes(data, path)
 
 
@@ -237,8 +223,7 @@ def _guarded(source: str | os.PathLike[str], parse: Callable[[], Plan]) -> Plan:
 
 
 def _too_large(size: int) -> str:
-    limit_mb = MAX_PLAN_BYTES / (1024 * 1024)
-    return f"too large to be a plan ({size:,} bytes; the limit is {limit_mb:g} MB)"
+    return too_large(size, MAX_PLAN_BYTES, "a plan")
 
 
 _MAX_INT_DIGITS = 400

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.signals import AlvhSignals, with_history
+from planner.model.safe_read import InputFileError, read_text_bounded
 
 REQUIRED_COLUMNS = ("DATE", "CLOSE")
 # Cboe's full file since 1990 is ~0.5 MB; anything far larger is not a daily VIX history.
@@ -42,18 +43,16 @@ class VixHistory:
 def load_vix_history(path: str | os.PathLike[str]) -> VixHistory:
     """Read a Cboe-format VIX CSV; raise `VixHistoryError` naming the file and the problem."""
     try:
-        size = os.stat(path).st_size
-    except OSError as error:
-        raise VixHistoryError(path, f"could not read the file ({error.strerror})") from None
-    if size > MAX_HISTORY_BYTES:
-        raise VixHistoryError(path, f"too large for a daily VIX history ({size:,} bytes)")
+        text = read_text_bounded(path, MAX_HISTORY_BYTES, "a daily VIX history")
+    except InputFileError as error:
+        raise VixHistoryError(path, error.detail) from None
+    import io
+
     import pandas as pd
 
     try:
-        frame = pd.read_csv(path, dtype=str, skipinitialspace=True)
-    except UnicodeDecodeError:
-        raise VixHistoryError(path, "not a text CSV file") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, ValueError) as error:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise VixHistoryError(path, f"not a readable CSV file ({error})") from None
     frame.columns = [str(c).strip().upper() for c in frame.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]

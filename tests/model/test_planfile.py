@@ -33,7 +33,7 @@ from planner.model import (
     load_plan,
     plan_from_json,
     plan_to_json,
-    planfile,
+    safe_read,
     save_plan,
 )
 from planner.model.planfile import MAX_PLAN_BYTES, MIGRATIONS, TOP_LEVEL_KEYS
@@ -460,7 +460,7 @@ class TestReading:
         def refuse(*args: object, **kwargs: object) -> None:
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-        monkeypatch.setattr(planfile, "open", refuse, raising=False)
+        monkeypatch.setattr(safe_read, "open", refuse, raising=False)
         with pytest.raises(PlanFileError) as info:
             load_plan(path)
         assert str(info.value) == "locked.hplan: could not read the file: permission denied"
@@ -472,7 +472,7 @@ class TestReading:
         with open(path, "wb") as handle:
             handle.truncate(MAX_PLAN_BYTES + 1)  # sparse: costs no disk
         asked: list[int] = []
-        monkeypatch.setattr(planfile, "open", lambda *a, **k: _Handle(b"", asked), raising=False)
+        monkeypatch.setattr(safe_read, "open", lambda *a, **k: _Handle(b"", asked), raising=False)
         with pytest.raises(PlanFileError) as info:
             load_plan(path)
         assert asked == []
@@ -488,7 +488,7 @@ class TestReading:
         asked: list[int] = []
         endless = b" " * (MAX_PLAN_BYTES + 100)
         monkeypatch.setattr(
-            planfile, "open", lambda *a, **k: _Handle(endless, asked), raising=False
+            safe_read, "open", lambda *a, **k: _Handle(endless, asked), raising=False
         )
         with pytest.raises(PlanFileError, match="too large to be a plan"):
             load_plan(path)
