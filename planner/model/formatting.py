@@ -66,22 +66,37 @@ def fmt_usd(x: float | None, decimals: int = 0, sign: bool = False) -> str:
     return f"{_sign(x, sign)}${abs(x):,.{decimals}f}"
 
 
-_COMPACT_STEPS: tuple[tuple[float, str], ...] = ((1e9, "B"), (1e6, "M"), (1e3, "k"))
+# (scale, suffix), smallest first: a value is shown in the largest scale it reaches.
+_COMPACT_STEPS: tuple[tuple[float, str], ...] = ((1.0, ""), (1e3, "k"), (1e6, "M"), (1e9, "B"))
 
 
 def fmt_usd_compact(x: float | None, sign: bool = False) -> str:
-    """Short dollars for axis ticks and narrow cells: "−$12.5k", "$1.2M", "$850"."""
+    """Short dollars for axis ticks and narrow cells: "−$12.5k", "$120k", "$1.2M", "$850".
+
+    At most three significant figures under a suffix, and the value read back from the text is
+    within half a unit of its last digit. A value that rounds up to 1,000 of one suffix moves to
+    the next ("$1M", never "$1000k").
+    """
     if x is None or not math.isfinite(x):
         return MISSING
     size = abs(x)
-    for step, suffix in _COMPACT_STEPS:
-        if size >= step:
-            scaled = size / step
-            # Three significant figures at most: "$1.25M", "$12.5k", "$125k".
-            decimals = 2 if scaled < 10 else 1 if scaled < 100 else 0
-            text = f"{scaled:.{decimals}f}".rstrip("0").rstrip(".")
-            return f"{_sign(x, sign)}${text}{suffix}"
-    return fmt_usd(x, 0, sign)
+    index = 0
+    while index + 1 < len(_COMPACT_STEPS) and size >= _COMPACT_STEPS[index + 1][0]:
+        index += 1
+    while True:
+        step, suffix = _COMPACT_STEPS[index]
+        scaled = size / step
+        decimals = 0 if not suffix else 2 if scaled < 10 else 1 if scaled < 100 else 0
+        rounded = round(scaled, decimals)
+        if rounded < 1000 or index + 1 == len(_COMPACT_STEPS):
+            break
+        index += 1
+    text = f"{rounded:,.{decimals}f}"
+    if "." in text:
+        # "1.50" -> "1.5", "2.00" -> "2"; only decimals are trimmed, never the zeros of "120".
+        text = text.rstrip("0").rstrip(".")
+    signed = "" if rounded == 0 else _sign(x, sign)
+    return f"{signed}${text}{suffix}"
 
 
 def fmt_pct(x: float | None, decimals: int = 1, sign: bool = False) -> str:

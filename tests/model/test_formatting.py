@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.model.formatting import (
     MINUS,
@@ -61,10 +63,53 @@ def test_missing_values_render_as_dash(bad: float | None) -> None:
         (125_000.0, "$125k"),
         (2_000.0, "$2k"),
         (3.2e9, "$3.2B"),
+        # Issue #13: trailing zeros of the integer part were stripped ("$12k" for $119,690).
+        (-119_690.0, f"{MINUS}$120k"),
+        (100_000.0, "$100k"),
+        (200_000.0, "$200k"),
+        (150_000.0, "$150k"),
+        (10_000.0, "$10k"),
+        (1_000_000_000_000.0, "$1,000B"),
+        # Rounding up across a suffix moves to the next one.
+        (999_950.0, "$1M"),
+        (999.6, "$1k"),
+        (999_999_999.0, "$1B"),
+        (-0.4, "$0"),
     ],
 )
 def test_fmt_usd_compact(value: float, expected: str) -> None:
     assert fmt_usd_compact(value) == expected
+
+
+_SUFFIX_SCALE = {"": 1.0, "k": 1e3, "M": 1e6, "B": 1e9}
+
+
+def _parse_compact(text: str) -> tuple[float, float]:
+    """The value a reader takes from compact dollars, and the unit of its last digit."""
+    negative = text.startswith(MINUS)
+    body = text.lstrip(MINUS + "+")
+    assert body.startswith("$"), text
+    body = body[1:].replace(",", "")
+    suffix = body[-1] if body[-1] in "kMB" else ""
+    digits = body[: len(body) - len(suffix)]
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    scale = _SUFFIX_SCALE[suffix]
+    value = float(digits) * scale
+    return (-value if negative else value), scale * 10.0**-decimals
+
+
+@given(st.floats(min_value=-5e12, max_value=5e12, allow_nan=False))
+def test_fmt_usd_compact_reads_back_within_half_a_last_digit(value: float) -> None:
+    text = fmt_usd_compact(value)
+    parsed, unit = _parse_compact(text)
+    assert abs(parsed - value) <= 0.5 * unit * (1 + 1e-9), (value, text)
+    # Never "$1000k": below the largest suffix the number is under 1,000.
+    number = text.lstrip(MINUS + "+$").rstrip("kMB").replace(",", "")
+    if not text.endswith("B"):
+        assert float(number) < 1000, text
+    # At most three significant figures once a suffix is used.
+    if text[-1] in "kM":
+        assert len(number.replace(".", "").lstrip("0")) <= 3, text
 
 
 def test_percent_points_prices() -> None:
