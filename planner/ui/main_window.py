@@ -7,9 +7,17 @@ import json
 import weakref
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QApplication,
     QDockWidget,
     QHBoxLayout,
@@ -47,6 +55,51 @@ _LAYOUT_SETTLE_MS = 2000
 
 def app_settings() -> QSettings:
     return QSettings(ORGANISATION, APPLICATION)
+
+
+class UndoKeyRouter(QObject):
+    """Sends Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y) to the plan's undo stack from a number field.
+
+    A spin box's line edit claims those keys for its own text undo (it accepts the shortcut
+    override), so after "VIX 20, Enter" Ctrl+Z undid nothing the trader could see while Edit
+    still offered "Undo Set VIX". The plan's history is the one a trader means: here the
+    override is refused, and Qt then triggers the window's Undo/Redo actions.
+    """
+
+    def __init__(self, window: QMainWindow, shortcuts: list[QKeySequence]) -> None:
+        # The window only as Qt parent: a Python reference would keep a closed window alive.
+        super().__init__(window)
+        self._shortcuts = shortcuts
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(watched, QWidget):
+            return False
+        if not isinstance(event, QKeyEvent) or not self._is_undo_key(event):
+            return False
+        if not self._in_number_field(watched):
+            return False
+        # Not accepted: Qt's shortcut map goes on to the Undo/Redo action of the window.
+        event.ignore()
+        return True
+
+    def _is_undo_key(self, event: QKeyEvent) -> bool:
+        pressed = QKeySequence(event.keyCombination())
+        return any(
+            pressed.matches(shortcut) == QKeySequence.SequenceMatch.ExactMatch
+            for shortcut in self._shortcuts
+        )
+
+    def _in_number_field(self, widget: QWidget) -> bool:
+        window = self.parent()
+        field = False
+        node: QWidget | None = widget
+        while node is not None:
+            if isinstance(node, QAbstractSpinBox):
+                field = True
+            if node is window:
+                return field
+            node = node.parentWidget()
+        return False
 
 
 class HorizonSlider(QWidget):
@@ -223,6 +276,12 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        app = QApplication.instance()
+        self._undo_router = UndoKeyRouter(
+            self, [*self.undo_action.shortcuts(), *self.redo_action.shortcuts()]
+        )
+        if app is not None:
+            app.installEventFilter(self._undo_router)
         edit_menu.addSeparator()
         self.add_leg_action = edit_menu.addAction("&Add leg")
         self.add_leg_action.triggered.connect(self.position_editor.add_leg)

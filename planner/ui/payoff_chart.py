@@ -253,6 +253,8 @@ class PayoffChart(QWidget):
         self._fitting = False
         self._last_spot: float | None = None
         self._named_horizons: tuple[int, int, int] | None = None
+        # Where the crosshair last was (SPX): its read-out is rebuilt from every new report.
+        self._cursor_price: float | None = None
 
         self._price_axis = PriceAxis("bottom")
         self._move_axis = MovePctAxis("top")
@@ -405,6 +407,7 @@ class PayoffChart(QWidget):
         if not self._user_moved_view:
             self._fit_view()
         self._refresh_marker_readout()
+        self._refresh_cursor_readout()
         # Again now that the preview marker's label has its text (and so its width).
         self._place_labels()
 
@@ -751,7 +754,15 @@ class PayoffChart(QWidget):
         self.crosshair_h.setValue(point.y())
         self.crosshair_v.show()
         self.crosshair_h.show()
-        self.cursor_readout.setText(self.readout_at(float(point.x())))
+        self._cursor_price = float(point.x())
+        self._refresh_cursor_readout()
+
+    def _refresh_cursor_readout(self) -> None:
+        price = self._cursor_price
+        if self._report is None or price is None:
+            self.cursor_readout.setText(MISSING)
+            return
+        self.cursor_readout.setText(self.readout_at(price))
 
     def _on_preview_moved(self) -> None:
         price = self.preview_price()

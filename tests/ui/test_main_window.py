@@ -87,6 +87,35 @@ def test_undo_redo_shortcuts(window: MainWindow) -> None:
     assert QKeySequence("Ctrl+Shift+Z") in window.redo_action.shortcuts()
 
 
+def test_undo_keys_reach_the_plan_from_a_market_spin_box(
+    qtbot: QtBot, window: MainWindow, document: PlanDocument, plan: Plan
+) -> None:
+    """#13.3: VIX 20, Enter, Ctrl+Z with the focus still in the spin box undoes the plan edit
+    (the spin box's own text undo must not swallow the keys); Ctrl+Shift+Z redoes it."""
+    window.activateWindow()
+    qtbot.waitActive(window)
+    spin = window.market_panel.spin_boxes["market.vix"]
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus)
+    spin.selectAll()
+    qtbot.keyClicks(spin, "20")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert document.plan.market.vix == 20.0
+    assert document.undo_stack.undoText().startswith("Set VIX")
+    focused = QApplication.focusWidget()
+    assert focused is not None and (focused is spin or spin.isAncestorOf(focused))
+    qtbot.keyClick(focused, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert document.plan.market.vix == plan.market.vix
+    assert spin.value() == pytest.approx(plan.market.vix)
+    qtbot.keyClick(
+        focused,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert document.plan.market.vix == 20.0
+    assert spin.value() == pytest.approx(20.0)
+
+
 def test_rejected_edits_reach_the_status_bar(window: MainWindow, plan: Plan) -> None:
     model = window.legs_model
     assert not model.setData(model.index(0, 3), 0)

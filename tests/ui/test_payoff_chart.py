@@ -607,3 +607,37 @@ def test_first_report_packs_the_preview_label_with_its_text(qtbot: QtBot, plan: 
     assert others
     for label in others:
         assert not preview.sceneBoundingRect().intersects(label.sceneBoundingRect())
+
+
+def test_crosshair_readout_follows_a_new_report(chart: PayoffChart, plan: Plan) -> None:
+    """#13.2: the cursor's read-out is rebuilt from each new report (a new condor, File ▸ New),
+    never left showing the previous curve's P&L at the same price."""
+    first = evaluate(plan)
+    chart.set_report(first)
+    i = first.curves.spx.size // 3
+    price = float(first.curves.spx[i])
+    chart._on_mouse_moved(_scene_point(chart, price, 0.0))
+    old_text = fmt_usd(float(first.curves.combined_usd[1, i]), sign=True)
+    assert old_text in chart.cursor_readout.text()
+
+    bigger = plan.with_changes(
+        legs=tuple(leg.with_changes(quantity=7 * leg.quantity) for leg in plan.legs)
+    )
+    second = evaluate(bigger)
+    chart.set_report(second)
+    j = int(np.argmin(np.abs(second.curves.spx - price)))
+    expected = chart.readout_at(price)
+    assert chart.cursor_readout.text() == expected
+    assert (
+        fmt_usd(
+            float(np.interp(price, second.curves.spx, second.curves.combined_usd[1])), sign=True
+        )
+        in expected
+    )
+    assert old_text not in chart.cursor_readout.text()
+    assert j >= 0
+
+    empty = evaluate(plan.with_changes(legs=()))
+    chart.set_report(empty)
+    assert chart.cursor_readout.text() == chart.readout_at(price)
+    assert old_text not in chart.cursor_readout.text()
