@@ -1,11 +1,14 @@
 """`hedge-planner` command line: the window by default, headless reports as sub-commands.
 
     hedge-planner [PLAN]                              open the window (bundled sample if no PLAN)
-    hedge-planner report PLAN [--format text|json] [--vix-history CSV]
+    hedge-planner report PLAN [--format text|json] [--vix-history CSV] [--chain CSV]
                                                       print the full risk report (with VIX
-                                                      RSI/MACD signals from a Cboe VIX CSV)
-    hedge-planner render PLAN -o OUT.pdf|png|svg [--horizon DAYS] [--width PX]
+                                                      RSI/MACD signals from a Cboe VIX CSV;
+                                                      market vs model per SPX leg from a Cboe
+                                                      SPX option chain)
+    hedge-planner render PLAN -o OUT.pdf|png|svg [--horizon DAYS] [--width PX] [--chain CSV]
                                                       the one-page payoff snapshot, headless
+                                                      (SPX legs at the chain's fitted smile)
 
 Exit 0 on success, 2 on bad input with one line on stderr: never a traceback for user mistakes.
 """
@@ -47,6 +50,15 @@ def _report(args: argparse.Namespace) -> int:
     except EngineInputError as exc:
         print(f"hedge-planner: {args.plan}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    comparison = None
+    if args.chain is not None:
+        from planner.model.chain import ChainFileError, compare_plan, load_chain
+
+        try:
+            comparison = compare_plan(plan, report, load_chain(args.chain))
+        except ChainFileError as exc:
+            print(f"hedge-planner: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     if args.vix_history is not None and report.alvh is not None:
         import dataclasses
 
@@ -60,9 +72,18 @@ def _report(args: argparse.Namespace) -> int:
         alvh = dataclasses.replace(report.alvh, signals=history.signals(report.alvh.signals))
         report = dataclasses.replace(report, alvh=alvh)
     if args.format == "json":
-        print(json.dumps(report_to_dict(report), indent=2, allow_nan=False))
+        data = report_to_dict(report)
+        if comparison is not None:
+            from planner.model.chain import comparison_to_dict
+
+            data["chain"] = comparison_to_dict(comparison)
+        print(json.dumps(data, indent=2, allow_nan=False))
     else:
         sys.stdout.write(report_to_text(report))
+        if comparison is not None:
+            from planner.model.chain import comparison_text_lines
+
+            sys.stdout.write("\n" + "\n".join(comparison_text_lines(comparison)) + "\n")
     return 0
 
 
@@ -71,6 +92,7 @@ def _render(args: argparse.Namespace) -> int:
 
     from planner.engine import EngineInputError, evaluate
     from planner.model import PlanFileError, load_plan
+    from planner.model.chain import ChainFileError
 
     def fail(message: str) -> int:
         print(f"hedge-planner: {message}", file=sys.stderr)
@@ -89,10 +111,24 @@ def _render(args: argparse.Namespace) -> int:
         return fail(f"--horizon: must be 0-3650 days (got {args.horizon})")
     try:
         plan = load_plan(Path(args.plan))
+        if args.chain is not None:
+            from planner.model.chain import load_chain, with_chain_smile
+
+            chain = load_chain(args.chain)
+            plan = with_chain_smile(plan, chain)
+            if chain.is_stale(plan.valuation_date):
+                print(
+                    f"hedge-planner: warning: {chain.source} quotes "
+                    f"{chain.session.isoformat()}, the plan is valued on "
+                    f"{plan.valuation_date.isoformat()} (stale chain)",
+                    file=sys.stderr,
+                )
         if args.horizon is not None:
             plan = plan.with_changes(view=plan.view.with_changes(horizon_days=args.horizon))
         report = evaluate(plan)
     except PlanFileError as exc:
+        return fail(str(exc))
+    except ChainFileError as exc:
         return fail(str(exc))
     except (EngineInputError, ValueError) as exc:
         return fail(f"{args.plan}: {exc}")
@@ -125,6 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             metavar="CSV",
             help="Cboe VIX history (DATE,OPEN,HIGH,LOW,CLOSE) for the RSI/MACD signals",
         )
+        parser.add_argument(
+            "--chain",
+            metavar="CSV",
+            help="Cboe delayed-quote SPX option chain: market bid/ask/mid/IV beside the model",
+        )
         return _report(parser.parse_args(args_in[1:]))
     if args_in and args_in[0] == "render":
         parser = _Parser(
@@ -135,6 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.add_argument("-o", "--output", required=True, help="OUT.pdf, OUT.png or OUT.svg")
         parser.add_argument("--horizon", type=int, help="days to the middle payoff curve")
         parser.add_argument("--width", type=int, default=2400, help="PNG width in pixels")
+        parser.add_argument(
+            "--chain",
+            metavar="CSV",
+            help="Cboe delayed-quote SPX option chain: SPX legs without a user IV at its smile",
+        )
         return _render(parser.parse_args(args_in[1:]))
     parser = _Parser(
         prog="hedge-planner",

@@ -18,7 +18,7 @@ from planner.engine.curve import futures_curve
 from planner.engine.pricing import bsm
 from planner.engine.strikes import SPX_STRIKE_STEP_PTS, snap_spx_strike
 from planner.engine.types import MarketLike, ModelParamsLike
-from planner.engine.vol import atm_spx_vol, default_spx_iv
+from planner.engine.vol import model_spx_iv
 
 FloatArray = NDArray[np.float64]
 VolForStrike = Callable[[FloatArray], FloatArray]
@@ -102,18 +102,11 @@ def model_vol_for_strike(
     days = (expiry - valuation_date).days
     t_years = max(days, 0) / DAYS_PER_YEAR
     curve = futures_curve(market.vix, market.futures, valuation_date)
-    atm = atm_spx_vol(curve.future(float(days)), model.atm_iv_ratio)
+    vix_future = curve.future(float(days))
 
     def vol(strikes: FloatArray) -> FloatArray:
-        return default_spx_iv(
-            strikes,
-            market.spx,
-            t_years,
-            market.rate,
-            market.dividend_yield,
-            atm,
-            model.put_skew,
-            model.call_skew,
+        return model_spx_iv(
+            strikes, market.spx, t_years, market.rate, market.dividend_yield, vix_future, model
         )
 
     return vol

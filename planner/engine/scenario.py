@@ -28,8 +28,7 @@ from planner.engine.types import (
     Underlying,
 )
 from planner.engine.vol import (
-    atm_spx_vol,
-    default_spx_iv,
+    model_spx_iv,
     spx_vol_shift,
     spx_vol_shift_per_vix_pt,
     vix_option_vol,
@@ -194,15 +193,8 @@ def build_leg_book(legs: Sequence[LegLike], market: MarketState, model: ModelPar
 
     t_years = np.maximum(expiry_days, 0.0) / DAYS_PER_YEAR
     vix_future_at_expiry = market.curve.future(expiry_days)
-    spx_default = default_spx_iv(
-        strike,
-        market.spx0,
-        t_years,
-        market.rate,
-        market.div_yield,
-        atm_spx_vol(vix_future_at_expiry, model.atm_iv_ratio),
-        model.put_skew,
-        model.call_skew,
+    spx_default = model_spx_iv(
+        strike, market.spx0, t_years, market.rate, market.div_yield, vix_future_at_expiry, model
     )
     vix_model = vix_option_vol(
         expiry_days,

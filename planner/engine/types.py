@@ -96,7 +96,45 @@ class SpotVolParamsLike(Protocol):
     def beta_p(self) -> float: ...
 
 
-class ModelParamsLike(Protocol):
+class SmileParamsLike(Protocol):
+    """The default SPX smile's parameters (planner.engine.vol.default_spx_iv)."""
+
+    @property
+    def atm_iv_ratio(self) -> float:
+        """sigma_atm(tau) = atm_iv_ratio * F_vix(tau) / 100."""
+        ...
+
+    @property
+    def put_skew(self) -> float:
+        """Vol points added per unit of -ln(K/F)/sqrt(T) on the put side (see engine.vol)."""
+        ...
+
+    @property
+    def call_skew(self) -> float: ...
+    @property
+    def atm_level_exponent(self) -> float:
+        """e in sigma_atm = ratio * F_vix / 100 * (F_vix / 20)^e (0: ATM a fixed share of VIX)."""
+        ...
+
+    @property
+    def put_curvature(self) -> float:
+        """Vol points per unit of z^2 on the put side (0: linear skew)."""
+        ...
+
+    @property
+    def call_curvature(self) -> float: ...
+    @property
+    def skew_term_exponent(self) -> float:
+        """The skew scales with (T / 30 days)^this."""
+        ...
+
+    @property
+    def skew_level_exponent(self) -> float:
+        """The skew scales with (ATM vol / 20 %)^this (0: fixed vol points, 1: share of ATM)."""
+        ...
+
+
+class ModelParamsLike(SmileParamsLike, Protocol):
     @property
     def curve_preset(self) -> SpotVolPreset:
         """Preset used for payoff curves and greeks through the map."""
@@ -125,18 +163,6 @@ class ModelParamsLike(Protocol):
     def vov_scale_exponent(self) -> float: ...
     @property
     def vov_scale_cap(self) -> float: ...
-    @property
-    def atm_iv_ratio(self) -> float:
-        """sigma_atm(tau) = atm_iv_ratio * F_vix(tau) / 100."""
-        ...
-
-    @property
-    def put_skew(self) -> float:
-        """Vol points added per unit of -ln(K/F)/sqrt(T) on the put side (see engine.vol)."""
-        ...
-
-    @property
-    def call_skew(self) -> float: ...
 
 
 class LegLike(Protocol):

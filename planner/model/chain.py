@@ -31,22 +31,34 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from planner.engine.calibration import SMILE_DELTAS, SmileTargets
+from planner.engine.curve import FuturesCurve
 from planner.engine.expiries import is_business_day, previous_business_day
+from planner.engine.normal import norm_cdf
 from planner.engine.pricing import black76
+from planner.engine.report import Report
 from planner.engine.smile import SviParams, fit_svi, implied_vol, parity_forward
-from planner.engine.types import LegLike, Right, Underlying
+from planner.engine.types import LegLike, PlanLike, Right, Underlying
 from planner.model.calendar import exchange_holidays
 from planner.model.errors import source_name
+from planner.model.plan import Plan
 from planner.model.safe_read import InputFileError, read_text_bounded
 
 __all__ = [
     "MAX_CHAIN_BYTES",
+    "ChainComparison",
     "ChainFileError",
     "ExpirySmile",
+    "LegComparison",
     "LegMarket",
     "OptionChain",
+    "compare_plan",
+    "comparison_text_lines",
+    "comparison_to_dict",
     "load_chain",
     "parse_chain",
+    "smile_targets",
+    "with_chain_smile",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -638,3 +650,199 @@ def _smiles(
             )
         )
     return smiles, notes
+
+
+# ---------------------------------------------------------------------------------------------
+# A plan against a chain
+
+
+@dataclass(frozen=True, slots=True)
+class LegComparison:
+    """One SPX leg of a plan: the chain's market beside the model's IV and price."""
+
+    market: LegMarket
+    model_iv: float
+    model_price_pts: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChainComparison:
+    chain: OptionChain
+    valuation_date: dt.date
+    legs: tuple[LegComparison, ...]
+
+    @property
+    def stale(self) -> bool:
+        return self.chain.is_stale(self.valuation_date)
+
+
+def compare_plan(plan: PlanLike, report: Report, chain: OptionChain) -> ChainComparison:
+    """The chain's market for every SPX leg of `plan` beside the model values in `report`."""
+    by_id = {risk.id: risk for risk in report.legs}
+    rows = []
+    for leg in plan.legs:
+        if leg.underlying is not Underlying.SPX or leg.id not in by_id:
+            continue
+        risk = by_id[leg.id]
+        rows.append(LegComparison(chain.leg_market(leg), risk.iv, risk.model_price_pts))
+    return ChainComparison(chain, plan.valuation_date, tuple(rows))
+
+
+def with_chain_smile(plan: Plan, chain: OptionChain) -> Plan:
+    """`plan` with every SPX leg that has no user IV priced at the chain's fitted smile (the
+    expiry's SVI at the leg's strike; DESIGN.md section 8). Legs whose expiry the chain lacks
+    keep the model's default smile."""
+    legs = []
+    for leg in plan.legs:
+        if leg.underlying is Underlying.SPX and leg.iv is None:
+            smile_iv = chain.leg_market(leg).smile_iv
+            if smile_iv is not None:
+                leg = leg.with_changes(iv=smile_iv)
+        legs.append(leg)
+    return plan.with_changes(legs=tuple(legs))
+
+
+def comparison_to_dict(comparison: ChainComparison) -> dict[str, object]:
+    chain = comparison.chain
+    return {
+        "file": chain.source,
+        "quote_time": chain.quote_time.isoformat(timespec="minutes"),
+        "session": chain.session.isoformat(),
+        "spx_close": chain.spx,
+        "spx_parity": chain.parity_spx,
+        "stale": comparison.stale,
+        "legs": [
+            {
+                "id": row.market.leg_id,
+                "root": row.market.root,
+                "status": row.market.status,
+                "bid": row.market.bid,
+                "ask": row.market.ask,
+                "width": row.market.width,
+                "mid": row.market.mid,
+                "market_iv": row.market.market_iv,
+                "smile_iv": row.market.smile_iv,
+                "model_iv": row.model_iv,
+                "model_price_pts": row.model_price_pts,
+            }
+            for row in comparison.legs
+        ],
+    }
+
+
+def comparison_text_lines(comparison: ChainComparison) -> list[str]:
+    from planner.model.formatting import fmt_num, fmt_pct
+    from planner.model.report_io import text_table
+
+    chain = comparison.chain
+    spx = "" if chain.spx is None else f"SPX close {fmt_num(chain.spx, 2)}, "
+    lines = [
+        "MARKET VS MODEL (option chain; the report above is the plan's own model)",
+        f"  {chain.source}: quotes of {chain.session.isoformat()} "
+        f"(header time {chain.quote_time:%Y-%m-%d %H:%M} ET), {spx}"
+        f"SPX from parity {fmt_num(chain.parity_spx, 2)}",
+    ]
+    if comparison.stale:
+        lines.append(
+            f"  STALE CHAIN: quotes are from {chain.session.isoformat()}, the plan is valued "
+            f"on {comparison.valuation_date.isoformat()}"
+        )
+    if not comparison.legs:
+        lines.append("  The plan has no SPX legs.")
+        return lines
+
+    def iv(value: float | None) -> str:
+        return "" if value is None else fmt_pct(100 * value)
+
+    def pts(value: float | None) -> str:
+        return "" if value is None else fmt_num(value, 2)
+
+    rows = [
+        [
+            row.market.leg_id,
+            row.market.root or "",
+            pts(row.market.bid),
+            pts(row.market.ask),
+            pts(row.market.width),
+            pts(row.market.mid),
+            pts(row.model_price_pts),
+            iv(row.market.market_iv),
+            iv(row.market.smile_iv),
+            iv(row.model_iv),
+            ""
+            if row.market.market_iv is None
+            else fmt_num(100 * (row.model_iv - row.market.market_iv), 2, True),
+            row.market.status,
+        ]
+        for row in comparison.legs
+    ]
+    headers = [
+        "id",
+        "root",
+        "bid",
+        "ask",
+        "width",
+        "mid",
+        "model",
+        "mkt IV",
+        "smile IV",
+        "model IV",
+        "model-mkt",
+        "status",
+    ]
+    lines += ["  " + line for line in text_table(headers, rows, left=2)]
+    return lines
+
+
+def smile_targets(
+    chain: OptionChain,
+    vix_curve: FuturesCurve,
+    group: int = 0,
+    min_days: int = 5,
+    max_days: int = 120,
+) -> SmileTargets:
+    """The chain's smile at the 10/16/25-delta puts, the forward and the 16/10-delta calls of
+    every fitted expiry `min_days`..`max_days` out (strikes by the SVI smile's own Black forward
+    deltas), with the VIX future at each tenor from `vix_curve` (the chain day's curve)."""
+    labels: list[str] = []
+    columns: list[list[float]] = [[], [], [], [], []]
+    grid = np.linspace(-0.6, 0.3, 9001)
+    for smile in chain.expiries:
+        if smile.svi is None or not min_days <= smile.days <= max_days:
+            continue
+        t = smile.t_years
+        vol = smile.svi.vol(grid, t)
+        d1 = (-grid + 0.5 * vol * vol * t) / (vol * np.sqrt(t))
+        call_delta = norm_cdf(d1)
+        vix_future = float(vix_curve.future(float(smile.days)))
+        for label, is_call, delta in SMILE_DELTAS:
+            if label == "ATM":
+                k = 0.0
+            elif is_call:
+                k = float(grid[np.argmin(np.where(grid > 0, np.abs(call_delta - delta), np.inf))])
+            else:
+                put_delta = 1.0 - call_delta
+                k = float(grid[np.argmin(np.where(grid < 0, np.abs(put_delta - delta), np.inf))])
+            labels.append(label)
+            for column, value in zip(
+                columns,
+                (
+                    float(smile.days),
+                    smile.forward,
+                    smile.forward * math.exp(k),
+                    vix_future,
+                    float(smile.svi.vol(np.array([k]), t)[0]),
+                ),
+                strict=True,
+            ):
+                column.append(value)
+    days, forward, strike, future, iv = (np.asarray(c, dtype=np.float64) for c in columns)
+    return SmileTargets(
+        label=tuple(labels),
+        days=days,
+        forward=forward,
+        strike=strike,
+        vix_future=future,
+        market_iv=iv,
+        group=np.full(days.size, group, dtype=np.intp),
+    )

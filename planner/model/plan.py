@@ -81,8 +81,32 @@ class ModelParams(FrozenValue):
     vov_scale_exponent: float = Field(default=0.5, ge=0, le=3)
     vov_scale_cap: float = Field(default=2.0, ge=1, le=10)
     atm_iv_ratio: float = Field(default=0.9, gt=0, le=3)
+    atm_level_exponent: float = Field(default=0.0, ge=-3, le=3)
     put_skew: float = Field(default=5.5, ge=0, le=50, description="vol pts per unit of z")
     call_skew: float = Field(default=1.8, ge=-20, le=20, description="vol pts per unit of z")
+    put_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
+    call_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
+    skew_term_exponent: float = Field(default=0.0, ge=-2, le=2)
+    skew_level_exponent: float = Field(default=0.0, ge=-3, le=3)
+
+
+# What every plan used before version 3 (turn-1 defaults): a version-2 file's model block is
+# completed with these on load, so an old plan keeps pricing as it did (planfile.MIGRATIONS).
+LEGACY_SMILE: dict[str, float] = {
+    "atm_iv_ratio": 0.9,
+    "atm_level_exponent": 0.0,
+    "put_skew": 5.5,
+    "call_skew": 1.8,
+    "put_curvature": 0.0,
+    "call_curvature": 0.0,
+    "skew_term_exponent": 0.0,
+    "skew_level_exponent": 0.0,
+}
+LEGACY_TYPICAL_SPOT_VOL = SpotVolParams(k_down=1.5, k_up=0.9, beta_a=0.75, beta_p=0.40)
+LEGACY_STRESS_SPOT_VOL = SpotVolParams(k_down=2.8, k_up=0.9, beta_a=0.85, beta_p=0.30)
+LEGACY_MODEL_PARAMS = ModelParams(
+    typical=LEGACY_TYPICAL_SPOT_VOL, stress=LEGACY_STRESS_SPOT_VOL, **LEGACY_SMILE
+)
 
 
 class Leg(FrozenValue):

@@ -44,6 +44,11 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     return data
 
 
+def text_table(headers: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+    """Plain-text table: the first `left` columns left-aligned, numbers right-aligned."""
+    return _table(headers, rows, left)
+
+
 def _table(headers: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
     """Plain-text table: the first `left` columns left-aligned, numbers right-aligned."""
     widths = [

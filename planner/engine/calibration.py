@@ -1,0 +1,194 @@
+"""Fitting the default SPX smile to market smiles (numpy only; DESIGN.md section 8).
+
+The market side is a set of `SmileTargets`: for each expiry of real chains, the strikes of the
+10-, 16-, 25-delta puts, the forward and the 16-, 10-delta calls (by the fitted SVI smile's own
+Black deltas), the market vol there, the expiry's forward and time, and the VIX future at the
+tenor. The model side is `planner.engine.vol.model_spx_iv` -- the same function every leg
+without a user IV is priced with -- so what is fitted is exactly what the planner uses.
+
+The optimiser is a small Levenberg-Marquardt with a forward-difference Jacobian and box bounds
+(a handful of parameters, a few hundred residuals): no scipy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+from planner.engine.vol import model_spx_iv
+
+FloatArray = NDArray[np.float64]
+
+SMILE_DELTAS: tuple[tuple[str, bool, float], ...] = (
+    ("10p", False, 0.10),
+    ("16p", False, 0.16),
+    ("25p", False, 0.25),
+    ("ATM", True, 0.50),
+    ("16c", True, 0.16),
+    ("10c", True, 0.10),
+)
+"""(label, is_call, |delta|) of the smile points fitted and reported; ATM is the forward."""
+
+
+@dataclass(frozen=True, slots=True)
+class SmileTargets:
+    """Market smile points (one entry per point; all arrays of one length)."""
+
+    label: tuple[str, ...]
+    days: FloatArray
+    forward: FloatArray
+    strike: FloatArray
+    vix_future: FloatArray
+    market_iv: FloatArray
+    group: NDArray[np.intp]
+    """Which chain (data set) each point comes from, for hold-one-out fits."""
+
+    def take(self, mask: NDArray[np.bool_]) -> SmileTargets:
+        return SmileTargets(
+            label=tuple(lab for lab, keep in zip(self.label, mask, strict=True) if keep),
+            days=self.days[mask],
+            forward=self.forward[mask],
+            strike=self.strike[mask],
+            vix_future=self.vix_future[mask],
+            market_iv=self.market_iv[mask],
+            group=self.group[mask],
+        )
+
+    @staticmethod
+    def concat(parts: Sequence[SmileTargets]) -> SmileTargets:
+        return SmileTargets(
+            label=tuple(lab for part in parts for lab in part.label),
+            days=np.concatenate([p.days for p in parts]),
+            forward=np.concatenate([p.forward for p in parts]),
+            strike=np.concatenate([p.strike for p in parts]),
+            vix_future=np.concatenate([p.vix_future for p in parts]),
+            market_iv=np.concatenate([p.market_iv for p in parts]),
+            group=np.concatenate([p.group for p in parts]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SmileParams:
+    """The default smile's parameters (the fields of the same names in a plan's model)."""
+
+    atm_iv_ratio: float
+    atm_level_exponent: float
+    put_skew: float
+    call_skew: float
+    put_curvature: float
+    call_curvature: float
+    skew_term_exponent: float
+    skew_level_exponent: float
+
+    def as_vector(self) -> FloatArray:
+        return np.array([getattr(self, f.name) for f in fields(self)], dtype=np.float64)
+
+    @staticmethod
+    def from_vector(values: FloatArray) -> SmileParams:
+        return SmileParams(*(float(v) for v in values))
+
+
+SMILE_PARAM_BOUNDS: dict[str, tuple[float, float]] = {
+    "atm_iv_ratio": (0.3, 1.5),
+    "atm_level_exponent": (-1.5, 1.5),
+    "put_skew": (0.0, 20.0),
+    "call_skew": (-5.0, 20.0),
+    "put_curvature": (-5.0, 5.0),
+    "call_curvature": (-5.0, 5.0),
+    "skew_term_exponent": (-1.0, 1.0),
+    "skew_level_exponent": (-2.0, 2.0),
+}
+
+
+def smile_model_iv(params: SmileParams, targets: SmileTargets) -> FloatArray:
+    """The planner's default smile at the target strikes."""
+    # Each point has its own forward: spot = forward with r = q = 0 is that forward exactly;
+    # the function takes one spot, so the strikes are expressed per unit of forward.
+    return model_spx_iv(
+        targets.strike / targets.forward,
+        1.0,
+        targets.days / 365.0,
+        0.0,
+        0.0,
+        targets.vix_future,
+        params,
+    )
+
+
+def fit_smile(
+    targets: SmileTargets,
+    start: SmileParams,
+    free: Sequence[str] | None = None,
+    iterations: int = 200,
+) -> SmileParams:
+    """Least squares in vol of the default smile against `targets`, over the parameters named
+    in `free` (all of them by default); the others stay at `start`."""
+    names = [f.name for f in fields(SmileParams)]
+    chosen = names if free is None else list(free)
+    index = [names.index(n) for n in chosen]
+    lower = np.array([SMILE_PARAM_BOUNDS[n][0] for n in chosen])
+    upper = np.array([SMILE_PARAM_BOUNDS[n][1] for n in chosen])
+    base = start.as_vector()
+
+    def residuals(x: FloatArray) -> FloatArray:
+        full = base.copy()
+        full[index] = x
+        return (smile_model_iv(SmileParams.from_vector(full), targets) - targets.market_iv) * 100.0
+
+    solved = levenberg_marquardt(residuals, base[index], lower, upper, iterations)
+    full = base.copy()
+    full[index] = solved
+    return SmileParams.from_vector(full)
+
+
+def levenberg_marquardt(
+    residuals: Callable[[FloatArray], FloatArray],
+    x0: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    iterations: int = 200,
+) -> FloatArray:
+    """Minimise sum(residuals(x)^2) over the box [lower, upper] (steps clipped to the box)."""
+    x = np.clip(np.asarray(x0, dtype=np.float64), lower, upper)
+    r = residuals(x)
+    cost = float(r @ r)
+    damping = 1e-3
+    for _ in range(iterations):
+        jac = np.empty((r.size, x.size))
+        for j in range(x.size):
+            step = 1e-6 * max(1.0, abs(x[j]))
+            probe = x.copy()
+            probe[j] = x[j] + step if x[j] + step <= upper[j] else x[j] - step
+            jac[:, j] = (residuals(probe) - r) / (probe[j] - x[j])
+        gradient = jac.T @ r
+        normal = jac.T @ jac
+        improved = converged = False
+        while damping < 1e10:
+            lhs = normal + damping * np.diag(np.maximum(np.diag(normal), 1e-12))
+            trial = np.clip(x - np.linalg.solve(lhs, gradient), lower, upper)
+            r_trial = residuals(trial)
+            trial_cost = float(r_trial @ r_trial)
+            if trial_cost < cost:
+                improved = True
+                converged = cost - trial_cost < 1e-12 * max(cost, 1e-300)
+                x, r, cost = trial, r_trial, trial_cost
+                damping = max(damping / 3.0, 1e-12)
+                break
+            damping *= 4.0
+        if not improved or converged:
+            break
+    return x
+
+
+__all__ = [
+    "SMILE_DELTAS",
+    "SMILE_PARAM_BOUNDS",
+    "SmileParams",
+    "SmileTargets",
+    "fit_smile",
+    "levenberg_marquardt",
+    "smile_model_iv",
+]
