@@ -18,21 +18,31 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR
 from planner.engine.curve import FuturesCurve
 from planner.engine.errors import EngineInputError
 from planner.engine.expiries import expiry_in_window
 from planner.engine.normal import norm_cdf
 from planner.engine.pricing import PriceGreeks
-from planner.engine.report import StressRow, TermStructure
+from planner.engine.report import (
+    AlvhReport,
+    AlvhStressRow,
+    AlvhTotals,
+    LayerResult,
+    ProposedLeg,
+    RegimeDecision,
+    SizingResult,
+    StressRow,
+    TermStructure,
+)
 from planner.engine.scenario import (
-    DAYS_PER_YEAR,
     VIX_VOL_FLOOR,
     LegBook,
     MarketState,
     VixCalls,
     build_leg_book,
 )
-from planner.engine.signals import AlvhSignals, base_signals
+from planner.engine.signals import base_signals
 from planner.engine.strikes import snap_vix_strike, vix_strike_grid
 from planner.engine.types import (
     VIX_OPTION_MULTIPLIER_USD,
@@ -53,7 +63,6 @@ FloatArray = NDArray[np.float64]
 LAYER_GROUPS: tuple[Group, ...] = (Group.NEAR, Group.MID, Group.TAIL, Group.OFFSET)
 _TAIL = 2
 _OFFSET = 3
-CARRY_DAYS = 30
 _LISTED_STRIKES = vix_strike_grid(5.0, 200.0)
 # Guards the "fits the budget / meets the target" comparisons against rounding noise.
 _TOLERANCE = 1e-9
@@ -74,145 +83,6 @@ ASSUMPTIONS: tuple[str, ...] = (
     "Sizing solvers size the unscaled structure; the regime multiplier then scales each layer's "
     "contracts (rounded half up). A VXTH-style table sets the size from today's premium instead.",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ProposedLeg:
-    """A hedge leg the allocation proposes; satisfies `LegLike` (model price, model vol)."""
-
-    id: str
-    underlying: Underlying
-    right: Right
-    quantity: int
-    strike: float
-    expiry: dt.date
-    group: Group
-    entry_price: float | None = None
-    iv: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LayerResult:
-    """One layer (or the offset) of the proposal. Money is for the whole layer, signed as P&L
-    unless the name says cost."""
-
-    group: Group
-    ratio: float
-    """Contracts per hedge unit; for the offset, short calls per tail contract."""
-    min_days: int
-    max_days: int
-    strike_rule: StrikeRule
-    strike_value: float
-    placed: bool
-    """False when no listed expiry falls in the window (or the offset is switched off)."""
-    expiry: dt.date | None
-    days_to_expiry: int | None
-    forward: float | None
-    """VIX future at the layer's expiry."""
-    strike: float | None
-    delta: float | None
-    """Black-76 call delta per contract."""
-    iv: float | None
-    price_pts: float | None
-    contracts: int
-    """Signed: the offset is short (negative)."""
-    premium_usd: float
-    """Paid (+) or received (-) today."""
-    theta_usd_per_day: float
-    carry_30d_usd: float
-    carry_annual_pct_capital: float
-    rolls_per_year: float | None
-    roll_cost_pts: float | None
-    """Per contract and roll: buy at max days minus sell at min days (see assumptions)."""
-    maintenance_cost_usd_per_year: float
-    maintenance_pct_capital: float
-    stress_pnl_usd: tuple[float, ...]
-    """Aligned with `AlvhReport.stress`."""
-    message: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class AlvhTotals:
-    contracts_long: int
-    contracts_short: int
-    premium_usd: float
-    premium_pct_capital: float
-    theta_usd_per_day: float
-    carry_30d_usd: float
-    carry_annual_usd: float
-    carry_annual_pct_capital: float
-    maintenance_cost_usd_per_year: float
-    maintenance_pct_capital: float
-
-
-@dataclass(frozen=True, slots=True)
-class AlvhStressRow:
-    """One stress scenario with the *proposed* hedge in place of the plan's hedge legs."""
-
-    name: str
-    condor_pnl_usd: float
-    other_pnl_usd: float
-    layer_pnl_usd: dict[Group, float]
-    hedge_pnl_usd: float
-    net_pnl_usd: float
-    loss_cut: float | None
-    """1 - net / condor where the condor loses; None otherwise."""
-    loss_cut_without_offset: float | None
-    best_layer: Group | None
-    """The layer that gains most in this scenario (None if none gains)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RegimeDecision:
-    table: str
-    rule: RegimeRule
-    measure: RegimeMeasure
-    level: float
-    """The VIX number that picked the band (spot VIX or the front future)."""
-    band_index: int
-    band_label: str
-    band_value: float
-    hold: bool
-    multiplier: float
-    """Applied to the sized units (1 when the rule is off, on hold, or premium-based)."""
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class SizingResult:
-    mode: SizingMode
-    base_units: int
-    """Units the sizing mode chose (before regime scaling)."""
-    units: float
-    """Units after the regime: base x multiplier, or the premium rule's units."""
-    max_units: int
-    feasible: bool
-    """False when the budget or target cannot be met (see `reason`)."""
-    reason: str
-    unit_maintenance_usd_per_year: float
-    """Yearly maintenance cost of one unscaled unit."""
-    unit_premium_usd: float
-    target_loss_cut: float | None
-    """The protection target (fraction) and what the base size achieves, for PROTECTION."""
-    achieved_loss_cut: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class AlvhReport:
-    layers: tuple[LayerResult, ...]
-    """Near, mid, tail, offset, in that order."""
-    totals: AlvhTotals
-    sizing: SizingResult
-    regime: RegimeDecision
-    stress: tuple[AlvhStressRow, ...]
-    offset_premium_recovered_usd_per_year: float
-    """Yearly maintenance income of the offset (positive = recovered), 0 without an offset."""
-    offset_premium_recovered_pct_capital: float
-    signals: AlvhSignals
-    legs: tuple[ProposedLeg, ...]
-    """The legs "Apply" writes (only layers with contracts)."""
-    assumptions: tuple[str, ...]
-    messages: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,16 +352,6 @@ def analyse_alvh(
         assumptions=ASSUMPTIONS,
         messages=tuple(messages),
     )
-
-
-def propose(plan: PlanLike) -> AlvhReport:
-    """The ALVH proposal for `plan` (what "Apply" writes): `evaluate(plan).alvh`."""
-    from planner.engine.evaluate import evaluate  # evaluate imports this module
-
-    report = evaluate(plan).alvh
-    if report is None:  # pragma: no cover - evaluate always fills it
-        raise EngineInputError("the ALVH analysis did not run")
-    return report
 
 
 def _specs(plan: PlanLike) -> list[_Spec]:

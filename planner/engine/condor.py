@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.curve import futures_curve
 from planner.engine.pricing import bsm
 from planner.engine.strikes import SPX_STRIKE_STEP_PTS, snap_spx_strike
@@ -23,7 +24,6 @@ from planner.engine.vol import model_spx_iv
 FloatArray = NDArray[np.float64]
 VolForStrike = Callable[[FloatArray], FloatArray]
 
-DAYS_PER_YEAR = 365.0
 # Candidate short strikes span this many ATM standard deviations either side of spot: far past
 # any delta a condor seller would quote, so the search never runs off the grid.
 _SEARCH_SD = 8.0

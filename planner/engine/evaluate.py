@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.alvh import analyse_alvh, propose_layers
+from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR
 from planner.engine.curve import futures_curve
 from planner.engine.errors import EngineInputError
 from planner.engine.report import (
@@ -23,7 +24,6 @@ from planner.engine.report import (
     StressRow,
 )
 from planner.engine.scenario import (
-    DAYS_PER_YEAR,
     LegBook,
     MarketState,
     ScenarioPoints,
@@ -51,7 +51,6 @@ from planner.engine.types import (
 
 FloatArray = NDArray[np.float64]
 
-CARRY_DAYS = 30
 # With no legs to anchor the horizon, curves look a month ahead.
 DEFAULT_HORIZON_DAYS = 30
 # Heat map's default VIX range around today's level when the plan does not set one.

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.normal import (
     CDF_FLOATS_USED,
     CHUNK,
@@ -38,7 +39,6 @@ __all__ = ["PriceGreeks", "black76", "black76_price", "bsm", "bsm_price", "price
 
 FloatArray = NDArray[np.float64]
 
-_DAYS_PER_YEAR = 365.0
 _VOL_POINT = 100.0
 
 
@@ -343,7 +343,7 @@ def _greeks(
         theta_year = -density * v / (2.0 * sqrt_t) + w * (
             q * spot_disc * cdf1 - r * strike_disc * cdf2
         )
-        theta = theta_year / _DAYS_PER_YEAR
+        theta = theta_year / DAYS_PER_YEAR
     fields = [price, delta, gamma, vega, theta]
     if inp.any_expired:
         fills = ["price", "delta", "zero", "zero", "zero"]

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.engine.types import Group, Right, Underlying
-
-if TYPE_CHECKING:
-    # alvh.py imports this module (through the curve), so its types are named lazily here.
-    from planner.engine.alvh import AlvhReport
+from planner.engine.types import (
+    Group,
+    RegimeMeasure,
+    RegimeRule,
+    Right,
+    SizingMode,
+    StrikeRule,
+    Underlying,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -152,6 +155,170 @@ class TermStructure:
     futures: FloatArray
 
 
+# ---------------------------------------------------------------------------------------------
+# The ALVH layer proposal (planner.engine.alvh fills it)
+
+
+@dataclass(frozen=True, slots=True)
+class AlvhSignals:
+    """What the panel shows beside the layers. History fields are None until VIX history is
+    loaded (`with_history`)."""
+
+    term_state: str
+    """"contango", "backwardation" or "flat"."""
+    slope_pts_per_month: float
+    vix: float
+    vix_band: str
+    """The regime table's active band, e.g. "16–20"."""
+    history_end: dt.date | None = None
+    history_close: float | None = None
+    rsi14: float | None = None
+    macd: float | None = None
+    macd_signal: float | None = None
+    macd_histogram: float | None = None
+    monetise_near: bool = False
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedLeg:
+    """A hedge leg the allocation proposes; satisfies `LegLike` (model price, model vol)."""
+
+    id: str
+    underlying: Underlying
+    right: Right
+    quantity: int
+    strike: float
+    expiry: dt.date
+    group: Group
+    entry_price: float | None = None
+    iv: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LayerResult:
+    """One layer (or the offset) of the proposal. Money is for the whole layer, signed as P&L
+    unless the name says cost."""
+
+    group: Group
+    ratio: float
+    """Contracts per hedge unit; for the offset, short calls per tail contract."""
+    min_days: int
+    max_days: int
+    strike_rule: StrikeRule
+    strike_value: float
+    placed: bool
+    """False when no listed expiry falls in the window (or the offset is switched off)."""
+    expiry: dt.date | None
+    days_to_expiry: int | None
+    forward: float | None
+    """VIX future at the layer's expiry."""
+    strike: float | None
+    delta: float | None
+    """Black-76 call delta per contract."""
+    iv: float | None
+    price_pts: float | None
+    contracts: int
+    """Signed: the offset is short (negative)."""
+    premium_usd: float
+    """Paid (+) or received (-) today."""
+    theta_usd_per_day: float
+    carry_30d_usd: float
+    carry_annual_pct_capital: float
+    rolls_per_year: float | None
+    roll_cost_pts: float | None
+    """Per contract and roll: buy at max days minus sell at min days (see assumptions)."""
+    maintenance_cost_usd_per_year: float
+    maintenance_pct_capital: float
+    stress_pnl_usd: tuple[float, ...]
+    """Aligned with `AlvhReport.stress`."""
+    message: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlvhTotals:
+    contracts_long: int
+    contracts_short: int
+    premium_usd: float
+    premium_pct_capital: float
+    theta_usd_per_day: float
+    carry_30d_usd: float
+    carry_annual_usd: float
+    carry_annual_pct_capital: float
+    maintenance_cost_usd_per_year: float
+    maintenance_pct_capital: float
+
+
+@dataclass(frozen=True, slots=True)
+class AlvhStressRow:
+    """One stress scenario with the *proposed* hedge in place of the plan's hedge legs."""
+
+    name: str
+    condor_pnl_usd: float
+    other_pnl_usd: float
+    layer_pnl_usd: dict[Group, float]
+    hedge_pnl_usd: float
+    net_pnl_usd: float
+    loss_cut: float | None
+    """1 - net / condor where the condor loses; None otherwise."""
+    loss_cut_without_offset: float | None
+    best_layer: Group | None
+    """The layer that gains most in this scenario (None if none gains)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeDecision:
+    table: str
+    rule: RegimeRule
+    measure: RegimeMeasure
+    level: float
+    """The VIX number that picked the band (spot VIX or the front future)."""
+    band_index: int
+    band_label: str
+    band_value: float
+    hold: bool
+    multiplier: float
+    """Applied to the sized units (1 when the rule is off, on hold, or premium-based)."""
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SizingResult:
+    mode: SizingMode
+    base_units: int
+    """Units the sizing mode chose (before regime scaling)."""
+    units: float
+    """Units after the regime: base x multiplier, or the premium rule's units."""
+    max_units: int
+    feasible: bool
+    """False when the budget or target cannot be met (see `reason`)."""
+    reason: str
+    unit_maintenance_usd_per_year: float
+    """Yearly maintenance cost of one unscaled unit."""
+    unit_premium_usd: float
+    target_loss_cut: float | None
+    """The protection target (fraction) and what the base size achieves, for PROTECTION."""
+    achieved_loss_cut: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlvhReport:
+    layers: tuple[LayerResult, ...]
+    """Near, mid, tail, offset, in that order."""
+    totals: AlvhTotals
+    sizing: SizingResult
+    regime: RegimeDecision
+    stress: tuple[AlvhStressRow, ...]
+    offset_premium_recovered_usd_per_year: float
+    """Yearly maintenance income of the offset (positive = recovered), 0 without an offset."""
+    offset_premium_recovered_pct_capital: float
+    signals: AlvhSignals
+    legs: tuple[ProposedLeg, ...]
+    """The legs "Apply" writes (only layers with contracts)."""
+    assumptions: tuple[str, ...]
+    messages: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     plan_name: str
@@ -175,5 +342,5 @@ class Report:
     stress: tuple[StressRow, ...]
     term_structure: TermStructure
     warnings: tuple[str, ...]
-    alvh: AlvhReport | None = None
+    alvh: AlvhReport
     """The ALVH layer proposal for `plan.allocation` (issue #3)."""

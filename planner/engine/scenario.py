@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.curve import FuturesCurve
 from planner.engine.errors import EngineInputError
 from planner.engine.normal import per_thread
@@ -39,7 +40,6 @@ from planner.engine.vol import (
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
-DAYS_PER_YEAR = 365.0
 # VIX option vol never drops below this in a scenario (deep ITM strikes, low-VIX scale-down).
 VIX_VOL_FLOOR = 0.10
 # Futures betas are quoted against a one-week tenor (DESIGN.md: beta = min(1, a (tau/7)^-p)).

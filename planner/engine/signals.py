@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from planner.engine.errors import EngineInputError
+from planner.engine.report import AlvhSignals
 
 FloatArray = NDArray[np.float64]
 
@@ -110,27 +111,6 @@ def macd(
     line = ema(x, fast) - ema(x, slow)
     signal_line = ema(line, signal)
     return Macd(macd=line, signal=signal_line, histogram=line - signal_line)
-
-
-@dataclass(frozen=True, slots=True)
-class AlvhSignals:
-    """What the panel shows beside the layers. History fields are None until VIX history is
-    loaded (`with_history`)."""
-
-    term_state: str
-    """"contango", "backwardation" or "flat"."""
-    slope_pts_per_month: float
-    vix: float
-    vix_band: str
-    """The regime table's active band, e.g. "16–20"."""
-    history_end: dt.date | None = None
-    history_close: float | None = None
-    rsi14: float | None = None
-    macd: float | None = None
-    macd_signal: float | None = None
-    macd_histogram: float | None = None
-    monetise_near: bool = False
-    notes: tuple[str, ...] = ()
 
 
 def base_signals(term_state: str, slope: float, vix: float, vix_band: str) -> AlvhSignals:

@@ -1,37 +1,28 @@
-"""ALVH allocation settings stored in the plan, their presets, and "Apply" (DESIGN.md section 4).
+"""ALVH allocation settings stored in the plan and their presets (DESIGN.md section 4).
 
 The settings satisfy the engine's Protocols (`planner.engine.types.AllocationSettingsLike`);
-`planner.engine.alvh` does the maths. `apply_allocation(plan)` turns the engine's proposal into
-ordinary `Leg`s tagged with their layer (one undo step for the UI's "Apply" button).
+`planner.engine.alvh` does the maths and `planner.model.hedge_legs.apply_proposal` writes its
+proposal into a plan.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-from functools import lru_cache
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
 from pydantic import Field, model_validator
 
 from planner.engine.types import (
-    HEDGE_GROUPS,
     AllocationSettingsLike,
     RegimeMeasure,
     RegimeRule,
     SizingMode,
     StrikeRule,
 )
-from planner.model.calendar import listed_vix_expiries
 from planner.model.values import FrozenValue
-
-if TYPE_CHECKING:
-    from planner.engine.alvh import AlvhReport
-    from planner.model.plan import Plan
 
 __all__ = [
     "ALVH_REGIME",
-    "EXPIRY_HORIZON_DAYS",
     "NO_REGIME",
     "VXTH_REGIME",
     "AllocationSettings",
@@ -39,16 +30,11 @@ __all__ = [
     "OffsetSettings",
     "RegimeBand",
     "RegimeSettings",
-    "apply_allocation",
-    "plan_vix_expiries",
-    "propose_allocation",
     "regime_preset",
 ]
 
-# Listed VIX expiries are generated this far past the valuation date: beyond any layer window
-# the settings allow (MAX_WINDOW_DAYS).
+# The longest layer window the settings allow; planner.model.calendar lists VIX expiries past it.
 MAX_WINDOW_DAYS = 400
-EXPIRY_HORIZON_DAYS = MAX_WINDOW_DAYS + 7
 MAX_BANDS = 20
 MAX_UNITS_CAP = 1000
 
@@ -204,55 +190,3 @@ class AllocationSettings(FrozenValue):
 def _satisfies_engine_protocol(settings: AllocationSettings) -> AllocationSettingsLike:
     # mypy checks here, once, that the settings are what planner.engine.alvh reads.
     return settings
-
-
-@lru_cache(maxsize=32)
-def plan_vix_expiries(valuation_date: dt.date) -> tuple[dt.date, ...]:
-    """Listed VIX option expiries (six weeklies, then monthlies) from `valuation_date` on,
-    cached: `evaluate` asks for them on every edit."""
-    end = valuation_date + dt.timedelta(days=EXPIRY_HORIZON_DAYS)
-    return listed_vix_expiries(valuation_date, end)
-
-
-def propose_allocation(plan: Plan) -> AlvhReport:
-    """The engine's proposal for this plan (`evaluate(plan).alvh`): layers, sizing, regime,
-    messages and the legs "Apply" writes. Raises `EngineInputError` if the plan can't be
-    valued."""
-    from planner.engine.alvh import propose
-
-    return propose(plan)
-
-
-def apply_allocation(plan: Plan) -> Plan:
-    """A new plan whose near / mid / tail / offset legs are the proposal's, other legs untouched.
-
-    A layer the proposal could not place (no listed expiry in its window, or zero contracts
-    because of a zero ratio or size) leaves no leg; its reason is in `proposal.messages`. Leg
-    ids are "alvh_near", "alvh_mid", ... (suffixed if another leg already uses the id).
-    """
-    # plan.py imports this module for AllocationSettings, so Leg is imported here.
-    from planner.model.plan import Leg
-
-    proposal = propose_allocation(plan)
-    kept = tuple(leg for leg in plan.legs if leg.group not in HEDGE_GROUPS)
-    taken = {leg.id for leg in kept}
-    new_legs: list[Leg] = []
-    for leg in proposal.legs:
-        leg_id = leg.id
-        for n in itertools.count(2):
-            if leg_id not in taken:
-                break
-            leg_id = f"{leg.id}_{n}"
-        taken.add(leg_id)
-        new_legs.append(
-            Leg(
-                id=leg_id,
-                underlying=leg.underlying,
-                right=leg.right,
-                quantity=leg.quantity,
-                strike=leg.strike,
-                expiry=leg.expiry,
-                group=leg.group,
-            )
-        )
-    return plan.with_changes(legs=kept + tuple(new_legs))

@@ -22,8 +22,13 @@ from planner.engine.expiries import (
     spx_monthly_expiries,
     vix_expiries,
 )
+from planner.model.allocation import MAX_WINDOW_DAYS
 
 _log = logging.getLogger(__name__)
+
+# Listed VIX expiries are generated this far past the valuation date: beyond any layer window
+# the settings allow.
+EXPIRY_HORIZON_DAYS = MAX_WINDOW_DAYS + 7
 
 _PREFERRED_CALENDARS = ("XCBF", "XNYS")
 
@@ -145,3 +150,11 @@ def listed_spx_expiries(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
 def listed_spx_monthly_expiries(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
     """The standard AM-settled SPX monthly expiries in [start, end] under the real holidays."""
     return spx_monthly_expiries(start, end, _holidays_around(start, end))
+
+
+@lru_cache(maxsize=32)
+def plan_vix_expiries(valuation_date: dt.date) -> tuple[dt.date, ...]:
+    """Listed VIX option expiries (six weeklies, then monthlies) from `valuation_date` on,
+    cached: `evaluate` asks for them on every edit."""
+    end = valuation_date + dt.timedelta(days=EXPIRY_HORIZON_DAYS)
+    return listed_vix_expiries(valuation_date, end)

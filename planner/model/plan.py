@@ -22,7 +22,8 @@ from planner.engine.types import (
     Underlying,
     VixMode,
 )
-from planner.model.allocation import AllocationSettings, plan_vix_expiries
+from planner.model.allocation import AllocationSettings
+from planner.model.calendar import plan_vix_expiries
 from planner.model.values import FrozenValue
 
 PLAN_FORMAT = "hedge-planner-plan"

@@ -10,8 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.engine.alvh import AlvhReport
-from planner.engine.report import GreeksTotals, Report
+from planner.engine.report import AlvhReport, GreeksTotals, Report
 from planner.model.formatting import fmt_num, fmt_pct, fmt_usd
 
 

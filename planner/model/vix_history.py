@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.engine.signals import AlvhSignals, with_history
+from planner.engine.report import AlvhSignals
+from planner.engine.signals import with_history
 from planner.model.safe_read import InputFileError, read_text_bounded
 
 REQUIRED_COLUMNS = ("DATE", "CLOSE")

@@ -13,13 +13,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QSettings, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QInputDialog,
+    QMainWindow,
     QMenu,
     QMessageBox,
 )
@@ -30,7 +31,8 @@ from planner.model.planfile import load_plan, plan_from_json, save_plan
 from planner.ui.recovery import RecoveredPlan, RecoveryStore
 
 if TYPE_CHECKING:
-    from planner.ui.main_window import MainWindow
+    from planner.ui.document import PlanDocument
+    from planner.ui.payoff_chart import PayoffChart
     from planner.ui.snapshot import Snapshot
 
 __all__ = [
@@ -67,16 +69,25 @@ def _safe_file_stem(name: str) -> str:
 
 
 class FileActions(QObject):
-    """Owns the current file path, the File menu actions and the autosave timer of a window."""
+    """Owns the current file path, the File menu actions and the autosave timer of a window.
+
+    It knows the window only as the parent of its dialogs and the target of dropped files, the
+    document it opens and saves, and the chart it prints; status text goes out on `message`.
+    """
+
+    message = Signal(str)
 
     def __init__(
         self,
-        window: MainWindow,
+        window: QMainWindow,
+        document: PlanDocument,
+        chart: PayoffChart,
         settings: QSettings,
         recovery: RecoveryStore | None = None,
     ) -> None:
         super().__init__(window)
-        self.document = window.document
+        self.document = document
+        self._chart = chart
         self.settings = settings
         self.recovery = recovery if recovery is not None else RecoveryStore()
         self.current_path: Path | None = None
@@ -114,10 +125,10 @@ class FileActions(QObject):
         self._update_actions()
 
     @property
-    def window(self) -> MainWindow:
+    def window(self) -> QMainWindow:
         # Through Qt's parent link, not a Python attribute: a strong reference here would keep a
         # closed window's Python wrapper alive after Qt deleted the window.
-        return cast("MainWindow", self.parent())
+        return cast("QMainWindow", self.parent())
 
     # -- menu ----------------------------------------------------------------------------
 
@@ -194,7 +205,7 @@ class FileActions(QObject):
         if gone:
             self._set_recent(kept)
             names = ", ".join(Path(p).name for p in gone)
-            self.window.show_message(f"Removed from Open Recent (no longer found): {names}")
+            self.message.emit(f"Removed from Open Recent (no longer found): {names}")
         return gone
 
     def rebuild_recent_menu(self) -> None:
@@ -296,7 +307,7 @@ class FileActions(QObject):
         self._remember_folder(path)
         self.add_recent(path)
         self._load_document(plan, path)
-        self.window.show_message(f"Opened {path.name}")
+        self.message.emit(f"Opened {path.name}")
         return True
 
     def _load_document(self, plan: Plan, path: Path | None) -> None:
@@ -339,7 +350,7 @@ class FileActions(QObject):
         self._remember_folder(path)
         self.add_recent(path)
         self._update_actions()
-        self.window.show_message(f"Saved {path.name}")
+        self.message.emit(f"Saved {path.name}")
         return True
 
     def revert(self) -> bool:
@@ -380,7 +391,7 @@ class FileActions(QObject):
         try:
             self.recovery.write(self.document.plan, self.current_path)
         except (PlanFileError, OSError) as exc:
-            self.window.show_message(f"Autosave failed: {exc}")
+            self.message.emit(f"Autosave failed: {exc}")
 
     def offer_recovery(self) -> bool:
         """After a crash: offer the newest autosave left behind; True if one was restored."""
@@ -417,7 +428,7 @@ class FileActions(QObject):
         self._load_document(base if base is not None else new_plan_template(), path)
         if not self.document.push_plan(recovered.plan, "Restore autosaved changes"):
             return
-        self.window.show_message("Restored autosaved changes; save to keep them")
+        self.message.emit("Restored autosaved changes; save to keep them")
 
     def shutdown(self) -> None:
         """The window closes normally (after the prompt): no recovery is needed."""
@@ -463,7 +474,7 @@ class FileActions(QObject):
             reason = self.document.last_error or "the plan has not been evaluated yet"
             QMessageBox.warning(self.window, "Nothing to print", f"No snapshot: {reason}")
             return None
-        return Snapshot(self.document.plan, report, chart=self.window.payoff_chart)
+        return Snapshot(self.document.plan, report, chart=self._chart)
 
     def print_dialog(self) -> bool:
         snapshot = self.snapshot()
@@ -507,14 +518,12 @@ class FileActions(QObject):
         from planner.ui.snapshot import write_snapshot
 
         try:
-            write_snapshot(
-                self.document.plan, report, target, width_px, chart=self.window.payoff_chart
-            )
+            write_snapshot(self.document.plan, report, target, width_px, chart=self._chart)
         except (OSError, ValueError) as exc:
             QMessageBox.critical(self.window, "Export failed", f"{target.name}: {exc}")
             return False
         self._remember_folder(target)
-        self.window.show_message(f"Exported {target.name}")
+        self.message.emit(f"Exported {target.name}")
         return True
 
     def export_pdf(self) -> bool:
@@ -544,12 +553,12 @@ class FileActions(QObject):
         if self.document.report is None:
             self.snapshot()
             return False
-        chart = self.window.payoff_chart
+        chart = self._chart
         mime = QMimeData()
         mime.setImageData(chart_image(chart))
         mime.setData("image/png", chart_png_bytes(chart))
         QApplication.clipboard().setMimeData(mime)
-        self.window.show_message("Chart copied to the clipboard")
+        self.message.emit("Chart copied to the clipboard")
         return True
 
     def describe(self) -> str:

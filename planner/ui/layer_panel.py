@@ -49,16 +49,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.engine.alvh import AlvhReport, AlvhStressRow, LayerResult, band_label
+from planner.engine.alvh import band_label
 from planner.engine.errors import EngineInputError
-from planner.engine.report import Report
-from planner.engine.signals import AlvhSignals
+from planner.engine.report import AlvhReport, AlvhSignals, AlvhStressRow, LayerResult, Report
 from planner.engine.types import Group, RegimeMeasure, RegimeRule, SizingMode, StrikeRule
 from planner.model.allocation import (
     AllocationSettings,
     RegimeBand,
     RegimeSettings,
-    apply_allocation,
     regime_preset,
 )
 from planner.model.formatting import (
@@ -71,6 +69,7 @@ from planner.model.formatting import (
     fmt_usd,
     fmt_usd_compact,
 )
+from planner.model.hedge_legs import apply_proposal
 from planner.model.plan import Plan
 from planner.model.vix_history import VixHistory, VixHistoryError, load_vix_history
 from planner.ui.document import PlanDocument, validation_message
@@ -1121,8 +1120,14 @@ class LayerPanel(QWidget):
     def apply(self) -> bool:
         """Write the proposal's hedge legs into the plan as one undo step."""
         self._document.seal_merge()
+        plan = self._document.plan
         try:
-            new_plan = apply_allocation(self._document.plan)
+            # The proposal on screen is the one applied; only a plan edited since its last
+            # recalculation is evaluated here first.
+            report = self._document.report
+            if report is None or self._document.recalc_pending:
+                report = self._document.evaluate(plan)
+            new_plan = apply_proposal(plan, report.alvh)
         except (EngineInputError, ValidationError, ValueError) as exc:
             self.rejected.emit(f"Apply ALVH layers: {validation_message(exc)}")
             return False

@@ -265,7 +265,8 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
         # New/Open/Save…, printing and export live in FileActions (file_actions.py).
-        self.file_actions = FileActions(self, self._settings)
+        self.file_actions = FileActions(self, self.document, self.payoff_chart, self._settings)
+        self.file_actions.message.connect(self.show_message)
         self.file_actions.populate_menu(file_menu, before=self.quit_action)
 
         edit_menu = self.menuBar().addMenu("&Edit")

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
-from planner.engine.alvh import AlvhReport, band_index, band_label
+from planner.engine.alvh import band_index, band_label
 from planner.engine.evaluate import evaluate
 from planner.engine.pricing import black76, black76_price
+from planner.engine.report import AlvhReport
 from planner.engine.strikes import vix_strike_grid
 from planner.engine.types import Group, RegimeRule, SizingMode, StrikeRule
 from planner.engine.vol import vix_option_vol
@@ -375,11 +376,11 @@ def test_maintenance_costs_more_in_contango_than_on_a_flat_curve() -> None:
 
 
 def test_stress_rows_match_evaluate_with_the_proposed_legs_applied() -> None:
-    from planner.model.allocation import apply_allocation
+    from planner.model.hedge_legs import apply_proposal
 
     plan = alloc_plan(units=2)
     proposal = alvh(plan)
-    applied = evaluate(apply_allocation(plan))
+    applied = evaluate(apply_proposal(plan, proposal))
     for mine, theirs in zip(proposal.stress, applied.stress, strict=True):
         assert mine.hedge_pnl_usd == pytest.approx(theirs.hedge_pnl_usd, rel=1e-9)
         assert mine.net_pnl_usd == pytest.approx(theirs.net_pnl_usd, rel=1e-9)

@@ -16,14 +16,18 @@ from planner.model.allocation import (
     AllocationSettings,
     LayerSettings,
     RegimeSettings,
-    apply_allocation,
-    plan_vix_expiries,
-    propose_allocation,
     regime_preset,
 )
+from planner.model.calendar import plan_vix_expiries
 from planner.model.errors import PlanFileError
+from planner.model.hedge_legs import apply_proposal
 from planner.model.plan import PLAN_VERSION, Plan
 from planner.model.planfile import MIGRATIONS, plan_from_json, plan_to_json
+
+
+def _apply(plan: Plan) -> Plan:
+    """Apply as the Layers panel does: the proposal of the plan's own report."""
+    return apply_proposal(plan, evaluate(plan).alvh)
 
 
 def test_defaults_are_the_four_four_two() -> None:
@@ -120,8 +124,8 @@ def test_settings_round_trip_and_bad_values_name_the_field(sample_plan: Plan) ->
 
 def test_apply_replaces_hedge_legs_and_keeps_the_rest(sample_plan: Plan) -> None:
     plan = sample_plan.with_changes(allocation=AllocationSettings(units=2))
-    proposal = propose_allocation(plan)
-    applied = apply_allocation(plan)
+    proposal = evaluate(plan).alvh
+    applied = _apply(plan)
     kept = [leg for leg in plan.legs if leg.group not in HEDGE_GROUPS]
     assert [leg for leg in applied.legs if leg.group not in HEDGE_GROUPS] == kept
     hedge = [leg for leg in applied.legs if leg.group in HEDGE_GROUPS]
@@ -131,7 +135,7 @@ def test_apply_replaces_hedge_legs_and_keeps_the_rest(sample_plan: Plan) -> None
     assert all(leg.underlying is Underlying.VIX and leg.entry_price is None for leg in hedge)
     assert {leg.group for leg in hedge} <= {Group.NEAR, Group.MID, Group.TAIL}
     # Applying again gives the same plan (nothing else changes, ids are stable).
-    assert apply_allocation(applied) == applied
+    assert _apply(applied) == applied
     report = evaluate(applied)
     assert report.alvh is not None and report.alvh.legs == proposal.legs
 
@@ -140,6 +144,6 @@ def test_apply_avoids_id_clashes(sample_plan: Plan) -> None:
     renamed = tuple(
         leg.with_changes(id="alvh_mid") if leg.id == "sp" else leg for leg in sample_plan.legs
     )
-    applied = apply_allocation(sample_plan.with_changes(legs=renamed))
+    applied = _apply(sample_plan.with_changes(legs=renamed))
     ids = [leg.id for leg in applied.legs]
     assert len(ids) == len(set(ids)) and "alvh_mid_2" in ids

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from planner.engine.alvh import AlvhReport
+from planner.engine.report import AlvhReport
 from planner.engine.signals import rsi_wilder
 from planner.engine.types import Group, RegimeRule, SizingMode, StrikeRule
 from planner.model.allocation import ALVH_REGIME, VXTH_REGIME, AllocationSettings

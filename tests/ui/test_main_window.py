@@ -114,6 +114,10 @@ def test_undo_keys_reach_the_plan_from_a_market_spin_box(
     )
     assert document.plan.market.vix == 20.0
     assert spin.value() == pytest.approx(20.0)
+    # Qt keeps the last key event's modifiers as the application's state: a plain key here, or
+    # Shift stays "held" for the next test (a selectRow there would extend a selection).
+    qtbot.keyClick(focused, Qt.Key.Key_Escape)
+    assert QApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
 
 
 def test_rejected_edits_reach_the_status_bar(window: MainWindow, plan: Plan) -> None:

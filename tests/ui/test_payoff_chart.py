@@ -35,6 +35,7 @@ from planner.ui.payoff_chart import (
     PayoffChart,
 )
 from planner.ui.theme import CurveKey
+from tests.ui.conftest import realistic_plan
 
 SPOT = 7450.0
 VIX0 = 16.4
@@ -226,6 +227,8 @@ def synthetic_report(
             futures=np.array([17.6, 18.3]),
         ),
         warnings=(),
+        # The chart never reads the ALVH proposal; any real one fills the required field.
+        alvh=evaluate(realistic_plan()).alvh,
     )
 
 
