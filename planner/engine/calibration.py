@@ -30,7 +30,17 @@ SMILE_DELTAS: tuple[tuple[str, bool, float], ...] = (
     ("16c", True, 0.16),
     ("10c", True, 0.10),
 )
-"""(label, is_call, |delta|) of the smile points fitted and reported; ATM is the forward."""
+"""(label, is_call, |delta|) of the smile points reported; ATM is the forward."""
+FIT_DELTAS: tuple[tuple[str, bool, float], ...] = (
+    *(
+        (f"{round(100 * d)}p", False, d)
+        for d in (0.05, 0.08, 0.10, 0.13, 0.16, 0.20, 0.25, 0.32, 0.40)
+    ),
+    ("ATM", True, 0.50),
+    *((f"{round(100 * d)}c", True, d) for d in (0.40, 0.32, 0.25, 0.20, 0.16, 0.13, 0.10, 0.08)),
+)
+"""The denser set of points the default smile is fitted to: the slope between a condor's
+short strike and its wing matters as much as the level at the short strike."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +194,7 @@ def levenberg_marquardt(
 
 
 __all__ = [
+    "FIT_DELTAS",
     "SMILE_DELTAS",
     "SMILE_PARAM_BOUNDS",
     "SmileParams",

@@ -800,6 +800,7 @@ def smile_targets(
     group: int = 0,
     min_days: int = 5,
     max_days: int = 120,
+    deltas: Sequence[tuple[str, bool, float]] = SMILE_DELTAS,
 ) -> SmileTargets:
     """The chain's smile at the 10/16/25-delta puts, the forward and the 16/10-delta calls of
     every fitted expiry `min_days`..`max_days` out (strikes by the SVI smile's own Black forward
@@ -815,7 +816,7 @@ def smile_targets(
         d1 = (-grid + 0.5 * vol * vol * t) / (vol * np.sqrt(t))
         call_delta = norm_cdf(d1)
         vix_future = float(vix_curve.future(float(smile.days)))
-        for label, is_call, delta in SMILE_DELTAS:
+        for label, is_call, delta in deltas:
             if label == "ATM":
                 k = 0.0
             elif is_call:

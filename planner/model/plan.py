@@ -27,7 +27,7 @@ from planner.model.calendar import plan_vix_expiries
 from planner.model.values import FrozenValue
 
 PLAN_FORMAT = "hedge-planner-plan"
-PLAN_VERSION = 2
+PLAN_VERSION = 3
 
 MAX_LEGS = 500
 MAX_FUTURES = 60
@@ -81,14 +81,17 @@ class ModelParams(FrozenValue):
     vov_skew: float = Field(default=0.25, ge=-2, le=2)
     vov_scale_exponent: float = Field(default=0.5, ge=0, le=3)
     vov_scale_cap: float = Field(default=2.0, ge=1, le=10)
-    atm_iv_ratio: float = Field(default=0.9, gt=0, le=3)
-    atm_level_exponent: float = Field(default=0.0, ge=-3, le=3)
-    put_skew: float = Field(default=5.5, ge=0, le=50, description="vol pts per unit of z")
-    call_skew: float = Field(default=1.8, ge=-20, le=20, description="vol pts per unit of z")
+    # The default SPX smile, fitted to the Cboe chains of 2022-01-07 and 2022-02-04 (README,
+    # "Real option chains and calibration"; tests/benchmarks/test_fit_smile.py prints the fit).
+    # Plans saved before version 3 keep the turn-1 values (LEGACY_SMILE) through the migration.
+    atm_iv_ratio: float = Field(default=0.677, gt=0, le=3)
+    atm_level_exponent: float = Field(default=0.808, ge=-3, le=3)
+    put_skew: float = Field(default=5.04, ge=0, le=50, description="vol pts per unit of z")
+    call_skew: float = Field(default=8.49, ge=-20, le=20, description="vol pts per unit of z")
     put_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
-    call_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
-    skew_term_exponent: float = Field(default=0.0, ge=-2, le=2)
-    skew_level_exponent: float = Field(default=0.0, ge=-3, le=3)
+    call_curvature: float = Field(default=3.48, ge=-20, le=20, description="vol pts per z^2")
+    skew_term_exponent: float = Field(default=0.206, ge=-2, le=2)
+    skew_level_exponent: float = Field(default=0.625, ge=-3, le=3)
 
 
 # What every plan used before version 3 (turn-1 defaults): a version-2 file's model block is

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from planner.model.allocation import AllocationSettings
 from planner.model.errors import PlanFileError, describe_os_error
-from planner.model.plan import PLAN_FORMAT, PLAN_VERSION, Plan
+from planner.model.plan import LEGACY_MODEL_PARAMS, PLAN_FORMAT, PLAN_VERSION, Plan
 from planner.model.safe_read import InputFileError, read_bounded, too_large
 
 __all__ = [
@@ -95,8 +95,26 @@ def _migrate_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 changed the model's defaults: the SPX smile was fitted to real chains and
+    gained fields (#10). A version-2 plan priced with the turn-1 defaults wherever its `model`
+    block (or the whole block) was left out, so those are written in explicitly: the plan keeps
+    its numbers, and only new plans get the fitted defaults."""
+    out = dict(doc)
+    legacy = LEGACY_MODEL_PARAMS.model_dump(mode="json")
+    model = out.get("model", legacy)
+    if isinstance(model, dict):
+        model = {**legacy, **model}
+        for preset in ("typical", "stress"):
+            if isinstance(model.get(preset), dict):
+                model[preset] = {**legacy[preset], **model[preset]}
+    out["model"] = model
+    out["version"] = 3
+    return out
+
+
 # Version N -> N+1, applied in turn on load until the document is at PLAN_VERSION.
-MIGRATIONS: dict[int, Migration] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Migration] = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
 _OLDEST_VERSION = min(MIGRATIONS, default=PLAN_VERSION)
 
 
