@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR
+from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR, loss_cut, loss_cut_of
 from planner.engine.curve import FuturesCurve
 from planner.engine.errors import EngineInputError
 from planner.engine.expiries import expiry_in_window
@@ -491,7 +491,7 @@ def _size(
             target,
             None,
         )
-    cut = 1.0 - (condor + row.other_pnl_usd + grid_stress[:, index]) / condor
+    cut = loss_cut_of(condor, condor + row.other_pnl_usd + grid_stress[:, index])
     ok = cut >= target - _TOLERANCE
     if not ok.any():
         best = int(np.argmax(cut))
@@ -611,7 +611,6 @@ def _stress(
         base = row.condor_pnl_usd + row.other_pnl_usd
         net = base + hedge
         condor = row.condor_pnl_usd
-        losing = condor < 0
         gains = {g: v for g, v in by_layer.items() if g is not Group.OFFSET and v > 0}
         out.append(
             AlvhStressRow(
@@ -621,8 +620,8 @@ def _stress(
                 layer_pnl_usd=by_layer,
                 hedge_pnl_usd=hedge,
                 net_pnl_usd=net,
-                loss_cut=1.0 - net / condor if losing else None,
-                loss_cut_without_offset=1.0 - (net - offset) / condor if losing else None,
+                loss_cut=loss_cut(condor, net),
+                loss_cut_without_offset=loss_cut(condor, net - offset),
                 best_layer=max(gains, key=gains.__getitem__) if gains else None,
             )
         )

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+_Net = TypeVar("_Net", float, NDArray[np.float64])
+
 # Year fractions are calendar days / 365 from the valuation date (DESIGN.md section 2); theta is
 # per calendar day on the same count.
 DAYS_PER_YEAR = 365.0
@@ -9,3 +16,22 @@ DAYS_PER_YEAR = 365.0
 # The hedge's carry is its P&L over 30 days with SPX and VIX unchanged, annualised x 365 / 30
 # (DESIGN.md section 3, "Hedge cost"); the plan's hedge and the ALVH proposal use the same span.
 CARRY_DAYS = 30
+
+
+def loss_cut_of(condor_pnl_usd: float, net_pnl_usd: _Net) -> _Net:
+    """1 − net / condor, for one net P&L or an array of them (every hedge size at once).
+
+    Only meaningful where the condor loses; `loss_cut` is the guarded form reports show.
+    """
+    return 1.0 - net_pnl_usd / condor_pnl_usd
+
+
+def loss_cut(condor_pnl_usd: float, net_pnl_usd: float) -> float | None:
+    """The share of the condor's loss the rest of the position removes: 1 − net / condor.
+
+    Defined only where the condor loses (DESIGN.md section 3, "Stress table"); None otherwise.
+    Above 1 the hedge gains more than the condor loses; below 0 the rest adds to the loss.
+    """
+    if not condor_pnl_usd < 0:
+        return None
+    return loss_cut_of(condor_pnl_usd, net_pnl_usd)

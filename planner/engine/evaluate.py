@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.alvh import analyse_alvh, propose_layers
-from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR
+from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR, loss_cut
 from planner.engine.curve import futures_curve
 from planner.engine.errors import EngineInputError
 from planner.engine.report import (
@@ -324,7 +324,7 @@ def _stress_rows(
         hedge_i = float(hedge[i])
         other = float(per_group[Group.OTHER][i])
         net = condor + hedge_i + other
-        loss_cut = 1.0 - net / condor if condor < 0 else None
+        cut = loss_cut(condor, net)
         rows.append(
             StressRow(
                 name=scenario.name,
@@ -336,7 +336,7 @@ def _stress_rows(
                 hedge_pnl_usd=hedge_i,
                 other_pnl_usd=other,
                 net_pnl_usd=net,
-                loss_cut=loss_cut,
+                loss_cut=cut,
                 layer_pnl_usd={g: float(per_group[g][i]) for g in layer_groups},
             )
         )

@@ -57,6 +57,13 @@ def snap_spx_strike(
     return _like_input(strike, snapped)
 
 
+def listed_strike_step(is_vix: bool, strike: float) -> float:
+    """The step between listed strikes at `strike`: an editor's arrow-key step."""
+    if not is_vix:
+        return SPX_STRIKE_STEP_PTS
+    return 0.5 if strike < VIX_HALF_POINT_BELOW else 1.0
+
+
 def vix_strike_grid(low: float, high: float) -> NDArray[np.float64]:
     """The listed VIX strikes in [low, high], ascending."""
     if not (np.isfinite(low) and np.isfinite(high)):

@@ -35,28 +35,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.engine.strikes import listed_strike_step
 from planner.engine.types import Group, Right, Underlying
 from planner.ui.legs_model import Column, LegTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-# Listed strike steps (DESIGN.md section 2): SPX 5 points; VIX 0.5 below 15, 1.0 above.
-SPX_STRIKE_STEP_PTS = 5.0
-VIX_FINE_STRIKE_STEP = 0.5
-VIX_COARSE_STRIKE_STEP = 1.0
-VIX_FINE_STRIKE_BELOW = 15.0
 
 _ENUMS: dict[Column, type[Group] | type[Underlying] | type[Right]] = {
     Column.GROUP: Group,
     Column.UNDERLYING: Underlying,
     Column.RIGHT: Right,
 }
-
-
-def strike_step(underlying: Underlying, strike: float) -> float:
-    if underlying is Underlying.SPX:
-        return SPX_STRIKE_STEP_PTS
-    return VIX_FINE_STRIKE_STEP if strike < VIX_FINE_STRIKE_BELOW else VIX_COARSE_STRIKE_STEP
 
 
 _LOADED = "hedge_planner_editor_loaded"
@@ -92,7 +81,9 @@ class LegDelegate(QStyledItemDelegate):
             dspin.setRange(0.0, 100_000.0)
             if leg is not None:
                 dspin.setDecimals(0 if leg.underlying is Underlying.SPX else 1)
-                dspin.setSingleStep(strike_step(leg.underlying, leg.strike))
+                dspin.setSingleStep(
+                    listed_strike_step(leg.underlying is Underlying.VIX, leg.strike)
+                )
             return dspin
         if column == Column.EXPIRY:
             date_edit = QDateEdit(parent)

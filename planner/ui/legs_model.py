@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from planner.engine.strikes import snap_spx_strike
 from planner.engine.types import Group, Right, Underlying
 from planner.model.formatting import fmt_num
 from planner.model.plan import Leg, Plan
@@ -385,8 +386,7 @@ class LegTableModel(QAbstractTableModel):
         if template is None:
             expiries = [leg.expiry for leg in plan.legs if leg.group is Group.CONDOR]
             expiry = max(expiries) if expiries else plan.valuation_date + dt.timedelta(days=45)
-            # SPX strikes are listed on a 5-point grid.
-            strike = max(5.0, round(plan.market.spx / 5.0) * 5.0)
+            strike = snap_spx_strike(plan.market.spx)
             template = Leg(
                 id="new",
                 underlying=Underlying.SPX,
