@@ -24,6 +24,7 @@ from planner.engine.types import (
 )
 from planner.model.allocation import AllocationSettings
 from planner.model.calendar import plan_vix_expiries
+from planner.model.programme import ProgrammeSettings
 from planner.model.values import FrozenValue
 
 PLAN_FORMAT = "hedge-planner-plan"
@@ -180,6 +181,7 @@ class Plan(FrozenValue):
     stress: tuple[StressScenario, ...] = Field(default=(), max_length=MAX_STRESS)
     view: ViewSettings = ViewSettings()
     allocation: AllocationSettings = AllocationSettings()
+    programme: ProgrammeSettings = ProgrammeSettings()
     notes: str = Field(default="", max_length=20_000)
 
     @field_validator("format")

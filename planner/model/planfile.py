@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from planner.model.allocation import AllocationSettings
 from planner.model.errors import PlanFileError, describe_os_error
 from planner.model.plan import LEGACY_MODEL_PARAMS, PLAN_FORMAT, PLAN_VERSION, Plan
+from planner.model.programme import ProgrammeSettings
 from planner.model.safe_read import InputFileError, read_bounded, too_large
 
 __all__ = [
@@ -52,6 +53,7 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "model",
     "legs",
     "allocation",
+    "programme",
     "stress",
     "view",
     "notes",
@@ -99,7 +101,9 @@ def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
     """Version 3 changed the model's defaults: the SPX smile was fitted to real chains and
     gained fields (#10). A version-2 plan priced with the turn-1 defaults wherever its `model`
     block (or the whole block) was left out, so those are written in explicitly: the plan keeps
-    its numbers, and only new plans get the fitted defaults."""
+    its numbers, and only new plans get the fitted defaults. Version 3 also added the replay
+    `programme` (condor cadence, strikes, size, exits, costs, #9); older plans get its
+    defaults."""
     out = dict(doc)
     legacy = LEGACY_MODEL_PARAMS.model_dump(mode="json")
     model = out.get("model", legacy)
@@ -109,6 +113,8 @@ def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
             if isinstance(model.get(preset), dict):
                 model[preset] = {**legacy[preset], **model[preset]}
     out["model"] = model
+    if "programme" not in out:
+        out["programme"] = ProgrammeSettings().model_dump(mode="json")
     out["version"] = 3
     return out
 

@@ -111,6 +111,7 @@ class TestFormat:
             "model",
             "legs",
             "allocation",
+            "programme",
             "stress",
             "view",
             "notes",
