@@ -87,3 +87,64 @@ def futures_curve(
     if np.any(np.diff(days) == 0.0):  # sorted by expiry: a repeat sits next to its twin
         raise EngineInputError("two VIX futures share an expiry")
     return FuturesCurve(spot=float(vix_spot), days=days, prices=prices)
+
+
+@dataclass(frozen=True, slots=True)
+class CurveHistory:
+    """One `FuturesCurve` per day of a history, read for many (day, tenor) pairs at once.
+
+    Day i's curve is what `futures_curve(spot[i], futures of day i, day i)` builds: F(0) = spot
+    VIX, linear in days between the day's futures that have a price, flat past the last one.
+    `future` gives the same numbers as that curve's `future` for every pair in one numpy pass.
+    """
+
+    spot: NDArray[np.float64]
+    """(days,) spot VIX."""
+    knot_days: NDArray[np.float64]
+    """(days, contracts) calendar days from each day to each contract's expiry."""
+    knot_prices: NDArray[np.float64]
+    """(days, contracts) settlements, NaN where a contract has no usable price that day."""
+
+    def future(self, day: NDArray[np.intp], tau_days: ArrayLike) -> NDArray[np.float64]:
+        """F(tau) on day `day[k]` for each pair k (tau clipped at 0, as `FuturesCurve`)."""
+        tau = np.maximum(np.asarray(tau_days, dtype=np.float64), 0.0)
+        kd = self.knot_days[day]
+        kp = self.knot_prices[day]
+        valid = np.isfinite(kp) & (kd > 0.0)
+        below = valid & (kd <= tau[:, None])
+        above = valid & (kd > tau[:, None])
+        has_below = below.any(axis=1)
+        has_above = above.any(axis=1)
+        rows = np.arange(tau.size)
+        j_below = np.argmax(np.where(below, kd, -np.inf), axis=1)
+        j_above = np.argmin(np.where(above, kd, np.inf), axis=1)
+        x0 = np.where(has_below, kd[rows, j_below], 0.0)
+        y0 = np.where(has_below, kp[rows, j_below], self.spot[day])
+        x1 = np.where(has_above, kd[rows, j_above], x0 + 1.0)
+        y1 = np.where(has_above, kp[rows, j_above], y0)
+        # np.interp's own arithmetic: slope * (x - x_j) + y_j.
+        slope = (y1 - y0) / (x1 - x0)
+        return np.asarray(np.where(has_above, slope * (tau - x0) + y0, y0), dtype=np.float64)
+
+    def term_states(self) -> tuple[NDArray[np.float64], NDArray[np.str_]]:
+        """Each day's least-squares slope (pts/month) through spot and its futures, and the state
+        `FuturesCurve.term_structure` names from it ("contango", "backwardation", "flat")."""
+        valid = np.isfinite(self.knot_prices) & (self.knot_days > 0.0)
+        x = np.concatenate((np.zeros((self.spot.size, 1)), self.knot_days), axis=1)
+        y = np.concatenate((self.spot[:, None], self.knot_prices), axis=1)
+        w = np.concatenate((np.ones((self.spot.size, 1), dtype=bool), valid), axis=1)
+        x = np.where(w, x, 0.0)
+        y = np.where(w, y, 0.0)
+        count = w.sum(axis=1)
+        x_centred = np.where(w, x - (x.sum(axis=1) / count)[:, None], 0.0)
+        y_centred = np.where(w, y - (y.sum(axis=1) / count)[:, None], 0.0)
+        spread = (x_centred * x_centred).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_day = (x_centred * y_centred).sum(axis=1) / spread
+        slope = np.where(spread > 0.0, per_day, 0.0) * DAYS_PER_MONTH
+        state = np.where(
+            slope > FLAT_SLOPE_PTS,
+            "contango",
+            np.where(slope < -FLAT_SLOPE_PTS, "backwardation", "flat"),
+        )
+        return slope, state

@@ -29,7 +29,7 @@ ATM_REFERENCE_VIX = 20.0
 
 def default_spx_iv(
     strike: ArrayLike,
-    spot: float,
+    spot: ArrayLike,
     t_years: ArrayLike,
     rate: float,
     div_yield: float,
@@ -60,7 +60,7 @@ def default_spx_iv(
     k = np.asarray(strike, dtype=np.float64)
     t = np.maximum(np.asarray(t_years, dtype=np.float64), MIN_TENOR_DAYS / 365.0)
     atm = np.asarray(atm_vol, dtype=np.float64)
-    forward = spot * np.exp((rate - div_yield) * t)
+    forward = np.asarray(spot, dtype=np.float64) * np.exp((rate - div_yield) * t)
     z = np.log(k / forward) / (atm * np.sqrt(t))
     put_side = np.clip(-z, 0.0, SKEW_Z_CAP)
     call_side = np.clip(z, 0.0, SKEW_Z_CAP)
