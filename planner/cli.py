@@ -9,6 +9,10 @@
     hedge-planner render PLAN -o OUT.pdf|png|svg [--horizon DAYS] [--width PX] [--chain CSV]
                                                       the one-page payoff snapshot, headless
                                                       (SPX legs at the chain's fitted smile)
+    hedge-planner replay PLAN --history DIR [--start DATE] [--end DATE] [--format text|json]
+                         [--trades CSV] [--daily CSV] [--sweep START:STOP:STEP]
+                                                      run the plan's condor + ALVH programme
+                                                      on real daily history
 
 Exit 0 on success, 2 on bad input with one line on stderr: never a traceback for user mistakes.
 """
@@ -150,6 +154,77 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _replay(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from planner.engine import EngineInputError
+    from planner.model import PlanFileError, load_plan
+    from planner.model.atomic import AtomicWriteError
+    from planner.model.history import HistoryError, find_history_files, load_history
+    from planner.model.replay import (
+        daily_csv,
+        parse_sweep,
+        replay_plan,
+        replay_to_dict,
+        replay_to_text,
+        trades_csv,
+        write_csv,
+    )
+
+    def fail(message: str) -> int:
+        print(f"hedge-planner: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    dates: dict[str, dt.date | None] = {}
+    for name in ("start", "end"):
+        text = getattr(args, name)
+        try:
+            dates[name] = None if text is None else dt.date.fromisoformat(text)
+        except ValueError:
+            return fail(f"--{name}: {text!r} is not a date (YYYY-MM-DD)")
+    start, end = dates["start"], dates["end"]
+    if start is not None and end is not None and end < start:
+        return fail(f"--end {end.isoformat()} is before --start {start.isoformat()}")
+    sweep: tuple[float, ...] = ()
+    if args.sweep is not None:
+        try:
+            sweep = parse_sweep(args.sweep)
+        except ValueError as exc:
+            return fail(f"--sweep: {exc}")
+    for option in ("trades", "daily"):
+        target = getattr(args, option)
+        if target is not None:
+            out = Path(target)
+            if out.is_dir():
+                return fail(f"--{option} {target}: is a folder, not a file")
+            if not out.parent.is_dir():
+                return fail(f"--{option} {target}: the folder {str(out.parent)!r} does not exist")
+    try:
+        plan = load_plan(Path(args.plan))
+        files = find_history_files(args.history, spx=args.spx, vix=args.vix, futures=args.futures)
+        history = load_history(files, start, end)
+        result = replay_plan(plan, history, sweep=sweep)
+    except (PlanFileError, HistoryError) as exc:
+        return fail(str(exc))
+    except EngineInputError as exc:
+        return fail(f"{args.plan}: {exc}")
+    for option, text in (("trades", trades_csv), ("daily", daily_csv)):
+        target = getattr(args, option)
+        if target is None:
+            continue
+        try:
+            write_csv(target, text(result))
+        except AtomicWriteError as exc:
+            return fail(f"{target}: could not write: {exc.reason}")
+        except OSError as exc:
+            return fail(f"{target}: could not write: {exc.strerror or exc}")
+    if args.format == "json":
+        print(json.dumps(replay_to_dict(result, history), indent=2, allow_nan=False))
+    else:
+        sys.stdout.write(replay_to_text(result, history))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     if args_in and args_in[0] == "report":
@@ -182,11 +257,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             help="Cboe delayed-quote SPX option chain: SPX legs without a user IV at its smile",
         )
         return _render(parser.parse_args(args_in[1:]))
+    if args_in and args_in[0] == "replay":
+        parser = _Parser(
+            prog="hedge-planner replay",
+            description="Run the plan's condor + ALVH programme on real daily history "
+            "(model-priced) and report what the hedge cost and cut.",
+        )
+        parser.add_argument("plan", help="plan file (.hplan)")
+        parser.add_argument(
+            "--history",
+            required=True,
+            metavar="DIR",
+            help="folder with the S&P 500, Cboe VIX and VIX futures daily CSVs",
+        )
+        parser.add_argument("--start", metavar="DATE", help="first day (YYYY-MM-DD)")
+        parser.add_argument("--end", metavar="DATE", help="last day (YYYY-MM-DD)")
+        parser.add_argument("--format", choices=("text", "json"), default="text")
+        parser.add_argument("--trades", metavar="CSV", help="write every trade to this CSV")
+        parser.add_argument("--daily", metavar="CSV", help="write the daily series to this CSV")
+        parser.add_argument(
+            "--sweep", metavar="START:STOP:STEP", help="hedge sizes to compare, e.g. 0:4:0.5"
+        )
+        parser.add_argument("--spx", metavar="CSV", help="the S&P 500 file, if not found by name")
+        parser.add_argument("--vix", metavar="CSV", help="the VIX file, if not found by name")
+        parser.add_argument("--futures", metavar="CSV", help="the futures file, if not by name")
+        return _replay(parser.parse_args(args_in[1:]))
     parser = _Parser(
         prog="hedge-planner",
         description="Plan SPX iron condors hedged with layered VIX calls. "
         "Sub-commands: report PLAN [--format text|json]; "
-        "render PLAN -o OUT.pdf|png|svg [--horizon DAYS] [--width PX].",
+        "render PLAN -o OUT.pdf|png|svg [--horizon DAYS] [--width PX]; "
+        "replay PLAN --history DIR [--start DATE] [--end DATE] [--format text|json] "
+        "[--trades CSV] [--daily CSV] [--sweep START:STOP:STEP].",
     )
     parser.add_argument("plan", nargs="?", help="plan file to open (default: the bundled sample)")
     args = parser.parse_args(args_in)

@@ -2,7 +2,7 @@
 
 Model-priced: there are no historical option quotes. Every open leg is marked at every close
 with the plan's own model on that day's SPX, VIX and futures curve -- the default SPX smile
-(`vol.default_spx_iv` on `vol.atm_spx_vol` of the day's curve), the model's VIX option vol
+(`vol.model_spx_iv` on the day's VIX future at the leg's expiry), the model's VIX option vol
 (`vol.vix_option_vol`), Black-Scholes-Merton / Black-76 through `pricing.bsm` -- the functions
 `evaluate` prices a leg with today, so a replay day and a plan built from that day's market
 agree to rounding. Strikes come from `condor.iron_condor_strikes` and the ALVH strike rules
@@ -62,7 +62,7 @@ from planner.engine.types import (
     SizingMode,
     StrikeRule,
 )
-from planner.engine.vol import atm_spx_vol, default_spx_iv, vix_option_vol
+from planner.engine.vol import model_spx_iv, vix_option_vol
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -138,16 +138,7 @@ def leg_marks(
     t_years = np.maximum(tau, 0.0) / DAYS_PER_YEAR
     future_at_expiry = curves.future(rows.day, tau)
     spot_spx = spx[rows.day]
-    spx_iv = default_spx_iv(
-        rows.strike,
-        spot_spx,
-        t_years,
-        rate,
-        div,
-        atm_spx_vol(future_at_expiry, model.atm_iv_ratio),
-        model.put_skew,
-        model.call_skew,
-    )
+    spx_iv = model_spx_iv(rows.strike, spot_spx, t_years, rate, div, future_at_expiry, model)
     vix_iv = vix_option_vol(
         tau,
         rows.strike,
@@ -237,14 +228,12 @@ def _plan_condors(
     for i, (day, left) in enumerate(zip(entry.tolist(), days_left.tolist(), strict=True)):
         spot = float(market.spx[day])
         t_years = left / DAYS_PER_YEAR
-        atm = atm_spx_vol(
-            curves.future(np.array([day]), np.array([float(left)])), model.atm_iv_ratio
-        )
+        future = curves.future(np.array([day]), np.array([float(left)]))
 
         def vol(
-            strike: FloatArray, spot: float = spot, t: float = t_years, atm: FloatArray = atm
+            strike: FloatArray, spot: float = spot, t: float = t_years, future: FloatArray = future
         ) -> FloatArray:
-            return default_spx_iv(strike, spot, t, rate, div, atm, model.put_skew, model.call_skew)
+            return model_spx_iv(strike, spot, t, rate, div, future, model)
 
         try:
             shorts = iron_condor_strikes(
@@ -507,8 +496,8 @@ def _unit_counts(
     else:
         multiplier = np.ones(k)
         premium = buy_pts @ unit_contracts.T * VIX_OPTION_MULTIPLIER_USD  # (k, sizes)
-        budget = value[:, None] / 100.0 * capital
-        fits = premium <= budget * (1.0 + _TOLERANCE) + _TOLERANCE
+        premium_budget = value[:, None] / 100.0 * capital
+        fits = premium <= premium_budget * (1.0 + _TOLERANCE) + _TOLERANCE
         fit_units = fits.shape[1] - 1 - np.argmax(fits[:, ::-1], axis=1)
         units = np.where(hold, base, fit_units.astype(np.float64))
         notes.append(
@@ -551,9 +540,11 @@ def _segments(first: IntArray, last: IntArray) -> tuple[IntArray, IntArray]:
     return owner, day
 
 
-def _drawdown(equity: FloatArray) -> FloatArray:
-    peak = np.maximum.accumulate(equity)
-    return 100.0 * (1.0 - equity / peak)
+def _drawdown(equity: FloatArray, opening: float) -> FloatArray:
+    """Fall from the running peak, % of the peak; the peak starts at `opening` (the capital, or
+    the equity a period starts with)."""
+    peak = np.maximum(np.maximum.accumulate(equity), opening)
+    return np.asarray(100.0 * (1.0 - equity / peak), dtype=np.float64)
 
 
 def _cagr(end_equity: float, capital: float, years: float) -> float:
@@ -561,7 +552,7 @@ def _cagr(end_equity: float, capital: float, years: float) -> float:
         return 0.0
     if end_equity <= 0:
         return -100.0
-    return 100.0 * ((end_equity / capital) ** (1.0 / years) - 1.0)
+    return float(100.0 * ((end_equity / capital) ** (1.0 / years) - 1.0))
 
 
 def _to_date(day_number: int) -> dt.date:
@@ -675,7 +666,7 @@ def run_replay(
     condor_open_at_end = (exit_code == 0) & ~condors.settles
     entry_fee = 4 * condors.lots * spx_fee
     exit_fee = np.where(condor_trades, 4 * condors.lots * spx_fee, 0.0)
-    condor_daily = np.bincount(c_day[held], weights=change[held], minlength=n)
+    condor_daily = np.bincount(c_day[held], weights=change[held], minlength=n).astype(np.float64)
     condor_daily -= np.bincount(condors.entry, weights=entry_fee, minlength=n)
     condor_daily -= np.bincount(exit_day, weights=exit_fee, minlength=n)
 
@@ -696,7 +687,9 @@ def run_replay(
     def hedge_daily(contracts: FloatArray) -> tuple[FloatArray, float]:
         """Daily hedge P&L and premium paid (at the ask) for these contracts per purchase."""
         size = np.abs(contracts)
-        daily = np.bincount(h_day, weights=h_change * contracts[h_owner], minlength=n)
+        daily = np.bincount(h_day, weights=h_change * contracts[h_owner], minlength=n).astype(
+            np.float64
+        )
         daily -= np.bincount(purchases.buy, weights=size * vix_fee, minlength=n)
         daily -= np.bincount(
             purchases.sell, weights=np.where(traded_out, size * vix_fee, 0.0), minlength=n
@@ -710,11 +703,11 @@ def run_replay(
     contracts = _contracts(specs, purchases, sizing.units)
     hedge_pnl, premium_paid = hedge_daily(contracts)
 
-    condor_equity = capital + np.cumsum(condor_daily)
-    hedge_equity = capital + np.cumsum(hedge_pnl)
-    hedged_equity = capital + np.cumsum(condor_daily + hedge_pnl)
-    condor_dd = _drawdown(condor_equity)
-    hedged_dd = _drawdown(hedged_equity)
+    condor_equity: FloatArray = capital + np.cumsum(condor_daily)
+    hedge_equity: FloatArray = capital + np.cumsum(hedge_pnl)
+    hedged_equity: FloatArray = capital + np.cumsum(condor_daily + hedge_pnl)
+    condor_dd = _drawdown(condor_equity, capital)
+    hedged_dd = _drawdown(hedged_equity, capital)
     years = float(day_number[-1] - day_number[0]) / CALENDAR_DAYS_PER_YEAR
     condor_mdd = float(condor_dd.max())
     hedged_mdd = float(hedged_dd.max())
@@ -829,8 +822,8 @@ def _sweep_row(
     years: float,
     condor_mdd: float,
 ) -> SweepRow:
-    equity = capital + np.cumsum(condor_daily + daily)
-    mdd = float(_drawdown(equity).max())
+    equity: FloatArray = capital + np.cumsum(condor_daily + daily)
+    mdd = float(_drawdown(equity, capital).max())
     factor = 100.0 / capital / years if years > 0 else 0.0
     return SweepRow(
         units=units,
@@ -861,7 +854,7 @@ def _year_rows(
                 year=int(year),
                 days=hi - lo,
                 return_pct=100.0 * (float(equity[hi - 1]) / opening - 1.0),
-                max_drawdown_pct=float(_drawdown(inside).max()),
+                max_drawdown_pct=float(_drawdown(inside, opening).max()),
                 condor_pnl_usd=float(condor_daily[lo:hi].sum()),
                 hedge_pnl_usd=float(hedge_daily[lo:hi].sum()),
                 hedge_net_cost_pct=-100.0 * float(hedge_daily[lo:hi].sum()) / capital,
@@ -936,7 +929,7 @@ def _coverage(
                 purchases=int(mine.sum()),
                 days_held=held,
                 coverage_pct=100.0 * held / n if n else 0.0,
-                monthly_only_purchases=int(np.sum(mine & ~purchases.weekly)),
+                monthly_expiry_purchases=int(np.sum(mine & ~purchases.weekly)),
             )
         )
     return tuple(out)

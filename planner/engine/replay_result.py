@@ -87,8 +87,8 @@ class LayerCoverage:
     days_held: int
     coverage_pct: float
     """Days with a position at the close / days in the replay."""
-    monthly_only_purchases: int
-    """Purchases made before weekly VIX options were listed."""
+    monthly_expiry_purchases: int
+    """Purchases of a monthly VIX expiry (all of them before weekly options were listed)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,7 +93,7 @@ def atm_spx_vol(
 
 def model_spx_iv(
     strike: ArrayLike,
-    spot: float,
+    spot: ArrayLike,
     t_years: ArrayLike,
     rate: float,
     div_yield: float,

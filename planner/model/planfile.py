@@ -12,20 +12,17 @@ flushed and fsynced, then renamed over the target, so a failed save leaves the o
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import stat
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from planner.model.allocation import AllocationSettings
-from planner.model.errors import PlanFileError, describe_os_error
+from planner.model.atomic import AtomicWriteError, write_bytes_atomic
+from planner.model.errors import PlanFileError
 from planner.model.plan import LEGACY_MODEL_PARAMS, PLAN_FORMAT, PLAN_VERSION, Plan
 from planner.model.programme import ProgrammeSettings
 from planner.model.safe_read import InputFileError, read_bounded, too_large
@@ -58,9 +55,6 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "view",
     "notes",
 )
-
-# New files are readable by others like any document; mkstemp's 0600 would surprise users.
-_NEW_FILE_MODE = 0o644
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -144,57 +138,13 @@ def plan_to_json(plan: Plan) -> str:
 
 def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
     """Write `plan` to `path` atomically; raise `PlanFileError` (old file intact) on failure."""
-    target = Path(path)
-    with contextlib.suppress(OSError, RuntimeError):
-        if target.is_symlink():
-            # Replace the file the link points to, not the link itself.
-            target = target.resolve()
     data = plan_to_json(plan).encode("utf-8")
-    if target.is_dir():
-        raise PlanFileError(path, "could not save: it is a folder, not a file")
-    folder = target.parent
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        write_bytes_atomic(path, data)
+    except AtomicWriteError as error:
+        raise PlanFileError(path, f"could not save: {error.reason}") from error
     except OSError as error:
-        reason = describe_os_error(error)
-        if not folder.is_dir():
-            reason = f"the folder {str(folder)!r} does not exist"
-        raise PlanFileError(path, f"could not save: {reason}") from error
-    try:
-        try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
-        except OSError:
-            mode = _NEW_FILE_MODE
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(tmp_name, mode)
-        os.replace(tmp_name, target)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        if isinstance(error, OSError):
-            raise PlanFileError.from_os(path, error, doing="could not save") from error
-        if isinstance(error, Exception):
-            raise PlanFileError(path, f"could not save: {error}") from error
-        raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable; not every platform can open a folder (Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        raise PlanFileError.from_os(path, error, doing="could not save") from error
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from planner.engine.replay_types import WingRule
 from planner.model import PLAN_VERSION, Plan, plan_from_json, plan_to_json
+from planner.model.plan import LEGACY_MODEL_PARAMS
 from planner.model.programme import CondorProgramme, ProgrammeSettings, TradingCosts
 
 
@@ -62,4 +63,21 @@ def test_programme_round_trips_and_bad_values_name_the_field(sample_plan: Plan) 
     doc = json.loads(plan_to_json(plan))
     doc["programme"]["condor"]["stop_multiple"] = -1
     with pytest.raises(Exception, match=r"programme\.condor\.stop_multiple"):
+        plan_from_json(json.dumps(doc), "x.hplan")
+
+
+def test_version_2_model_block_is_pinned_to_the_turn_1_model(sample_plan: Plan) -> None:
+    doc = json.loads(plan_to_json(sample_plan))
+    del doc["programme"]
+    doc["version"] = 2
+    del doc["model"]
+    assert plan_from_json(json.dumps(doc)).model == LEGACY_MODEL_PARAMS
+    # Values the old file set are kept; the keys it could not have are the turn-1 ones.
+    doc["model"] = {"vov30": 1.1, "put_skew": 7.0}
+    model = plan_from_json(json.dumps(doc)).model
+    assert (model.vov30, model.put_skew) == (1.1, 7.0)
+    assert model.put_curvature == LEGACY_MODEL_PARAMS.put_curvature
+    assert model.atm_iv_ratio == LEGACY_MODEL_PARAMS.atm_iv_ratio
+    doc["model"] = "not a block"
+    with pytest.raises(Exception, match="model"):
         plan_from_json(json.dumps(doc), "x.hplan")
