@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 from planner.engine.alvh import band_index, delta_strike
 from planner.engine.condor import iron_condor_strikes
+from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.curve import CurveHistory, FuturesCurve
 from planner.engine.errors import EngineInputError
 from planner.engine.expiries import VIX_LISTED_WEEKLIES
@@ -69,7 +70,7 @@ IntArray = NDArray[np.intp]
 
 __all__ = ["Episode", "ReplayCalendar", "leg_marks", "run_replay"]
 
-DAYS_PER_YEAR = 365.0
+# Years of history (CAGR, costs a year) count calendar days including leap days.
 CALENDAR_DAYS_PER_YEAR = 365.25
 TRADING_DAYS_PER_YEAR = 252.0
 # A condor is entered on the first close with at most its target days left; when the range
