@@ -76,6 +76,24 @@ def futures_beta(tau_days: ArrayLike, beta_a: ArrayLike, beta_p: ArrayLike) -> F
     return np.where(tau <= 0.0, 1.0, beta)
 
 
+def futures_after_spot_move(
+    prices: ArrayLike,
+    tau_days: ArrayLike,
+    vix_change_pts: float,
+    beta_a: float,
+    beta_p: float,
+) -> FloatArray:
+    """Today's futures after spot VIX moves by `vix_change_pts`: each takes beta(tau) of it.
+
+    The scenario kernel's futures response at zero elapsed time (F = F0 + beta(tau) dV), for an
+    edit of spot VIX: a trader asking "what if VIX is 22" means the whole curve as it would
+    move, front months nearly one for one, back months less.
+    """
+    beta = futures_beta(tau_days, beta_a, beta_p)
+    moved: FloatArray = np.asarray(prices, dtype=np.float64) + beta * vix_change_pts
+    return moved
+
+
 @dataclass(frozen=True, slots=True)
 class MarketState:
     """Today's market and the model's parameters, as plain numbers the kernel needs."""

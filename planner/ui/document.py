@@ -110,6 +110,24 @@ class PlanDocument(QObject):
         )
         return True
 
+    def merge_base(self, merge_key: str) -> Plan:
+        """The plan an edit with `merge_key` starts from: before the run it would merge into.
+
+        An edit that derives several fields from one input (spot VIX moving the futures) is
+        recomputed from there on each step of a run, so steps do not accumulate rounding.
+        """
+        count = self.undo_stack.count()
+        if count and self.undo_stack.index() == count:
+            top = self.undo_stack.command(count - 1)
+            if (
+                isinstance(top, ReplacePlanCommand)
+                and not top.sealed
+                and top.merge_key == merge_key
+                and top.new_plan == self._plan
+            ):
+                return top.old_plan
+        return self._plan
+
     def seal_merge(self) -> None:
         """End a merging run (slider released, editing finished): the next edit is a new step."""
         count = self.undo_stack.count()

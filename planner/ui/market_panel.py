@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDoubleSpinBox,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from planner.engine.types import SpotVolPreset
 from planner.model.formatting import fmt_num
+from planner.model.market_edits import with_spot_vix
 from planner.model.plan import FuturePoint, Plan
 from planner.ui.document import PlanDocument, validation_message
 
@@ -70,6 +72,8 @@ class FieldSpec:
     def key(self) -> str:
         return ".".join(self.path)
 
+
+VIX_KEY = "market.vix"
 
 MARKET_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(("market", "spx"), "SPX", 2, 5.0, maximum=1e7, tooltip="SPX index level"),
@@ -268,6 +272,22 @@ class MarketPanel(QWidget):
         form.addRow("Valuation date", self.valuation_date)
         for spec in MARKET_FIELDS:
             form.addRow(spec.label, self._make_spin(spec))
+            if spec.key == VIX_KEY:
+                self.futures_follow = QCheckBox("Futures follow (model betas)")
+                self.futures_follow.setObjectName("futuresFollowVix")
+                self.futures_follow.setChecked(True)
+                self.futures_follow.setToolTip(
+                    "On: a spot VIX edit moves every VIX future by beta(days left) times the "
+                    "change, as the curves' spot-vol preset says (one undo step).\n"
+                    "Off: only spot VIX changes; the futures the VIX calls price on stay."
+                )
+                form.addRow("", self.futures_follow)
+        self.vix_edit_note = QLabel("")
+        self.vix_edit_note.setObjectName("vixEditNote")
+        self.vix_edit_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.vix_edit_note.setWordWrap(True)
+        self._vix_note_for: float | None = None
+        form.addRow(self.vix_edit_note)
         layout.addLayout(form)
 
         curve_box = QGroupBox("VIX futures curve")
@@ -367,6 +387,8 @@ class MarketPanel(QWidget):
     def edit_field(self, spec: FieldSpec, shown_value: float) -> bool:
         """Push the plan with the field at `spec.path` set from the widget's shown value."""
         spin = self.spin_boxes[spec.key]
+        if spec.key == VIX_KEY:
+            return self._edit_spot_vix(spin, spec, shown_value)
         try:
             new_plan = set_path(self._document.plan, spec.path, shown_value / spec.scale)
         except ValidationError as exc:
@@ -374,6 +396,23 @@ class MarketPanel(QWidget):
             return False
         self._accept(spin, spec)
         return self._document.push_plan(new_plan, f"Set {spec.label}", merge_key=spec.key)
+
+    def _edit_spot_vix(self, spin: QDoubleSpinBox, spec: FieldSpec, vix: float) -> bool:
+        follow = self.futures_follow.isChecked()
+        what = "futures follow" if follow and self._document.plan.market.futures else "spot only"
+        # The two kinds never merge into one step: each says what it did.
+        merge_key = f"{spec.key}.{what}"
+        try:
+            edit = with_spot_vix(self._document.merge_base(merge_key), vix, futures_follow=follow)
+        except ValidationError as exc:
+            self._refuse(spin, spec.label, exc)
+            return False
+        self._accept(spin, spec)
+        pushed = self._document.push_plan(edit.plan, f"Set VIX ({what})", merge_key=merge_key)
+        if pushed:
+            self._vix_note_for = edit.plan.market.vix
+            self.vix_edit_note.setText(edit.description)
+        return pushed
 
     def _on_valuation_date(self, day: QDate) -> None:
         try:
@@ -421,6 +460,10 @@ class MarketPanel(QWidget):
 
     def refresh(self, plan: Plan) -> None:
         """Show `plan`'s values without echoing them back as edits."""
+        if self._vix_note_for is not None and plan.market.vix != self._vix_note_for:
+            # Undone, or another plan: the note no longer describes the VIX shown.
+            self._vix_note_for = None
+            self.vix_edit_note.setText("")
         for key, spin in self.spin_boxes.items():
             spec = self._specs[key]
             shown = float(get_path(plan, spec.path)) * spec.scale

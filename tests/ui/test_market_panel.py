@@ -163,3 +163,58 @@ def test_preset_and_advanced_parameters(panel: MarketPanel, document: PlanDocume
     document.undo_stack.undo()
     document.undo_stack.undo()
     assert panel.preset_combo.currentData() == "typical"
+
+
+def test_spot_vix_edit_moves_the_futures_curve_in_one_step(
+    qtbot: QtBot, panel: MarketPanel, document: PlanDocument, plan: Plan
+) -> None:
+    """#13.4: VIX 16.4 -> 22 moves the futures with the model's betas (one undo step), so the
+    VIX calls are repriced; the panel says what happened; undo puts the curve back."""
+    from planner.model.market_edits import with_spot_vix
+
+    before = document.report
+    assert before is not None
+    assert panel.futures_follow.isChecked()
+    count = document.undo_stack.count()
+    panel.spin_boxes["market.vix"].setValue(22.0)
+    expected = with_spot_vix(plan, 22.0)
+    assert document.plan.market.futures == expected.plan.market.futures
+    assert document.plan.market.futures[0].price > plan.market.futures[0].price
+    assert document.undo_stack.count() == count + 1
+    assert document.undo_stack.undoText() == "Set VIX (futures follow)"
+    note = panel.vix_edit_note.text()
+    assert "futures moved with the typical betas" in note
+    settle(qtbot, document)
+    after = document.report
+    assert after is not None
+    near_before = next(leg for leg in before.legs if leg.id == "mid_call")
+    near_after = next(leg for leg in after.legs if leg.id == "mid_call")
+    assert near_after.model_price_pts > near_before.model_price_pts
+    assert after.term_structure.front_basis_pts != before.term_structure.front_basis_pts
+
+    document.undo_stack.undo()
+    assert document.plan.market == plan.market
+    assert panel.vix_edit_note.text() == ""
+
+
+def test_spot_vix_alone_when_the_option_is_off(
+    panel: MarketPanel, document: PlanDocument, plan: Plan
+) -> None:
+    panel.futures_follow.setChecked(False)
+    panel.spin_boxes["market.vix"].setValue(22.0)
+    assert document.plan.market.vix == 22.0
+    assert document.plan.market.futures == plan.market.futures
+    assert document.undo_stack.undoText() == "Set VIX (spot only)"
+    assert "futures unchanged" in panel.vix_edit_note.text()
+
+
+def test_spot_vix_stepping_is_one_step_computed_from_the_start(
+    panel: MarketPanel, document: PlanDocument, plan: Plan
+) -> None:
+    from planner.model.market_edits import with_spot_vix
+
+    vix = panel.spin_boxes["market.vix"]
+    for _ in range(8):
+        vix.stepBy(1)
+    assert document.undo_stack.count() == 1
+    assert document.plan.market == with_spot_vix(plan, plan.market.vix + 4.0).plan.market
