@@ -6,6 +6,8 @@ are stacked into one block and valued in a single pass of the kernel.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -77,6 +79,20 @@ def plan_market(plan: PlanLike) -> MarketState:
         curve,
         plan.model,
     )
+
+
+def model_prices_pts(plan: PlanLike, legs: Sequence[LegLike]) -> NDArray[np.float64]:
+    """Today's model price per contract (index points) of `legs` in `plan`'s market.
+
+    The same pricing as `evaluate`'s leg table (a leg's own IV or the default surface), for an
+    edit that needs one leg's new price (a strike change resetting its entry price) without a
+    whole report. A leg expiring on the valuation date is worth its intrinsic value.
+    """
+    market = plan_market(plan)
+    book = build_leg_book(legs, market, plan.model)
+    params = spot_vol_params(plan, plan.model.curve_preset)
+    prices: NDArray[np.float64] = today_greeks(book, market, params).greeks.price
+    return prices
 
 
 def evaluate(plan: PlanLike) -> Report:

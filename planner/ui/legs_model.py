@@ -25,6 +25,7 @@ from PySide6.QtGui import QBrush, QColor
 from planner.engine.strikes import snap_spx_strike
 from planner.engine.types import Group, Right, Underlying
 from planner.model.formatting import fmt_num
+from planner.model.leg_edits import with_leg
 from planner.model.plan import Leg, Plan
 from planner.ui.document import PlanDocument, validation_message
 
@@ -177,6 +178,8 @@ class LegTableModel(QAbstractTableModel):
 
     rejected = Signal(str)
     """A refused edit, with a message naming the field and the reason."""
+    entry_reset = Signal(str)
+    """A contract change replaced the leg's entry price by the new model price (says so)."""
 
     def __init__(self, document: PlanDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -338,14 +341,20 @@ class LegTableModel(QAbstractTableModel):
             new_leg = leg.with_changes(**{_FIELD[column]: parsed})
             if new_leg == leg:
                 return True
-            plan = self._document.plan
-            new_plan = plan.with_changes(
-                legs=tuple(new_leg if item.id == leg.id else item for item in plan.legs)
-            )
+            edit = with_leg(self._document.plan, new_leg)
         except (ValidationError, ValueError) as exc:
             self.rejected.emit(f"Leg {leg.id}: {validation_message(exc)}")
             return False
-        self._document.push_plan(new_plan, f"Set {leg.id} {HEADERS[column].lower()}")
+        description = f"Set {leg.id} {HEADERS[column].lower()}"
+        if edit.entry_reset:
+            price = edit.plan.leg(leg.id).entry_price
+            description += f", entry reset to model {_fmt(price or 0.0, 2)}"
+        self._document.push_plan(edit.plan, description)
+        if edit.entry_reset:
+            self.entry_reset.emit(
+                f"{leg.id}: entry price {_fmt(edit.entry_reset_from or 0.0, 2)} was for the old "
+                f"contract; reset to the new model price {_fmt(price or 0.0, 2)} (Ctrl+Z undoes)"
+            )
         return True
 
     @staticmethod

@@ -114,6 +114,7 @@ class HorizonSlider(QWidget):
         self.slider.setPageStep(7)
         self.label = QLabel()
         self.label.setMinimumWidth(190)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.auto_button = QPushButton("Half way")
         self.auto_button.setToolTip("Follow the default horizon: half way to the condor's expiry")
         layout = QHBoxLayout(self)
@@ -152,12 +153,28 @@ class HorizonSlider(QWidget):
             self.slider.blockSignals(True)
             self.slider.setValue(report.horizon_days)
             self.slider.blockSignals(False)
-            self._update_label(report.horizon_days, plan)
+        self._update_label(self.slider.value(), plan)
 
     def _update_label(self, days: int, plan: Plan) -> None:
         day = plan.valuation_date + dt.timedelta(days=days)
         auto = " (half way)" if plan.view.horizon_days is None else ""
-        self.label.setText(f"{days} d · {day.isoformat()}{auto}")
+        text = f"{days} d · {day.isoformat()}{auto}"
+        report = self._document.report
+        # The engine's last curve is the condor's expiry (or the last leg's without a condor):
+        # past it the condor has settled and the middle curve is the hedge's time value alone.
+        end = report.curves.horizons_days[2] if report is not None else None
+        tip = "Horizon of the middle payoff curve, days from the valuation date"
+        if end is not None and 0 < end < self.slider.maximum():
+            tip += (
+                f"\nThe condor expires at {end} d; beyond it (to {self.slider.maximum()} d) only "
+                "the later VIX hedge legs are still open."
+            )
+            if days > end:
+                text += f" · after condor expiry ({end} d): hedge only"
+            elif days == end:
+                text += " · condor expiry"
+        self.label.setText(text)
+        self.slider.setToolTip(tip)
 
     def _on_value(self, days: int) -> None:
         plan = self._document.plan
@@ -237,6 +254,7 @@ class MainWindow(QMainWindow):
         document.plan_changed.connect(self._update_title)
         document.modified_changed.connect(self.setWindowModified)
         self.legs_model.rejected.connect(self.show_message)
+        self.legs_model.entry_reset.connect(self.show_message)
         self.market_panel.rejected.connect(self.show_message)
         self.layer_panel.rejected.connect(self.show_message)
         self.position_editor.new_condor_requested.connect(self.open_condor_dialog)

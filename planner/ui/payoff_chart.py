@@ -646,9 +646,13 @@ class PayoffChart(QWidget):
         # which yields trivial break-evens there (all break-evens are listed in the risk panel).
         horizons = report.curves.horizons_days
         evens: list[tuple[int, BreakEven]] = []
+        seen: set[tuple[int, float]] = set()
         for be in sorted(report.break_evens, key=lambda b: b.spx):
             row = next((r for r in (1, 2) if horizons[r] == be.horizon_days), None)
-            if row is not None and math.isfinite(be.spx):
+            # With the horizon on the condor's expiry both curves are one: each break-even once.
+            key = (be.horizon_days, round(be.spx, 6))
+            if row is not None and math.isfinite(be.spx) and key not in seen:
+                seen.add(key)
                 evens.append((row, be))
         self._resize_pool(self.break_even_lines, len(evens))
         self._break_even_rows = [row for row, _ in evens]

@@ -322,3 +322,28 @@ def test_position_editor_buttons(qtbot: QtBot, model: LegTableModel, plan: Plan)
     QTest.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
     assert model.rowCount() == len(plan.legs) + 1
     assert model.document.undo_stack.count() == 3
+
+
+def test_strike_edit_resets_a_typed_entry_to_the_new_model_price(
+    qtbot: QtBot, model: LegTableModel, document: PlanDocument
+) -> None:
+    """#13.5: the 6,900 put bought at 57.60 moved to 6,875 must not keep 57.60 (a phantom P&L
+    at spot): the entry becomes the new contract's model price, in the same undo step."""
+    assert model.setData(cell(model, "long_put", Column.ENTRY_PRICE), 57.60)
+    settle(qtbot, document)
+    with_entry = document.plan
+    count = document.undo_stack.count()
+    messages: list[str] = []
+    model.entry_reset.connect(messages.append)
+    assert model.setData(cell(model, "long_put", Column.STRIKE), 6875.0)
+    assert document.undo_stack.count() == count + 1
+    assert "entry reset to model" in document.undo_stack.undoText()
+    settle(qtbot, document)
+    leg = document.plan.leg("long_put")
+    risk = risk_of(document, "long_put")
+    assert leg.strike == 6875.0
+    assert leg.entry_price == pytest.approx(risk.model_price_pts, abs=0.005)
+    assert abs(risk.pnl_usd) <= 0.005 * 100 * abs(leg.quantity) + 1e-6
+    assert messages and "57.60" in messages[0]
+    document.undo_stack.undo()
+    assert document.plan == with_entry

@@ -120,6 +120,28 @@ def test_undo_keys_reach_the_plan_from_a_market_spin_box(
     assert QApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
 
 
+def test_horizon_past_the_condor_expiry_says_hedge_only(
+    qtbot: QtBot, window: MainWindow, document: PlanDocument
+) -> None:
+    """#13.6: the slider runs on to the last hedge leg; what lies past the condor's expiry is
+    labelled, and the expiry itself is named."""
+    assert document.report is not None
+    end = document.report.curves.horizons_days[2]
+    slider = window.horizon.slider
+    assert end < slider.maximum()
+    assert f"condor expires at {end} d" in slider.toolTip()
+    slider.setValue(end + 10)
+    settle(qtbot, document)
+    assert "after condor expiry" in window.horizon.label.text()
+    assert "hedge only" in window.horizon.label.text()
+    slider.setValue(end)
+    settle(qtbot, document)
+    assert window.horizon.label.text().endswith("condor expiry")
+    slider.setValue(end - 1)
+    settle(qtbot, document)
+    assert "condor expiry" not in window.horizon.label.text()
+
+
 def test_rejected_edits_reach_the_status_bar(window: MainWindow, plan: Plan) -> None:
     model = window.legs_model
     assert not model.setData(model.index(0, 3), 0)

@@ -644,3 +644,20 @@ def test_crosshair_readout_follows_a_new_report(chart: PayoffChart, plan: Plan) 
     chart.set_report(empty)
     assert chart.cursor_readout.text() == chart.readout_at(price)
     assert old_text not in chart.cursor_readout.text()
+
+
+def test_horizon_on_the_condor_expiry_labels_each_break_even_once(
+    chart: PayoffChart, plan: Plan
+) -> None:
+    """#13.6: with the horizon at the condor's expiry the horizon and expiry curves coincide;
+    their break-evens are one set of labels, not two printed over each other."""
+    probe = evaluate(plan)
+    end = probe.curves.horizons_days[2]
+    report = evaluate(plan.with_changes(view=plan.view.with_changes(horizon_days=end)))
+    assert report.curves.horizons_days[1] == report.curves.horizons_days[2]
+    chart.set_report(report)
+    values = [line.value() for line in chart.break_even_lines if line.isVisible()]
+    assert values, "a condor has break-evens at expiry"
+    assert len(values) == len(set(values))
+    expected = {round(be.spx, 6) for be in report.break_evens if be.horizon_days == end}
+    assert {round(v, 6) for v in values} == expected
