@@ -8,9 +8,23 @@ from pathlib import Path
 
 
 def run_gui(plan_path: str | None) -> int:
-    """Open `plan_path` (or the bundled sample plan) maximised; returns the exit code."""
+    """Open `plan_path` (or the bundled sample plan) maximised; returns the exit code.
+
+    Exit code 2 with one line on stderr when the window cannot open here (no display, Qt's X11
+    libraries missing): checked before Qt is started, since Qt itself would abort.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui.platform_check import gui_start_problem
+
+    if QApplication.instance() is None:
+        problem = gui_start_problem()
+        if problem is not None:
+            print(f"hedge-planner: {problem}", file=sys.stderr)
+            return 2
+
     from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from planner.model.errors import PlanFileError
     from planner.model.planfile import load_plan, plan_from_json
