@@ -8,6 +8,7 @@ infinities) render as an em dash rather than "nan" so a table never shows a Pyth
 from __future__ import annotations
 
 import math
+import re
 
 MINUS = "\u2212"
 MISSING = "\u2014"
@@ -155,3 +156,37 @@ def fmt_greek(x: float | None, significant: int = 4, sign: bool = False) -> str:
     digits_before = math.floor(math.log10(size)) + 1
     decimals = max(significant - digits_before, 0)
     return fmt_num(x, decimals, sign)
+
+
+def fmt_loss_cut(cut: float | None, long: bool = False) -> str:
+    """Loss cut (1 − net/condor) in words where a bare percentage misleads.
+
+    Between 0 and 100 % it is the share of the condor's loss the hedge removes ("37%"). Above
+    100 % the hedge gains more than the condor loses: "1,712%" reads as a typo, so it says
+    "net gain". Below 0 the hedge lost as well ("adds loss"). `long` gives the sentence for
+    a tooltip or a printed table, with the exact percentage.
+    """
+    if cut is None or not math.isfinite(cut):
+        return MISSING
+    exact = fmt_ratio_pct(cut)
+    if cut > 1.0:
+        return f"hedge gains more than the condor loses ({exact})" if long else "net gain"
+    if cut < 0.0:
+        return f"the hedge adds to the loss ({exact})" if long else "adds loss"
+    return f"the hedge removes {exact} of the condor's loss" if long else exact
+
+
+_YEAR = re.compile(r"\b(?:19|20)(\d\d)\b")
+
+
+def short_scenario_name(name: str, limit: int = 15) -> str:
+    """A stress scenario's name for a narrow column: "Aug 24 2015, one day" -> "Aug 24 '15".
+
+    The part before the first comma, years as 'yy, "episode" as "ep."; cut with an ellipsis
+    past `limit` characters. The full name belongs in the tooltip.
+    """
+    head = name.split(",", 1)[0].strip() or name.strip()
+    short = _YEAR.sub(lambda m: f"'{m.group(1)}", head).replace(" episode", " ep.")
+    if len(short) > limit:
+        short = short[: limit - 1].rstrip() + "…"
+    return short

@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QDockWidget,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QSlider,
     QTabWidget,
     QVBoxLayout,
@@ -176,6 +178,12 @@ class HorizonSlider(QWidget):
         self.label.setText(text)
         self.slider.setToolTip(tip)
 
+    def step_days(self, days: int) -> None:
+        """Move the horizon by `days` (a keyboard step: one undo step per press)."""
+        self._document.seal_merge()
+        self.slider.setValue(self.slider.value() + days)
+        self._document.seal_merge()
+
     def _on_value(self, days: int) -> None:
         plan = self._document.plan
         new_plan = plan.with_changes(view=plan.view.with_changes(horizon_days=days))
@@ -218,8 +226,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
 
         self.market_panel = MarketPanel(document)
+        # Scrolls up and down rather than holding the window's height (and so the chart's)
+        # at the panel's full height on a 768-pixel screen.
+        market_scroll = QScrollArea()
+        market_scroll.setWidgetResizable(True)
+        market_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        market_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        market_scroll.setWidget(self.market_panel)
         self.market_dock = self._dock(
-            "Market", "marketDock", self.market_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+            "Market", "marketDock", market_scroll, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.legs_model = LegTableModel(document, self)
         self.position_editor = PositionEditor(self.legs_model)
@@ -312,9 +327,66 @@ class MainWindow(QMainWindow):
         self.condor_action = edit_menu.addAction("New iron &condor…")
         self.condor_action.triggered.connect(self.open_condor_dialog)
 
+        self.add_leg_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.condor_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+
         view_menu = self.menuBar().addMenu("&View")
-        for dock in (self.market_dock, self.position_dock, self.risk_dock, self.layer_dock):
-            view_menu.addAction(dock.toggleViewAction())
+        self.payoff_tab_action = view_menu.addAction("&Payoff chart")
+        self.payoff_tab_action.setShortcut(QKeySequence("Ctrl+1"))
+        self.payoff_tab_action.triggered.connect(lambda: self.tabs.setCurrentIndex(0))
+        self.heatmap_tab_action = view_menu.addAction("&Heat map")
+        self.heatmap_tab_action.setShortcut(QKeySequence("Ctrl+2"))
+        self.heatmap_tab_action.triggered.connect(lambda: self.tabs.setCurrentIndex(1))
+        view_menu.addSeparator()
+        dock_keys = {
+            self.market_dock: "Ctrl+Shift+M",
+            self.position_dock: "Ctrl+Shift+P",
+            self.risk_dock: "Ctrl+Shift+R",
+            self.layer_dock: "Ctrl+Shift+L",
+        }
+        for dock, key in dock_keys.items():
+            toggle = dock.toggleViewAction()
+            toggle.setShortcut(QKeySequence(key))
+            view_menu.addAction(toggle)
+        self.chart_only_action = view_menu.addAction("&Chart only (hide the panels)")
+        self.chart_only_action.setCheckable(True)
+        self.chart_only_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.chart_only_action.toggled.connect(self.set_chart_only)
+        self._hidden_for_chart: list[QDockWidget] = []
+
+        chart_menu = self.menuBar().addMenu("&Chart")
+        steps = (
+            ("Horizon &back 1 day", "Ctrl+[", lambda: self.horizon.step_days(-1)),
+            ("Horizon &forward 1 day", "Ctrl+]", lambda: self.horizon.step_days(1)),
+            ("Horizon back 1 &week", "Ctrl+Shift+[", lambda: self.horizon.step_days(-7)),
+            ("Horizon forward 1 w&eek", "Ctrl+Shift+]", lambda: self.horizon.step_days(7)),
+            ("Marker &left 0.5 %", "Alt+Left", lambda: self.payoff_chart.step_preview_pct(-0.5)),
+            ("Marker &right 0.5 %", "Alt+Right", lambda: self.payoff_chart.step_preview_pct(0.5)),
+            ("Marker to &spot", "Alt+Home", self.payoff_chart.preview_to_spot),
+            ("Reset chart &view", "Ctrl+0", self.payoff_chart.reset_view),
+        )
+        self.chart_actions: list[QAction] = []
+        for i, (text, key, slot) in enumerate(steps):
+            if i in (4, 7):
+                chart_menu.addSeparator()
+            action = chart_menu.addAction(text)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(slot)
+            self.chart_actions.append(action)
+
+    def set_chart_only(self, on: bool) -> None:
+        """Hide every panel so the chart takes the window (again: put back those hidden)."""
+        docks = (self.market_dock, self.position_dock, self.risk_dock, self.layer_dock)
+        if on:
+            self._hidden_for_chart = [d for d in docks if d.isVisible()]
+            for dock in self._hidden_for_chart:
+                dock.hide()
+        else:
+            for dock in self._hidden_for_chart:
+                dock.show()
+            self._hidden_for_chart = []
+        if self.chart_only_action.isChecked() != on:
+            self.chart_only_action.setChecked(on)
 
     # -- document → window ---------------------------------------------------------------
 
@@ -368,7 +440,7 @@ class MainWindow(QMainWindow):
         on a small screen, so the chart keeps most of the window."""
         width, height = self.width(), self.height()
         return {
-            self.market_dock: max(240, min(300, round(0.16 * width))),
+            self.market_dock: max(275, min(300, round(0.16 * width))),
             self.risk_dock: max(380, min(460, round(0.24 * width))),
             self.position_dock: max(170, min(260, round(0.24 * height))),
         }

@@ -273,7 +273,7 @@ class MarketPanel(QWidget):
         for spec in MARKET_FIELDS:
             form.addRow(spec.label, self._make_spin(spec))
             if spec.key == VIX_KEY:
-                self.futures_follow = QCheckBox("Futures follow (model betas)")
+                self.futures_follow = QCheckBox("Futures follow")
                 self.futures_follow.setObjectName("futuresFollowVix")
                 self.futures_follow.setChecked(True)
                 self.futures_follow.setToolTip(
@@ -294,6 +294,8 @@ class MarketPanel(QWidget):
         curve_layout = QVBoxLayout(curve_box)
         self.term_label = QLabel()
         self.term_label.setObjectName("termStructureLabel")
+        # Wrapped, so the dock can be narrow on a small screen.
+        self.term_label.setWordWrap(True)
         curve_layout.addWidget(self.term_label)
         self.curve_plot = pg.PlotWidget()
         self.curve_plot.setMinimumHeight(120)

@@ -357,6 +357,9 @@ class PayoffChart(QWidget):
         self.marker_readout = QLabel("")
         for label in (self.cursor_readout, self.marker_readout):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            # Two lines on a narrow chart rather than the last curves cut off.
+            label.setWordWrap(True)
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         layout = QVBoxLayout(self)
@@ -435,6 +438,18 @@ class PayoffChart(QWidget):
     def set_preview_price(self, price: float) -> None:
         """Move the draggable marker (as a drag would): emits `spot_preview`."""
         self.preview_line.setValue(price)
+
+    def step_preview_pct(self, pct_of_spot: float) -> None:
+        """Move the marker by `pct_of_spot` % of spot (keyboard), inside the curves' range."""
+        report = self._report
+        if report is None or self._x.shape[0] == 0:
+            return
+        price = self.preview_price() + report.spx * pct_of_spot / 100.0
+        self.set_preview_price(min(max(price, float(self._x[0])), float(self._x[-1])))
+
+    def preview_to_spot(self) -> None:
+        if self._report is not None:
+            self.set_preview_price(self._report.spx)
 
     def values_at(self, price: float) -> dict[CurveKey, float]:
         """Each visible curve's P&L at `price`, read off the curve (linear between points)."""

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTransposeProxyModel,
 )
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
@@ -32,14 +33,15 @@ from planner.engine.report import GreeksTotals, Report
 from planner.engine.types import Group
 from planner.model.formatting import (
     MISSING,
+    fmt_loss_cut,
     fmt_num,
     fmt_pct,
     fmt_price,
-    fmt_ratio_pct,
     fmt_usd,
     fmt_usd_compact,
     fmt_vix,
     is_missing,
+    short_scenario_name,
 )
 from planner.ui.tables import figure_table, fit_height
 from planner.ui.theme import SCREEN, Theme
@@ -309,7 +311,27 @@ class HedgeCostModel(_CellTableModel):
 
 
 class StressTableModel(_CellTableModel):
+    """One row per scenario. Row headers show a short name ("Aug 24 '15"); the tooltip has the
+    full name and the scenario's SPX move, VIX and days, so a narrow dock can hide those."""
+
     columns = ("SPX", "VIX", "Days", "Condor", "Hedge", "Net", "Loss cut")
+    MARKET_COLUMNS = (0, 1, 2)
+    """SPX, VIX and Days: in the row header's tooltip too."""
+
+    def __init__(self, theme: Theme = SCREEN, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
+        self._row_tips: list[str] = []
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._row_tips):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return short_scenario_name(self._row_names[section])
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._row_tips[section]
+        return super().headerData(section, orientation, role)
+
     column_tips = (
         "SPX move, % (scenario SPX level in the tooltip)",
         "VIX level in the scenario",
@@ -326,8 +348,14 @@ class StressTableModel(_CellTableModel):
             return
         rows: list[list[Cell]] = []
         names: list[str] = []
+        tips: list[str] = []
         for s in report.stress:
             names.append(s.name)
+            days = "day" if s.days == 1 else "days"
+            tips.append(
+                f"{s.name}\nSPX {fmt_pct(s.spx_move_pct, 1, sign=True)} to {fmt_price(s.spx, 0)}, "
+                f"VIX {fmt_vix(s.vix, 1)}, {fmt_num(float(s.days))} {days}"
+            )
             layers = ", ".join(
                 f"{GROUP_LABELS.get(g, str(g))} {fmt_usd(v, sign=True)}"
                 for g, v in s.layer_pnl_usd.items()
@@ -349,12 +377,14 @@ class StressTableModel(_CellTableModel):
                     _money_short(s.hedge_pnl_usd, layers or None),
                     _money_short(s.net_pnl_usd, other),
                     Cell(
-                        fmt_ratio_pct(cut) if cut is not None else MISSING,
+                        fmt_loss_cut(cut),
                         cut,
                         loss=cut is not None and math.isfinite(cut) and cut < 0,
+                        tooltip=fmt_loss_cut(cut, long=True) if cut is not None else None,
                     ),
                 ]
             )
+        self._row_tips = tips
         self._replace(names, rows)
 
 
@@ -374,16 +404,19 @@ class RiskPanel(QWidget):
         self.warnings_label.setStyleSheet("color: #c06000;")
         self.warnings_label.hide()
 
-        self.greeks_view = figure_table(self.greeks_model, stretch_last=True)
-        self.greeks_view.setToolTip("Dollars for the whole position; hover a header for units")
+        # Greeks down the side and groups across: seven greek columns never fitted a dock at
+        # 1366 px, five groups and the total do.
+        self.greeks_by_greek = QTransposeProxyModel(self)
+        self.greeks_by_greek.setSourceModel(self.greeks_model)
+        self.greeks_view = figure_table(self.greeks_by_greek, stretch_last=True, slack_px=4)
+        self.greeks_view.setToolTip("Dollars for the whole position; hover a greek for its units")
         self.summary_view = figure_table(self.summary_model, stretch_last=True)
         self.hedge_cost_view = figure_table(self.hedge_cost_model, stretch_last=True)
-        self.stress_view = figure_table(self.stress_model, stretch_last=True)
-        # Scenario names are row headers: they stay in view while the numbers scroll sideways
-        # in a narrow dock; long names are elided (full name in the tooltip).
-        self.stress_view.verticalHeader().setFixedWidth(
-            self.fontMetrics().horizontalAdvance("Aug 24 201…")
-        )
+        self.stress_view = figure_table(self.stress_model, stretch_last=True, slack_px=4)
+        # Short scenario names as row headers and the market columns (SPX, VIX, days) in their
+        # tooltip: condor, hedge, net and loss cut fit the dock without scrolling sideways.
+        for hidden in StressTableModel.MARKET_COLUMNS:
+            self.stress_view.setColumnHidden(hidden, True)
         self.stress_view.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.views = (self.greeks_view, self.summary_view, self.hedge_cost_view, self.stress_view)
 

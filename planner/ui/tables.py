@@ -15,6 +15,7 @@ def figure_table(
     row_headers: bool = True,
     editable: bool = False,
     stretch_last: bool = False,
+    slack_px: int = COLUMN_SLACK_PX,
 ) -> QTableView:
     """A table shown whole inside a scrolling panel (it only scrolls sideways itself).
 
@@ -44,7 +45,7 @@ def figure_table(
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         view.resizeColumnsToContents()
         for column in range(header.count()):
-            header.resizeSection(column, header.sectionSize(column) + COLUMN_SLACK_PX)
+            header.resizeSection(column, header.sectionSize(column) + slack_px)
         if stretch_last and header.count():
             # The last column takes exactly the room left, so a right-aligned figure is never
             # pushed out of sight by one long cell below it (that cell is elided instead).

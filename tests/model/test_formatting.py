@@ -138,3 +138,30 @@ def test_percent_points_prices() -> None:
 )
 def test_fmt_greek_significant_figures(value: float, expected: str) -> None:
     assert fmt_greek(value) == expected
+
+
+def test_loss_cut_in_words_past_the_ends() -> None:
+    from planner.model.formatting import fmt_loss_cut
+
+    assert fmt_loss_cut(0.37) == "37%"
+    assert fmt_loss_cut(17.12) == "net gain"
+    assert fmt_loss_cut(17.12, long=True) == "hedge gains more than the condor loses (1,712%)"
+    assert fmt_loss_cut(-5.94) == "adds loss"
+    assert "adds to the loss" in fmt_loss_cut(-5.94, long=True)
+    assert fmt_loss_cut(None) == MISSING
+    assert fmt_loss_cut(1.0) == "100%"
+
+
+@given(st.text(min_size=1, max_size=80))
+def test_short_scenario_names_are_short(name: str) -> None:
+    from planner.model.formatting import short_scenario_name
+
+    assert len(short_scenario_name(name)) <= 15
+
+
+def test_short_scenario_names_read_well() -> None:
+    from planner.model.formatting import short_scenario_name
+
+    assert short_scenario_name("Aug 24 2015, one day") == "Aug 24 '15"
+    assert short_scenario_name("Feb-Mar 2020 episode") == "Feb-Mar '20 ep."
+    assert short_scenario_name("SPX -10 %, VIX from map") == "SPX -10 %"

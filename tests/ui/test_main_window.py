@@ -261,3 +261,83 @@ def test_run_gui_opens_a_plan_file_maximised(qtbot: QtBot, tmp_path: Path, plan:
     assert run_gui(str(path)) == 0
     assert len(seen) == 1
     assert seen[0].document.plan == plan
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_risk_figures_fit_the_dock_without_sideways_scrolling(
+    qtbot: QtBot, document: PlanDocument, settings: QSettings, size: tuple[int, int]
+) -> None:
+    """#13.7/8: totals, net stress P&L and loss cut readable at 1366x768 without scrolling
+    sideways; the chart keeps most of the window."""
+    win = MainWindow(document, settings)
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    win.apply_default_layout()
+    qtbot.wait(50)
+    panel = win.risk_panel
+    for view in panel.views:
+        assert view.horizontalScrollBar().maximum() == 0, view.model()
+    # Greeks run down the side: the Total column is whole, not elided.
+    greeks = panel.greeks_view
+    total = greeks.model().columnCount() - 1
+    assert greeks.model().headerData(total, Qt.Orientation.Horizontal) == "Total"
+    assert greeks.columnWidth(total) >= greeks.sizeHintForColumn(total)
+    stress = panel.stress_view
+    shown = [c for c in range(stress.model().columnCount()) if not stress.isColumnHidden(c)]
+    headers = [stress.model().headerData(c, Qt.Orientation.Horizontal) for c in shown]
+    assert headers == ["Condor", "Hedge", "Net", "Loss cut"]
+    for column in shown:
+        assert stress.columnWidth(column) >= stress.sizeHintForColumn(column)
+    chart = win.payoff_chart.plot_widget
+    assert chart.width() >= 0.5 * size[0]
+    close_and_delete(win)
+
+
+def test_shortcuts_are_in_the_menus_and_work(
+    qtbot: QtBot, window: MainWindow, document: PlanDocument
+) -> None:
+    """#13.16: add leg, new condor, tabs, panels, horizon and marker steps have shortcuts."""
+    for action in (
+        window.add_leg_action,
+        window.condor_action,
+        window.payoff_tab_action,
+        window.heatmap_tab_action,
+        window.chart_only_action,
+        *window.chart_actions,
+    ):
+        assert not action.shortcut().isEmpty(), action.text()
+    keys = [a.shortcut().toString() for a in window.findChildren(type(window.undo_action))]
+    duplicated = {k for k in keys if k and keys.count(k) > 1}
+    assert not duplicated
+    window.heatmap_tab_action.trigger()
+    assert window.tabs.currentIndex() == 1
+    window.payoff_tab_action.trigger()
+    assert window.tabs.currentIndex() == 0
+
+    before = window.horizon.slider.value()
+    window.chart_actions[1].trigger()  # horizon +1 day
+    assert document.plan.view.horizon_days == before + 1
+    window.chart_actions[3].trigger()  # +1 week
+    assert document.plan.view.horizon_days == before + 8
+    assert document.undo_stack.undoText() == f"Horizon {before + 8} d"
+    document.undo_stack.undo()
+    assert document.plan.view.horizon_days == before + 1
+
+    chart = window.payoff_chart
+    spot = document.plan.market.spx
+    window.chart_actions[5].trigger()  # marker right 0.5 %
+    assert chart.preview_price() == pytest.approx(spot * 1.005)
+    window.chart_actions[6].trigger()  # back to spot
+    assert chart.preview_price() == pytest.approx(spot)
+
+
+def test_chart_only_hides_and_restores_the_panels(window: MainWindow) -> None:
+    window.layer_dock.hide()
+    visible = [d for d in (window.market_dock, window.position_dock, window.risk_dock)]
+    window.chart_only_action.trigger()
+    assert all(not d.isVisible() for d in visible)
+    window.chart_only_action.trigger()
+    assert all(d.isVisible() for d in visible)
+    assert not window.layer_dock.isVisible()
