@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.model.errors import PlanFileError
-from planner.model.plan import Plan
+from planner.model.plan import ModelParams, Plan
 from planner.model.planfile import load_plan, plan_from_json, save_plan
 from planner.ui.recovery import RecoveredPlan, RecoveryStore
 
@@ -55,12 +55,13 @@ _PNG_WIDTH_KEY = "files/png_width"
 
 
 def new_plan_template() -> Plan:
-    """A blank plan: the bundled sample's market and stress set, no legs, valued today."""
+    """A blank plan: the bundled sample's market and stress set, no legs, and the current model
+    defaults (the sample keeps the parameters it was saved with; a new plan gets the fitted ones)."""
     from importlib.resources import files
 
     text = files("planner.resources").joinpath("sample.hplan").read_text(encoding="utf-8")
     sample = plan_from_json(text, "sample.hplan")
-    return sample.with_changes(name="Untitled plan", legs=(), notes="")
+    return sample.with_changes(name="Untitled plan", legs=(), notes="", model=ModelParams())
 
 
 def _safe_file_stem(name: str) -> str:

@@ -27,7 +27,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from planner.model.plan import Plan
+from planner.model.plan import ModelParams, Plan
 from planner.model.planfile import load_plan, plan_to_json, save_plan
 from planner.ui.document import PlanDocument
 from planner.ui.file_actions import MAX_RECENT, FileActions
@@ -195,6 +195,16 @@ def test_discard_goes_ahead_and_save_saves_first(
     window.file_actions.new_action.trigger()
     assert load_plan(target) == edited
     assert window.document.plan.name == "Untitled plan"
+
+
+def test_new_plan_gets_the_current_model_defaults(window: MainWindow) -> None:
+    """#10: the bundled sample keeps the (turn-1) smile it was saved with; File > New starts
+    from the fitted defaults, with the sample's market and stress set."""
+    window.file_actions.new_action.trigger()
+    new = window.document.plan
+    assert new.model == ModelParams()
+    assert new.legs == ()
+    assert new.stress and new.market.spx > 0
 
 
 def test_save_cancelled_in_the_prompt_keeps_the_plan(
