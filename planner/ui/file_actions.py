@@ -56,7 +56,8 @@ _PNG_WIDTH_KEY = "files/png_width"
 
 def new_plan_template() -> Plan:
     """A blank plan: the bundled sample's market and stress set, no legs, and the current model
-    defaults (the sample keeps the parameters it was saved with; a new plan gets the fitted ones)."""
+    defaults (the sample keeps the parameters it was saved with; new plans get the fitted ones).
+    """
     from importlib.resources import files
 
     text = files("planner.resources").joinpath("sample.hplan").read_text(encoding="utf-8")
