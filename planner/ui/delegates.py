@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QSpinBox,
     QStyledItemDelegate,
@@ -143,7 +144,11 @@ class LegDelegate(QStyledItemDelegate):
     def updateEditorGeometry(  # noqa: N802
         self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex
     ) -> None:
-        editor.setGeometry(option.rect)
+        # At least the editor's own width: a spin box squeezed into the cell showed "687" for
+        # 6875 (its arrows took the room).
+        rect = option.rect
+        rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+        editor.setGeometry(rect)
 
 
 class LegTableView(QTableView):
@@ -163,6 +168,8 @@ class LegTableView(QTableView):
         )
         self.setTabKeyNavigation(True)
         self.setAlternatingRowColors(True)
+        # One line per leg: a wrapped "−10 / short" grew into the row above.
+        self.setWordWrap(False)
         # Columns are fitted when rows come and go, not on every data change: ResizeToContents
         # would re-measure every cell on each recalculation (~13 ms a time for a small plan).
         self._fitted_with_figures = False
@@ -175,6 +182,8 @@ class LegTableView(QTableView):
             for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
                 signal.connect(self._fit_columns)
             model.dataChanged.connect(self._fit_columns_once_priced)
+            if isinstance(model, LegTableModel):
+                model.inputs_changed.connect(self._fit_typed_columns)
             self._fit_columns()
 
     def _fit_columns(self) -> None:
@@ -182,6 +191,17 @@ class LegTableView(QTableView):
         self._fitted_with_figures = False
         if self.state() != QAbstractItemView.State.EditingState:
             self.resizeColumnsToContents()
+
+    def _fit_typed_columns(self) -> None:
+        # A new condor's "−10 short" or a five-digit strike is wider than what was fitted; only
+        # the columns an edit can widen are measured (cheap), and never shrunk.
+        if self.state() == QAbstractItemView.State.EditingState:
+            return
+        header = self.horizontalHeader()
+        for column in (Column.QUANTITY, Column.STRIKE, Column.EXPIRY, Column.ENTRY_PRICE):
+            wanted = max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
+            if wanted > header.sectionSize(column):
+                header.resizeSection(column, wanted)
 
     def _fit_columns_once_priced(self) -> None:
         # The model's figures (price, delta, model IV) arrive with the first report after rows
@@ -262,6 +282,18 @@ class PositionEditor(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
+        # The totals row: what the whole position is worth and earns, from the same report.
+        self.totals_label = QLabel("")
+        self.totals_label.setObjectName("positionTotals")
+        self.totals_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.totals_label.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.totals_label)
+        model.document.report_ready.connect(self._show_totals)
+        self._show_totals()
+
+    def _show_totals(self, _report: object = None) -> None:
+        self.totals_label.setText(self.model.totals_text())
 
     def selected_ids(self) -> list[str]:
         return [self.model.leg_id(row) for row in self.table.selected_rows()]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -501,6 +501,12 @@ class FileActions(QObject):
         dialog = QPrintPreviewDialog(printer, self.window)
         dialog.setWindowTitle(f"Print Preview — {snapshot.plan.name}")
         dialog.paintRequested.connect(snapshot.print_to)
+        # Open large and at the page's width: the default opened a postage stamp of the page.
+        screen = self.window.screen().availableGeometry()
+        dialog.resize(round(0.8 * screen.width()), round(0.9 * screen.height()))
+        preview = dialog.findChild(QPrintPreviewWidget)
+        if preview is not None:
+            preview.fitToWidth()
         dialog.exec()
         return dialog
 
@@ -541,8 +547,15 @@ class FileActions(QObject):
             default = min(max(int(str(stored)), lo), hi)
         except ValueError:
             default = 2400
+        # The label sets the dialog's width: a short one cut the title bar's text.
         width, ok = QInputDialog.getInt(
-            self.window, "Export snapshot as PNG", "Image width (pixels):", default, lo, hi, 100
+            self.window,
+            "Export PNG",
+            f"Width of the snapshot image in pixels ({lo:,}–{hi:,}):",
+            default,
+            lo,
+            hi,
+            100,
         )
         if not ok:
             return False

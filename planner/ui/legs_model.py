@@ -24,7 +24,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from planner.engine.strikes import snap_spx_strike
 from planner.engine.types import Group, Right, Underlying
-from planner.model.formatting import fmt_num
+from planner.model.formatting import fmt_num, fmt_usd
 from planner.model.leg_edits import with_leg
 from planner.model.plan import Leg, Plan
 from planner.ui.document import PlanDocument, validation_message
@@ -59,8 +59,8 @@ HEADERS: dict[Column, str] = {
     Column.ENTRY_PRICE: "Entry",
     Column.IV_PCT: "IV %",
     Column.MODEL_PRICE: "Model",
-    Column.DELTA: "Delta",
-    Column.THETA: "Theta/day",
+    Column.DELTA: "Δ /contract",
+    Column.THETA: "θ pts/day",
 }
 
 TOOLTIPS: dict[Column, str] = {
@@ -70,8 +70,14 @@ TOOLTIPS: dict[Column, str] = {
     Column.ENTRY_PRICE: "Premium per contract in index points; blank = today's model price",
     Column.IV_PCT: "Implied vol in %; blank = the model's default surface",
     Column.MODEL_PRICE: "Today's model price per contract, index points",
-    Column.DELTA: "Per-contract delta to the leg's own underlying",
-    Column.THETA: "Per-contract theta, index points per calendar day",
+    Column.DELTA: (
+        "Per-contract delta to the leg's own underlying (a fraction: ×100 × quantity for "
+        "dollars per point; the Risk dock shows the position in dollars)"
+    ),
+    Column.THETA: (
+        "Per-contract theta in index points per calendar day (×$100 × quantity for dollars; "
+        "the Risk dock shows the position's θ/day in dollars)"
+    ),
 }
 
 INPUT_COLUMNS = frozenset(
@@ -178,6 +184,8 @@ class LegTableModel(QAbstractTableModel):
 
     rejected = Signal(str)
     """A refused edit, with a message naming the field and the reason."""
+    inputs_changed = Signal()
+    """The plan's legs changed in place (same rows): typed columns may need more room."""
     entry_reset = Signal(str)
     """A contract change replaced the leg's entry price by the new model price (says so)."""
 
@@ -451,6 +459,7 @@ class LegTableModel(QAbstractTableModel):
         ids = [leg.id for leg in plan.legs]
         if ids == self._ids:
             self._emit_all_changed()
+            self.inputs_changed.emit()
             return
         if ids[: len(self._ids)] == self._ids:
             first = len(self._ids)
@@ -461,6 +470,25 @@ class LegTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = ids
         self.endResetModel()
+
+    def totals_text(self) -> str:
+        """The position's totals line under the table (whole position, dollars)."""
+        report = self._document.report
+        if report is None:
+            return ""
+        total = report.total
+        credit = report.net_credit_usd
+        side = "credit" if credit >= 0 else "debit"
+        return "  ·  ".join(
+            (
+                f"Total of {len(report.legs)} legs",
+                f"net {side} {fmt_usd(abs(credit))}",
+                f"market value {fmt_usd(total.market_value_usd, sign=True)}",
+                f"P&L {fmt_usd(total.pnl_usd, sign=True)}",
+                f"SPX Δ {fmt_usd(total.spx_delta_usd, sign=True)}/pt",
+                f"θ {fmt_usd(total.theta_usd, sign=True)}/day",
+            )
+        )
 
     def _on_report(self, report: Report) -> None:
         self._risk = {risk.id: risk for risk in report.legs}

@@ -376,6 +376,10 @@ class MarketPanel(QWidget):
         spin.setAccelerated(True)
         spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
         spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+        if spec.maximum >= 1e6:
+            # "250,000" and "7,450.00": large amounts read at a glance (typing them without
+            # separators still works).
+            spin.setGroupSeparatorShown(True)
         if spec.tooltip:
             spin.setToolTip(spec.tooltip)
         spin.valueChanged.connect(lambda value, s=spec: self.edit_field(s, value))

@@ -69,6 +69,7 @@ _ROW_KEYS = (CurveKey.T0, CurveKey.HORIZON, CurveKey.EXPIRY)
 _SHORT_LABEL_TOP = 0.94
 _BREAK_EVEN_LABEL_BOTTOM = 0.05
 _LABEL_ROW_STEP = 0.07
+_FLAT_RANGE_USD = 1_000.0
 
 
 def _show_line(line: Any, on: bool) -> None:
@@ -161,7 +162,9 @@ class DollarAxis(OpaqueGridAxis):
     ) -> list[str]:
         if any(abs(v * scale) >= 1e6 for v in values):
             return [fmt_usd_compact(v * scale) for v in values]
-        return [fmt_usd(v * scale) for v in values]
+        # Cents when the ticks are closer than a dollar, so no two ticks read the same.
+        decimals = 2 if 0 < spacing * scale < 1 else 0
+        return [fmt_usd(v * scale, decimals) for v in values]
 
 
 class PriceAxis(OpaqueGridAxis):
@@ -748,9 +751,10 @@ class PayoffChart(QWidget):
         shown = [self._y[k] for k in CurveKey if self._visible[k]] or [self._y[CurveKey.HORIZON]]
         stacked = np.concatenate([*shown, np.zeros(1)])
         finite = stacked[np.isfinite(stacked)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
         if hi - lo <= 0:
-            lo, hi = lo - 1.0, hi + 1.0
+            # A flat curve (an empty plan): a round dollar range around it, not ±$1 in cents.
+            lo, hi = lo - _FLAT_RANGE_USD, hi + _FLAT_RANGE_USD
         self._fitting = True
         try:
             self._view_box.setRange(

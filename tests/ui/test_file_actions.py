@@ -442,3 +442,38 @@ def test_copy_chart_puts_a_png_on_the_clipboard(window: MainWindow) -> None:
 
 def test_file_actions_type(window: MainWindow) -> None:
     assert isinstance(window.file_actions, FileActions)
+
+
+def test_preview_opens_at_page_width_and_png_title_is_whole(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#13.17: Print Preview opens at a readable zoom; the PNG width dialog's title is not cut
+    (its label is at least as wide as the title)."""
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+    seen: dict[str, object] = {}
+
+    def preview(dialog: QPrintPreviewDialog) -> int:
+        widget = dialog.findChild(QPrintPreviewWidget)
+        seen["zoom"] = widget.zoomMode() if widget is not None else None
+        seen["width"] = dialog.width()
+        return 0
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", preview)
+    assert window.file_actions.print_preview() is not None
+    assert seen["zoom"] == QPrintPreviewWidget.ZoomMode.FitToWidth
+    assert isinstance(seen["width"], int) and seen["width"] >= 600
+
+    asked: list[tuple[str, str]] = []
+
+    def get_int(
+        _parent: object, title: str, label: str, *_a: object, **_k: object
+    ) -> tuple[int, bool]:
+        asked.append((title, label))
+        return (2400, False)
+
+    monkeypatch.setattr(QInputDialog, "getInt", get_int)
+    assert not window.file_actions.export_png()
+    title, label = asked[0]
+    metrics = window.fontMetrics()
+    assert metrics.horizontalAdvance(label) >= metrics.horizontalAdvance(title) + 60

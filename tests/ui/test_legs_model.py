@@ -347,3 +347,59 @@ def test_strike_edit_resets_a_typed_entry_to_the_new_model_price(
     assert messages and "57.60" in messages[0]
     document.undo_stack.undo()
     assert document.plan == with_entry
+
+
+def test_editors_get_their_own_width_and_qty_never_wraps(
+    qtbot: QtBot, model: LegTableModel, document: PlanDocument
+) -> None:
+    """#13.9: the strike editor showed "687" for 6875; a condor's "−10 short" wrapped."""
+    editor = PositionEditor(model)
+    qtbot.addWidget(editor)
+    editor.resize(900, 300)
+    editor.show()
+    qtbot.waitExposed(editor)
+    table = editor.table
+    assert not table.wordWrap()
+    index = cell(model, "short_put", Column.STRIKE)
+    table.setColumnWidth(Column.STRIKE, 30)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    spin = table.findChild(QDoubleSpinBox)
+    assert spin is not None
+    qtbot.waitUntil(spin.isVisible)
+    assert spin.width() >= spin.sizeHint().width()
+    table.closePersistentEditor(index)
+    table.commitData(spin)
+    table.closeEditor(spin, LegDelegate.EndEditHint.RevertModelCache)
+
+    before = table.columnWidth(Column.QUANTITY)
+    legs = tuple(leg.with_changes(quantity=leg.quantity * -100) for leg in document.plan.legs)
+    document.push_plan(document.plan.with_changes(legs=legs), "bigger")
+    assert table.columnWidth(Column.QUANTITY) >= table.sizeHintForColumn(Column.QUANTITY)
+    assert table.columnWidth(Column.QUANTITY) > before
+
+
+def test_totals_row_under_the_table(
+    qtbot: QtBot, model: LegTableModel, document: PlanDocument
+) -> None:
+    """#13.15: net credit/debit, market value and P&L of the whole position, from the report."""
+    from planner.model.formatting import fmt_usd
+
+    editor = PositionEditor(model)
+    qtbot.addWidget(editor)
+    report = document.report
+    assert report is not None
+    text = editor.totals_label.text()
+    assert f"net credit {fmt_usd(report.net_credit_usd)}" in text
+    assert f"market value {fmt_usd(report.total.market_value_usd, sign=True)}" in text
+    assert f"P&L {fmt_usd(report.total.pnl_usd, sign=True)}" in text
+    # Seven times the position: seven times the totals.
+    legs = tuple(leg.with_changes(quantity=7 * leg.quantity) for leg in document.plan.legs)
+    document.push_plan(document.plan.with_changes(legs=legs), "7x")
+    settle(qtbot, document)
+    bigger = document.report
+    assert bigger is not None
+    assert bigger.total.market_value_usd == pytest.approx(7 * report.total.market_value_usd)
+    assert fmt_usd(bigger.total.market_value_usd, sign=True) in editor.totals_label.text()
+    assert model.headerData(Column.DELTA, Qt.Orientation.Horizontal) == "Δ /contract"
+    assert model.headerData(Column.THETA, Qt.Orientation.Horizontal) == "θ pts/day"

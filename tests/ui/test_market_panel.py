@@ -218,3 +218,12 @@ def test_spot_vix_stepping_is_one_step_computed_from_the_start(
         vix.stepBy(1)
     assert document.undo_stack.count() == 1
     assert document.plan.market == with_spot_vix(plan, plan.market.vix + 4.0).plan.market
+
+
+def test_capital_and_spx_show_thousands_separators(panel: MarketPanel) -> None:
+    from PySide6.QtCore import QLocale
+
+    separator = QLocale().groupSeparator()
+    assert separator in panel.spin_boxes["capital_usd"].text()
+    assert separator in panel.spin_boxes["market.spx"].text()
+    assert panel.spin_boxes["capital_usd"].value() == 250_000.0

@@ -661,3 +661,19 @@ def test_horizon_on_the_condor_expiry_labels_each_break_even_once(
     assert len(values) == len(set(values))
     expected = {round(be.spx, 6) for be in report.break_evens if be.horizon_days == end}
     assert {round(v, 6) for v in values} == expected
+
+
+def test_an_empty_plan_reads_round_dollars(chart: PayoffChart, plan: Plan) -> None:
+    """#13.17: a flat zero curve gave the axis "$1, $0, $0, $0, −$1"."""
+    chart.set_report(evaluate(plan.with_changes(legs=())))
+    lo, hi = chart._view_box.viewRange()[1]
+    assert hi - lo >= 1_000.0
+    axis = DollarAxis()
+    ticks = [-1.0, -0.5, 0.0, 0.5, 1.0]
+    labels = axis.tickStrings(ticks, 1.0, 0.5)
+    assert len(set(labels)) == len(labels)
+    assert axis.tickStrings([-1000.0, 0.0, 1000.0], 1.0, 1000.0) == [
+        f"{MINUS}$1,000",
+        "$0",
+        "$1,000",
+    ]
