@@ -52,6 +52,7 @@ from planner.engine.replay_types import (
     WingRule,
 )
 from planner.engine.scenario import VIX_VOL_FLOOR, MarketState, market_state
+from planner.engine.signals import rsi_wilder
 from planner.engine.strikes import snap_vix_strike
 from planner.engine.types import (
     SPX_MULTIPLIER_USD,
@@ -296,6 +297,8 @@ class _Purchases:
     sold: NDArray[np.bool_]
     """False when the range ends first (the position is marked, not sold)."""
     weekly: NDArray[np.bool_]
+    monetised: NDArray[np.bool_]
+    """Sold early by the monetising rule."""
 
 
 def _layer_specs(plan: PlanLike) -> list[_LayerSpec]:
@@ -313,17 +316,26 @@ def _layer_specs(plan: PlanLike) -> list[_LayerSpec]:
 
 
 def _schedule(
-    specs: Sequence[_LayerSpec], calendar: ReplayCalendar, day_number: NDArray[np.int64]
+    specs: Sequence[_LayerSpec],
+    calendar: ReplayCalendar,
+    day_number: NDArray[np.int64],
+    monetise: NDArray[np.bool_] | None = None,
 ) -> _Purchases:
     """Each layer holds one expiry at a time: when flat, it buys the listed expiry inside its
     window with the most days left (the one that just entered at max days) and sells it at the
-    first close with min days or fewer left; then waits for the next expiry to enter."""
+    first close with min days or fewer left; then waits for the next expiry to enter.
+
+    `monetise` (per day, near layer only): on a day it is set the near layer sells what it
+    holds and buys nothing; at the first close after it clears, the layer buys again."""
     n = day_number.size
     exp = calendar.vix_expiries.astype("datetime64[D]").astype(np.int64)
     weekly = calendar.vix_is_weekly
     weekly_from = int(calendar.weekly_vix_listed_from.astype("datetime64[D]").astype(np.int64))
-    layers, expiries, buys, sells, is_weekly = [], [], [], [], []
+    layers, expiries, buys, sells, is_weekly, cashed = [], [], [], [], [], []
     for index, spec in enumerate(specs):
+        blocked = monetise if (monetise is not None and spec.group is Group.NEAR) else None
+        blocked_days = np.empty(0, dtype=np.intp) if blocked is None else np.flatnonzero(blocked)
+        free_days = np.empty(0, dtype=np.intp) if blocked is None else np.flatnonzero(~blocked)
         enter = np.searchsorted(day_number, exp - spec.max_days, side="left")
         # Weeklies are listed about six weeks ahead, and only since Oct 2015.
         listed = np.maximum(exp - 7 * VIX_LISTED_WEEKLIES, weekly_from)
@@ -333,28 +345,38 @@ def _schedule(
         e_exp, e_enter, e_leave, e_weekly = exp[ok], enter[ok], leave[ok], weekly[ok]
         day = 0
         while day < n:
+            if blocked is not None and blocked[day]:
+                after = free_days[free_days > day]
+                if after.size == 0:
+                    break
+                day = int(after[0])
+                continue
             active = (e_enter <= day) & (e_leave > day)
             if active.any():
                 pick = int(np.flatnonzero(active)[-1])  # sorted by expiry: the most days left
+                sell = int(e_leave[pick])
+                early = blocked_days[(blocked_days > day) & (blocked_days < sell)]
                 layers.append(index)
                 expiries.append(int(e_exp[pick]))
                 buys.append(day)
-                sells.append(int(e_leave[pick]))
+                sells.append(int(early[0]) if early.size else sell)
                 is_weekly.append(bool(e_weekly[pick]))
-                day = int(e_leave[pick])
+                cashed.append(bool(early.size))
+                day = sells[-1]
                 continue
             later = e_enter[e_enter > day]
             if later.size == 0:
                 break
             day = int(later.min())
-    sell = np.array(sells, dtype=np.intp)
+    sell_day = np.array(sells, dtype=np.intp)
     return _Purchases(
         layer=np.array(layers, dtype=np.intp),
         expiry=np.array(expiries, dtype=np.int64),
         buy=np.array(buys, dtype=np.intp),
-        sell=np.minimum(sell, n - 1),
-        sold=sell < n,
+        sell=np.minimum(sell_day, n - 1),
+        sold=sell_day < n,
         weekly=np.array(is_weekly, dtype=bool),
+        monetised=np.array(cashed, dtype=bool),
     )
 
 
@@ -532,6 +554,32 @@ def _contracts(specs: Sequence[_LayerSpec], purchases: _Purchases, units: FloatA
 # The run
 
 
+def _defer(
+    exit_row: IntArray,
+    exit_code: NDArray[np.int8],
+    seg_end: IntArray,
+    covered: NDArray[np.bool_],
+    max_days: int,
+    settles: NDArray[np.bool_],
+) -> tuple[IntArray, NDArray[np.int8], IntArray]:
+    """Move each fired exit to the first later close where the hedge no longer covers the
+    condor's loss, at most `max_days` closes on (or to expiry, where it settles)."""
+    rows = exit_row.copy()
+    codes = exit_code.copy()
+    held_days = np.zeros(rows.size, dtype=np.intp)
+    for i in np.flatnonzero((exit_code > 0) & covered[exit_row]).tolist():
+        start = int(exit_row[i])
+        stop = min(start + max_days, int(seg_end[i]))
+        window = covered[start + 1 : stop + 1]
+        uncovered = np.flatnonzero(~window)
+        row = start + 1 + int(uncovered[0]) if uncovered.size else stop
+        rows[i] = row
+        held_days[i] = row - start
+        if row == int(seg_end[i]) and settles[i]:
+            codes[i] = 0  # held into expiry: it settles
+    return rows, codes, held_days
+
+
 def _segments(first: IntArray, last: IntArray) -> tuple[IntArray, IntArray]:
     """(owner, day) for every day first[i]..last[i] of every segment i, in order."""
     lengths = last - first + 1
@@ -597,7 +645,19 @@ def run_replay(
 
     condors = _plan_condors(plan, programme, market, day_number, curves, calendar.condor_expiries)
     specs = _layer_specs(plan)
-    purchases = _schedule(specs, calendar, day_number)
+    _, term = curves.term_states()
+    signal = None
+    monetise = programme.monetise
+    if monetise.enabled:
+        # The panel's hint (signals.with_history), acted on: RSI(14) of the closes so far.
+        rsi = rsi_wilder(market.vix)
+        signal = (term == "backwardation") & np.nan_to_num(rsi > monetise.rsi_above)
+        notes.append(
+            f"Monetising is on: the near layer is sold at a close where the curve is in "
+            f"backwardation and VIX RSI(14) > {monetise.rsi_above:g} ({int(signal.sum())} such "
+            "closes) and bought again at the first close after the signal clears."
+        )
+    purchases = _schedule(specs, calendar, day_number, signal)
     k = purchases.buy.size
     buy_tau = (purchases.expiry - day_number[purchases.buy]).astype(np.float64)
     forward = curves.future(purchases.buy, buy_tau)
@@ -619,6 +679,39 @@ def run_replay(
     marks = leg_marks(rows, day_number, market.spx, curves, plan)
     leg_mark = marks[: 4 * c_rows].reshape(c_rows, 4)
     hedge_mark = marks[4 * c_rows :]
+
+    # Hedge: per-contract daily changes of each purchase; dollars = contracts x these.
+    h_start = np.cumsum(purchases.sell - purchases.buy + 1) - (purchases.sell - purchases.buy + 1)
+    h_step = np.ones(h_day.size, dtype=bool)
+    h_step[h_start] = False
+    h_change = np.zeros(h_day.size)
+    h_change[h_step] = (
+        hedge_mark[h_step] - hedge_mark[np.flatnonzero(h_step) - 1]
+    ) * VIX_OPTION_MULTIPLIER_USD
+    buy_mark = hedge_mark[h_start] if k else np.zeros(0)
+    sell_mark = hedge_mark[h_start + (purchases.sell - purchases.buy)] if k else np.zeros(0)
+    settled = purchases.sold & (purchases.expiry <= day_number[purchases.sell])
+    traded_out = purchases.sold & ~settled
+    vix_fee = costs.vix_commission_usd + costs.vix_half_spread_pts * VIX_OPTION_MULTIPLIER_USD
+
+    def hedge_daily(contracts: FloatArray) -> tuple[FloatArray, float]:
+        """Daily hedge P&L and premium paid (at the ask) for these contracts per purchase."""
+        size = np.abs(contracts)
+        daily = np.bincount(h_day, weights=h_change * contracts[h_owner], minlength=n).astype(
+            np.float64
+        )
+        daily -= np.bincount(purchases.buy, weights=size * vix_fee, minlength=n)
+        daily -= np.bincount(
+            purchases.sell, weights=np.where(traded_out, size * vix_fee, 0.0), minlength=n
+        )
+        ask = buy_mark + costs.vix_half_spread_pts
+        paid = (
+            float(np.sum(np.where(contracts > 0, contracts * ask, 0.0))) * VIX_OPTION_MULTIPLIER_USD
+        )
+        return daily, paid
+
+    contracts = _contracts(specs, purchases, sizing.units)
+    hedge_pnl, premium_paid = hedge_daily(contracts)
 
     # Condor exits: the first close after entry where a rule fires, else expiry / range end.
     settings = programme.condor
@@ -655,6 +748,23 @@ def run_replay(
     first_fire = np.minimum.reduceat(np.where(fire, np.arange(c_rows), big), seg_start)
     exit_row = np.where(first_fire < big, first_fire, seg_start + (condors.last - condors.entry))
     exit_code = np.where(first_fire < big, reason_code[np.minimum(first_fire, c_rows - 1)], 0)
+    seg_end = seg_start + (condors.last - condors.entry)
+    deferred = np.zeros(condors.entry.size, dtype=np.intp)
+    deferral = programme.roll_deferral
+    if deferral.enabled:
+        hedge_equity_now = np.cumsum(hedge_pnl)
+        loss_usd = -pnl_pts * condors.lots[c_owner] * SPX_MULTIPLIER_USD
+        gain_usd = hedge_equity_now[c_day] - hedge_equity_now[condors.entry[c_owner]]
+        covered = (loss_usd > 0) & (gain_usd >= deferral.cover_pct / 100.0 * loss_usd)
+        exit_row, exit_code, deferred = _defer(
+            exit_row, exit_code, seg_end, covered, deferral.max_days, condors.settles
+        )
+        notes.append(
+            f"Roll deferral is on: a losing condor whose exit fired is held while the hedge's "
+            f"gain since its entry covers at least {deferral.cover_pct:g} % of its loss, for at "
+            f"most {deferral.max_days} closes ({int(np.count_nonzero(deferred))} exits "
+            "deferred). The sweep keeps these condor trades at every size."
+        )
     exit_day = c_day[exit_row]
     held = np.arange(c_rows) <= exit_row[c_owner]
     # Daily changes of each condor while held, in dollars.
@@ -670,39 +780,6 @@ def run_replay(
     condor_daily = np.bincount(c_day[held], weights=change[held], minlength=n).astype(np.float64)
     condor_daily -= np.bincount(condors.entry, weights=entry_fee, minlength=n)
     condor_daily -= np.bincount(exit_day, weights=exit_fee, minlength=n)
-
-    # Hedge: per-contract daily changes of each purchase; dollars = contracts x these.
-    h_start = np.cumsum(purchases.sell - purchases.buy + 1) - (purchases.sell - purchases.buy + 1)
-    h_step = np.ones(h_day.size, dtype=bool)
-    h_step[h_start] = False
-    h_change = np.zeros(h_day.size)
-    h_change[h_step] = (
-        hedge_mark[h_step] - hedge_mark[np.flatnonzero(h_step) - 1]
-    ) * VIX_OPTION_MULTIPLIER_USD
-    buy_mark = hedge_mark[h_start] if k else np.zeros(0)
-    sell_mark = hedge_mark[h_start + (purchases.sell - purchases.buy)] if k else np.zeros(0)
-    settled = purchases.sold & (purchases.expiry <= day_number[purchases.sell])
-    traded_out = purchases.sold & ~settled
-    vix_fee = costs.vix_commission_usd + costs.vix_half_spread_pts * VIX_OPTION_MULTIPLIER_USD
-
-    def hedge_daily(contracts: FloatArray) -> tuple[FloatArray, float]:
-        """Daily hedge P&L and premium paid (at the ask) for these contracts per purchase."""
-        size = np.abs(contracts)
-        daily = np.bincount(h_day, weights=h_change * contracts[h_owner], minlength=n).astype(
-            np.float64
-        )
-        daily -= np.bincount(purchases.buy, weights=size * vix_fee, minlength=n)
-        daily -= np.bincount(
-            purchases.sell, weights=np.where(traded_out, size * vix_fee, 0.0), minlength=n
-        )
-        ask = buy_mark + costs.vix_half_spread_pts
-        paid = (
-            float(np.sum(np.where(contracts > 0, contracts * ask, 0.0))) * VIX_OPTION_MULTIPLIER_USD
-        )
-        return daily, paid
-
-    contracts = _contracts(specs, purchases, sizing.units)
-    hedge_pnl, premium_paid = hedge_daily(contracts)
 
     condor_equity: FloatArray = capital + np.cumsum(condor_daily)
     hedge_equity: FloatArray = capital + np.cumsum(hedge_pnl)
@@ -753,6 +830,7 @@ def run_replay(
         buy_mark,
         sell_mark,
         settled,
+        deferred,
         costs,
     )
     year_of_day = market.dates.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -760,7 +838,6 @@ def run_replay(
     years_rows = _year_rows(
         year_of_day, hedged_equity, capital, condor_daily, hedge_pnl, trade_years
     )
-    _, term = curves.term_states()
     regimes = _regime_rows(term, condor_daily, hedge_pnl, capital)
     episode_rows = _episode_rows(episodes, day_number, condor_equity, hedge_equity)
     coverage = _coverage(specs, purchases, contracts, n)
@@ -954,6 +1031,7 @@ def _trade_log(
     buy_mark: FloatArray,
     sell_mark: FloatArray,
     settled: NDArray[np.bool_],
+    deferred: IntArray,
     c: TradingCostsLike,
 ) -> Trades:
     """One row per leg traded; prices include the half-spread crossed, fees are commissions."""
@@ -967,6 +1045,8 @@ def _trade_log(
         expiry = _to_date(int(condors.expiry[i])).isoformat()
         lots = int(condors.lots[i])
         code = int(exit_code[i])
+        held = int(deferred[i])
+        later = f", deferred {held} close{'s' if held > 1 else ''}" if held else ""
         for leg in range(4):
             qty = int(_CONDOR_QTY[leg]) * lots
             strike = condors.strikes[i, leg]
@@ -994,7 +1074,7 @@ def _trade_log(
                         -qty,
                         exit_marks[i][leg] - hs,
                         abs(qty) * spx_fee,
-                        _REASONS[code],
+                        _REASONS[code] + later,
                     )
                 )
             elif open_at_end[i]:
@@ -1020,7 +1100,7 @@ def _trade_log(
                         -qty,
                         exit_marks[i][leg],
                         0.0,
-                        "expiry",
+                        "expiry" + (" (exit deferred)" if held else ""),
                     )
                 )
     for p in range(purchases.buy.size):
@@ -1080,7 +1160,9 @@ def _trade_log(
                     -qty,
                     float(sell_mark[p]) - hs,
                     abs(qty) * vix_fee,
-                    f"{spec.min_days} days left: leaves the window",
+                    "monetise: backwardation and VIX RSI high"
+                    if purchases.monetised[p]
+                    else f"{spec.min_days} days left: leaves the window",
                 )
             )
     rows.sort(key=lambda r: r[0])

@@ -101,6 +101,16 @@ class SweepRow:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleComparison:
+    """An optional rule's effect: the programme as set (rule on) beside the same programme
+    with only that rule off."""
+
+    rule: str
+    with_rule: Summary
+    without_rule: Summary
+
+
+@dataclass(frozen=True, slots=True)
 class Trades:
     """The trade log as columns (one row per leg traded)."""
 
@@ -150,3 +160,5 @@ class ReplayResult:
     daily: Daily
     notes: tuple[str, ...]
     """How the replay was run: model pricing, listings, sizing, anything set aside."""
+    comparisons: tuple[RuleComparison, ...] = ()
+    """One per optional rule that is on (filled by the caller, which reruns without it)."""

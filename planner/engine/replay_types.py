@@ -82,11 +82,38 @@ class TradingCostsLike(Protocol):
     def vix_half_spread_pts(self) -> float: ...
 
 
+class MonetiseLike(Protocol):
+    """Sell the near layer when the curve is in backwardation and VIX RSI(14) is above
+    `rsi_above`; buy again when the signal clears (the signal `signals.with_history` shows)."""
+
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def rsi_above(self) -> float: ...
+
+
+class RollDeferralLike(Protocol):
+    """When a condor exit rule fires on a losing condor, hold it while the hedge's gain since
+    the condor's entry covers at least `cover_pct` % of the condor's loss, up to `max_days`
+    closes."""
+
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def cover_pct(self) -> float: ...
+    @property
+    def max_days(self) -> int: ...
+
+
 class ProgrammeLike(Protocol):
     @property
     def condor(self) -> CondorProgrammeLike: ...
     @property
     def costs(self) -> TradingCostsLike: ...
+    @property
+    def monetise(self) -> MonetiseLike: ...
+    @property
+    def roll_deferral(self) -> RollDeferralLike: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,9 @@ __all__ = [
     "DEFAULT_SPX_HALF_SPREAD_PTS",
     "DEFAULT_VIX_HALF_SPREAD_PTS",
     "CondorProgramme",
+    "MonetiseRule",
     "ProgrammeSettings",
+    "RollDeferral",
     "TradingCosts",
 ]
 
@@ -86,11 +88,33 @@ class TradingCosts(FrozenValue):
     vix_half_spread_pts: float = Field(default=DEFAULT_VIX_HALF_SPREAD_PTS, ge=0, le=10)
 
 
+class MonetiseRule(FrozenValue):
+    """Optional, off by default: sell the near layer when the VIX futures curve is in
+    backwardation and VIX RSI(14) is above `rsi_above` (DESIGN.md section 4's signal), and buy
+    it again when the signal clears."""
+
+    enabled: bool = False
+    rsi_above: float = Field(default=70.0, gt=0, lt=100)
+
+
+class RollDeferral(FrozenValue):
+    """Optional, off by default: when a condor exit fires on a losing condor, hold it while the
+    hedge's gain since the condor's entry covers at least `cover_pct` % of its loss, for at most
+    `max_days` closes."""
+
+    enabled: bool = False
+    cover_pct: float = Field(default=50.0, gt=0, le=1000)
+    max_days: int = Field(default=5, ge=1, le=60)
+
+
 class ProgrammeSettings(FrozenValue):
-    """The replay's condor programme and costs (the hedge is the plan's `allocation`)."""
+    """The replay's condor programme, costs and optional rules (the hedge is the plan's
+    `allocation`)."""
 
     condor: CondorProgramme = CondorProgramme()
     costs: TradingCosts = TradingCosts()
+    monetise: MonetiseRule = MonetiseRule()
+    roll_deferral: RollDeferral = RollDeferral()
 
 
 def _satisfies_engine_protocol(settings: ProgrammeSettings) -> ProgrammeLike:

@@ -7,6 +7,7 @@ calendars, the shipped stress presets) and turns its result into files.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -19,7 +20,7 @@ import numpy as np
 from planner.engine.evaluate import evaluate
 from planner.engine.expiries import spx_monthly_expiries, vix_expiries, vix_monthly_expiry
 from planner.engine.replay import Episode, ReplayCalendar, run_replay
-from planner.engine.replay_result import ReplayResult
+from planner.engine.replay_result import ReplayResult, RuleComparison, Summary
 from planner.engine.replay_types import CondorCadence
 from planner.model.atomic import write_bytes_atomic
 from planner.model.calendar import exchange_holidays
@@ -140,15 +141,23 @@ def replay_plan(plan: Plan, history: LoadedHistory, *, sweep: Sequence[float] = 
     market = history.market
     first = dt.date.fromisoformat(str(market.dates[0]))
     last = dt.date.fromisoformat(str(market.dates[-1]))
-    calendar = replay_calendar(first, last, plan.programme.condor.cadence)
-    return run_replay(
-        plan,
-        plan.programme,
-        market,
-        calendar,
-        episodes=replay_episodes(plan),
-        sweep_units=sweep,
+    programme = plan.programme
+    calendar = replay_calendar(first, last, programme.condor.cadence)
+    result = run_replay(
+        plan, programme, market, calendar, episodes=replay_episodes(plan), sweep_units=sweep
     )
+    # Each optional rule that is on is shown against the same programme without it.
+    comparisons = []
+    for label, field, rule in (
+        ("monetise the near layer", "monetise", programme.monetise),
+        ("roll deferral", "roll_deferral", programme.roll_deferral),
+    ):
+        if not rule.enabled:
+            continue
+        without = programme.with_changes(**{field: rule.with_changes(enabled=False)})
+        other = run_replay(plan, without, market, calendar)
+        comparisons.append(RuleComparison(label, result.summary, other.summary))
+    return dataclasses.replace(result, comparisons=tuple(comparisons))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,9 +259,28 @@ def replay_to_dict(result: ReplayResult, history: LoadedHistory | None = None) -
             }
             for w in result.sweep
         ],
+        "rule_comparisons": [
+            {
+                "rule": c.rule,
+                "with_rule": _summary_figures(c.with_rule),
+                "without_rule": _summary_figures(c.without_rule),
+            }
+            for c in result.comparisons
+        ],
         "claims": claims,
         "trades": result.trades.size,
         "notes": list(result.notes),
+    }
+
+
+def _summary_figures(s: Summary) -> dict[str, Any]:
+    return {
+        "condor_cagr_pct": _num(s.condor_cagr_pct, 4),
+        "hedged_cagr_pct": _num(s.hedged_cagr_pct, 4),
+        "condor_max_drawdown_pct": _num(s.condor_max_drawdown_pct, 4),
+        "hedged_max_drawdown_pct": _num(s.hedged_max_drawdown_pct, 4),
+        "drawdown_cut_pct": _num(s.drawdown_cut_pct, 4),
+        "hedge_net_cost_pct_per_year": _num(s.hedge_net_cost_pct_per_year, 4),
     }
 
 
@@ -368,6 +396,23 @@ def replay_to_text(result: ReplayResult, history: LoadedHistory | None = None) -
                 f"{_pct(w.hedged_max_drawdown_pct):>10}{_pct(w.drawdown_cut_pct, 1):>10}"
                 f"{_pct(w.hedged_cagr_pct):>10}"
             )
+    for comparison in result.comparisons:
+        line()
+        line(
+            f"Optional rule: {comparison.rule} (on, as set, beside the same programme with it off)"
+        )
+        line(f"{'':28}{'rule on':>12}{'rule off':>12}")
+        for label, name in (
+            ("Condor CAGR", "condor_cagr_pct"),
+            ("Hedged CAGR", "hedged_cagr_pct"),
+            ("Condor max drawdown", "condor_max_drawdown_pct"),
+            ("Hedged max drawdown", "hedged_max_drawdown_pct"),
+            ("Drawdown cut", "drawdown_cut_pct"),
+            ("Hedge net cost a year", "hedge_net_cost_pct_per_year"),
+        ):
+            on = getattr(comparison.with_rule, name)
+            off = getattr(comparison.without_rule, name)
+            line(f"{label:28}{_pct(on):>12}{_pct(off):>12}")
     line()
     line("Claims")
     for claim in _claims(result):

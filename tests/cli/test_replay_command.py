@@ -157,3 +157,28 @@ def test_real_history_2020(capsys: pytest.CaptureFixture[str]) -> None:
     names = [e["name"] for e in doc["episodes"]]
     assert "Mar 16 2020, one day" in names and "Feb-Mar 2020 episode" in names
     assert any("2020-03-18" in issue for issue in doc["history"]["issues"])
+
+
+def test_optional_rules_are_each_shown_against_the_programme_without_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.model import load_plan, save_plan
+    from planner.model.programme import MonetiseRule, RollDeferral
+
+    plan = load_plan(sample_plan_path())
+    programme = plan.programme.with_changes(
+        monetise=MonetiseRule(enabled=True), roll_deferral=RollDeferral(enabled=True)
+    )
+    path = tmp_path / "rules.hplan"
+    save_plan(plan.with_changes(programme=programme), path)
+    history = _synthetic_history(tmp_path / "history")
+    code = main(["replay", str(path), "--history", str(history), "--format", "json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    rules = json.loads(out.out)["rule_comparisons"]
+    assert [r["rule"] for r in rules] == ["monetise the near layer", "roll deferral"]
+    assert all(set(r) == {"rule", "with_rule", "without_rule"} for r in rules)
+    code = main(["replay", str(path), "--history", str(history)])
+    text = capsys.readouterr().out
+    assert "Optional rule: monetise the near layer" in text
+    assert "Optional rule: roll deferral" in text

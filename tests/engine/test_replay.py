@@ -332,3 +332,78 @@ def test_curve_history_reads_each_day_as_its_own_futures_curve() -> None:
         mine = day == d
         np.testing.assert_allclose(got[mine], curve.future(tau[mine]), rtol=1e-14, atol=0)
         assert states[d] == curve.term_structure().state
+
+
+def test_monetise_sells_the_near_layer_on_the_signal_and_rebuys_when_it_clears() -> None:
+    from planner.model.programme import MonetiseRule
+
+    n = 150
+    vix = np.full(n, 15.0)
+    vix[60:80] = np.linspace(16.0, 45.0, 20)  # a steady climb: RSI(14) goes to 100
+    vix[80:] = np.linspace(44.0, 15.0, n - 80)
+    market = _market(np.full(n, 4000.0), vix)
+    # Backwardation while VIX is high: every future 3 points under spot from day 62 to 100
+    # (the near layer bought on day 60 is then still held).
+    price = market.futures_price.copy()
+    price[62:100] -= 3.0
+    market = DailyMarket(market.dates, market.spx, market.vix, market.futures_expiry, price)
+    plan = _plan(market)
+    on = plan.with_changes(
+        programme=plan.programme.with_changes(monetise=MonetiseRule(enabled=True))
+    )
+    calendar = _daily_vix_calendar(market)
+    result = _run(on, market, calendar)
+    plain = _run(plan, market, calendar)
+    t = result.trades
+    sold = [i for i in range(t.size) if t.reason[i].startswith("monetise")]
+    assert sold and all(t.layer[i] == "near" for i in sold)
+    assert not any(r.startswith("monetise") for r in plain.trades.reason)
+    from planner.engine.curve import CurveHistory  # noqa: F401 - the signal's own inputs
+    from planner.engine.replay import curve_history
+    from planner.engine.signals import rsi_wilder
+
+    _, term = curve_history(market).term_states()
+    signal = (term == "backwardation") & np.nan_to_num(rsi_wilder(market.vix) > 70.0)
+    dates = [dt.date.fromisoformat(str(d)) for d in market.dates]
+    first_signal = dates[int(np.flatnonzero(signal)[0])]
+    assert t.date[sold[0]] == first_signal
+    # No near purchase on a signal close; the first close after it clears buys again.
+    near_buys = [t.date[i] for i in range(t.size) if t.layer[i] == "near" and t.action[i] == "buy"]
+    assert not any(signal[dates.index(d)] for d in near_buys)
+    cleared = dates[int(np.flatnonzero(~signal & (np.arange(n) > dates.index(first_signal)))[0])]
+    assert cleared in near_buys
+    assert result.summary.hedge_pnl_usd != plain.summary.hedge_pnl_usd
+
+
+def test_roll_deferral_holds_a_losing_condor_while_the_hedge_covers_it() -> None:
+    from planner.model.programme import CondorProgramme, RollDeferral
+
+    n = 120
+    spx = np.full(n, 4000.0)
+    vix = np.full(n, 16.0)
+    spx[70:] = 3700.0
+    vix[70:] = 38.0
+    market = _market(spx, vix)
+    base = _plan(market)
+    stop = base.programme.with_changes(condor=CondorProgramme(stop_multiple=1.0))
+    plan = base.with_changes(programme=stop)
+    deferring = base.with_changes(
+        programme=stop.with_changes(
+            roll_deferral=RollDeferral(enabled=True, cover_pct=10.0, max_days=3)
+        )
+    )
+    calendar = _daily_vix_calendar(market)
+    plain = _run(plan, market, calendar)
+    held = _run(deferring, market, calendar)
+
+    def stops(result: ReplayResult) -> list[tuple[dt.date, str]]:
+        t = result.trades
+        return [(t.date[i], t.reason[i]) for i in range(t.size) if t.reason[i].startswith("stop")]
+
+    first = stops(plain)
+    later = stops(held)
+    assert first and later
+    assert first[0][0] == dt.date.fromisoformat(str(market.dates[70]))
+    assert later[0][0] == first[0][0] + dt.timedelta(days=3)
+    assert later[0][1] == "stop, deferred 3 closes"
+    assert any("Roll deferral is on" in note for note in held.notes)
