@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import NDArray
 
+from planner.engine.scenario import futures_beta, shifted_futures
 from planner.engine.vol import model_spx_iv
 
 FloatArray = NDArray[np.float64]
@@ -194,12 +195,130 @@ def levenberg_marquardt(
 
 
 __all__ = [
+    "BETA_PARAM_BOUNDS",
     "FIT_DELTAS",
     "SMILE_DELTAS",
     "SMILE_PARAM_BOUNDS",
+    "BetaParams",
+    "FuturesTargets",
     "SmileParams",
     "SmileTargets",
+    "fit_futures_betas",
     "fit_smile",
     "levenberg_marquardt",
+    "predicted_futures",
     "smile_model_iv",
+    "spot_vol_slopes",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The spot-vol presets: VIX per 1 % SPX, and the futures response to a spot-VIX move
+
+
+@dataclass(frozen=True, slots=True)
+class FuturesTargets:
+    """Futures observed after a spot-VIX move, each beside what the model needs to predict it:
+    `tau_days` left at the later date, today's spot `vix0`, the later spot `vix`, today's basis
+    at `tau_days` (`scenario_futures`' B(tau)) and the `actual` settlement of the same contract."""
+
+    tau_days: FloatArray
+    vix0: FloatArray
+    vix: FloatArray
+    basis: FloatArray
+    actual: FloatArray
+    group: NDArray[np.intp]
+    """Which episode (or day) each point belongs to."""
+
+    def take(self, mask: NDArray[np.bool_]) -> FuturesTargets:
+        return FuturesTargets(
+            self.tau_days[mask],
+            self.vix0[mask],
+            self.vix[mask],
+            self.basis[mask],
+            self.actual[mask],
+            self.group[mask],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BetaParams:
+    """The futures-beta fields of a spot-vol preset (planner.engine.scenario.futures_beta)."""
+
+    beta_a: float
+    beta_p: float
+    beta_max: float
+    beta_reversion_per_year: float
+
+
+BETA_PARAM_BOUNDS: dict[str, tuple[float, float]] = {
+    "beta_a": (0.05, 2.0),
+    "beta_p": (0.0, 2.0),
+    "beta_max": (0.3, 1.0),
+    "beta_reversion_per_year": (0.0, 50.0),
+}
+
+
+def predicted_futures(params: BetaParams, targets: FuturesTargets) -> FloatArray:
+    """`scenario_futures` at the targets (each with its own today's spot and basis)."""
+    beta = futures_beta(
+        targets.tau_days,
+        params.beta_a,
+        params.beta_p,
+        params.beta_max,
+        params.beta_reversion_per_year,
+    )
+    return shifted_futures(targets.vix0, targets.basis, targets.vix, beta)
+
+
+def fit_futures_betas(
+    targets: FuturesTargets,
+    start: BetaParams,
+    free: Sequence[str] | None = None,
+    absolute: bool = False,
+) -> BetaParams:
+    """Fit `predicted_futures` to the actual settlements over the parameters named in `free`:
+    least squares in VIX points, or with `absolute` the mean absolute error (the figure the
+    presets are judged by), by iteratively reweighted least squares."""
+    names = [f.name for f in fields(BetaParams)]
+    chosen = names if free is None else list(free)
+    index = [names.index(n) for n in chosen]
+    base = np.array([getattr(start, n) for n in names], dtype=np.float64)
+    lower = np.array([BETA_PARAM_BOUNDS[n][0] for n in chosen])
+    upper = np.array([BETA_PARAM_BOUNDS[n][1] for n in chosen])
+    weight = np.ones(targets.actual.size)
+
+    def params_at(x: FloatArray) -> BetaParams:
+        full = base.copy()
+        full[index] = x
+        return BetaParams(*(float(v) for v in full))
+
+    def residuals(x: FloatArray) -> FloatArray:
+        return weight * (predicted_futures(params_at(x), targets) - targets.actual)
+
+    x = levenberg_marquardt(residuals, base[index], lower, upper)
+    for _ in range(40 if absolute else 0):
+        # |r| = r^2 / |r|: least squares weighted by 1 / |r| of the last fit minimises sum |r|.
+        miss = np.abs(predicted_futures(params_at(x), targets) - targets.actual)
+        weight = 1.0 / np.sqrt(np.maximum(miss, 1e-3))
+        x_next = levenberg_marquardt(residuals, x, lower, upper)
+        if np.allclose(x_next, x, rtol=1e-9, atol=1e-12):
+            break
+        x = x_next
+    return params_at(x)
+
+
+def spot_vol_slopes(
+    spx_move_pct: FloatArray, vix_change_pts: FloatArray, min_move_pct: float
+) -> tuple[float, float]:
+    """(k_down, k_up): the median VIX points per 1 % SPX move over the moves of at least
+    `min_move_pct` down and up (a median, so a handful of outliers does not set the preset)."""
+    move = np.asarray(spx_move_pct, dtype=np.float64)
+    change = np.asarray(vix_change_pts, dtype=np.float64)
+    down = move <= -min_move_pct
+    up = move >= min_move_pct
+    if not down.any() or not up.any():
+        raise ValueError(f"no SPX moves of {min_move_pct:g} % or more both ways")
+    k_down = float(np.median(change[down] / -move[down]))
+    k_up = float(np.median(-change[up] / move[up]))
+    return k_down, k_up

@@ -322,6 +322,8 @@ def _stress_points(plan: PlanLike, market: MarketState) -> ScenarioPoints:
         horizon_days=np.array([float(sc.days) for sc in scenarios]),
         beta_a=np.array([p.beta_a for p in params]),
         beta_p=np.array([p.beta_p for p in params]),
+        beta_max=np.array([p.beta_max for p in params]),
+        beta_reversion=np.array([p.beta_reversion_per_year for p in params]),
     )
 
 

@@ -66,13 +66,33 @@ def map_vix_by_slopes(
     return np.maximum(vix0 - slope * move_pct, min(floor, vix0))
 
 
-def futures_beta(tau_days: ArrayLike, beta_a: ArrayLike, beta_p: ArrayLike) -> FloatArray:
-    """Share of a spot-VIX move a future with tau days left takes: 1 at expiry, less further out."""
+def futures_beta(
+    tau_days: ArrayLike,
+    beta_a: ArrayLike,
+    beta_p: ArrayLike,
+    beta_max: ArrayLike = 1.0,
+    reversion_per_year: ArrayLike = 0.0,
+) -> FloatArray:
+    """Share of a spot-VIX move a future with tau days left takes:
+
+        beta(tau) = min(beta_max, a (tau/7)^-p) * exp(-kappa tau / 365),  beta(0) = 1.
+
+    The power law is the turn-1 form (beta_max 1, kappa 0). The fitted presets add the two
+    terms of a mean-reverting VIX (E[V_T] = theta + (V - theta) e^{-kappa T}): exp(-kappa tau)
+    is how much of a spike is expected to survive to the future's expiry, and beta_max < 1 is
+    the part of a spike the market expects to be gone even days before settlement (a future two
+    days from expiry on 2020-03-16 stayed 10 points under spot VIX). Only at expiry does the
+    future equal spot VIX.
+    """
     tau = np.asarray(tau_days, dtype=np.float64)
     safe_tau = np.maximum(tau, 1e-6)
     beta = np.minimum(
-        1.0, np.asarray(beta_a) * (safe_tau / BETA_REFERENCE_DAYS) ** -np.asarray(beta_p)
+        np.asarray(beta_max, dtype=np.float64),
+        np.asarray(beta_a) * (safe_tau / BETA_REFERENCE_DAYS) ** -np.asarray(beta_p),
     )
+    kappa = np.asarray(reversion_per_year, dtype=np.float64)
+    if np.any(kappa != 0.0):
+        beta = beta * np.exp(-kappa * safe_tau / DAYS_PER_YEAR)
     return np.where(tau <= 0.0, 1.0, beta)
 
 
@@ -82,6 +102,8 @@ def futures_after_spot_move(
     vix_change_pts: float,
     beta_a: float,
     beta_p: float,
+    beta_max: float = 1.0,
+    reversion_per_year: float = 0.0,
 ) -> FloatArray:
     """Today's futures after spot VIX moves by `vix_change_pts`: each takes beta(tau) of it.
 
@@ -89,9 +111,65 @@ def futures_after_spot_move(
     edit of spot VIX: a trader asking "what if VIX is 22" means the whole curve as it would
     move, front months nearly one for one, back months less.
     """
-    beta = futures_beta(tau_days, beta_a, beta_p)
+    beta = futures_beta(tau_days, beta_a, beta_p, beta_max, reversion_per_year)
     moved: FloatArray = np.asarray(prices, dtype=np.float64) + beta * vix_change_pts
     return moved
+
+
+def scenario_futures(
+    curve: FuturesCurve,
+    tau_days: ArrayLike,
+    vix: ArrayLike,
+    params: SpotVolParamsLike,
+) -> FloatArray:
+    """VIX futures in a scenario: spot VIX moves from today's `curve.spot` to `vix` and a future
+    is left with `tau_days` to expiry at the horizon (expiry days - horizon days):
+
+        F = V0 + B(tau) + beta(tau) * (V - V0)
+
+    -- it rolls down today's basis B(tau) = F(tau) - V0 and takes beta of the spot move
+    (DESIGN.md section 3). Arguments broadcast; a future at or past expiry is spot VIX. The
+    scenario kernel prices VIX options on exactly these futures."""
+    return _scenario_futures(
+        curve,
+        curve.spot,
+        np.asarray(tau_days, dtype=np.float64),
+        np.asarray(vix, dtype=np.float64),
+        futures_beta(
+            tau_days, params.beta_a, params.beta_p, params.beta_max, params.beta_reversion_per_year
+        ),
+    )
+
+
+def _scenario_futures(
+    curve: FuturesCurve,
+    vix0: float,
+    tau_days: FloatArray,
+    vix: FloatArray,
+    beta: FloatArray,
+    out: FloatArray | None = None,
+) -> FloatArray:
+    """`scenario_futures` from the betas already formed; into `out` when given."""
+    return shifted_futures(vix0, curve.basis(tau_days), vix, beta, out)
+
+
+def shifted_futures(
+    vix0: ArrayLike,
+    basis: ArrayLike,
+    vix: ArrayLike,
+    beta: ArrayLike,
+    out: FloatArray | None = None,
+) -> FloatArray:
+    """F = V0 + B + beta (V - V0), floored just above 0: the one formula of a future after a
+    spot-VIX move (`scenario_futures`, the kernel and the presets' calibration use it)."""
+    v0 = np.asarray(vix0, dtype=np.float64)
+    move = np.asarray(vix, dtype=np.float64) - v0
+    if out is None:
+        out = np.empty(np.broadcast_shapes(np.shape(beta), move.shape, np.shape(basis)))
+    np.multiply(beta, move, out=out)
+    out += v0
+    out += np.asarray(basis, dtype=np.float64)
+    return np.maximum(out, 1e-6, out=out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +337,17 @@ class ScenarioPoints:
     one_preset: bool = False
     """True when every point has the same futures betas (one spot-vol preset); False means
     "not known", and the kernel checks."""
+    beta_max: FloatArray | None = None
+    """Per-point cap of the futures beta (None: 1, the turn-1 form)."""
+    beta_reversion: FloatArray | None = None
+    """Per-point mean reversion per year of the futures beta (None: 0)."""
+
+    def beta_terms(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """(a, p, cap, reversion) per point, the last two filled in when not given."""
+        size = self.beta_a.size
+        cap = np.ones(size) if self.beta_max is None else self.beta_max
+        kappa = np.zeros(size) if self.beta_reversion is None else self.beta_reversion
+        return self.beta_a, self.beta_p, cap, kappa
 
     @property
     def size(self) -> int:
@@ -266,12 +355,15 @@ class ScenarioPoints:
 
     @staticmethod
     def concat(parts: Sequence[ScenarioPoints]) -> ScenarioPoints:
+        terms = [p.beta_terms() for p in parts]
         return ScenarioPoints(
             spx=np.concatenate([p.spx for p in parts]),
             vix=np.concatenate([p.vix for p in parts]),
             horizon_days=np.concatenate([p.horizon_days for p in parts]),
-            beta_a=np.concatenate([p.beta_a for p in parts]),
-            beta_p=np.concatenate([p.beta_p for p in parts]),
+            beta_a=np.concatenate([t[0] for t in terms]),
+            beta_p=np.concatenate([t[1] for t in terms]),
+            beta_max=np.concatenate([t[2] for t in terms]),
+            beta_reversion=np.concatenate([t[3] for t in terms]),
         )
 
 
@@ -298,6 +390,8 @@ def scenario_points(
         vix_levels=levels,
         vix_level_index=index,
         one_preset=True,
+        beta_max=np.full(size, params.beta_max),
+        beta_reversion=np.full(size, params.beta_reversion_per_year),
     )
 
 
@@ -379,6 +473,8 @@ def _take(points: ScenarioPoints, cols: NDArray[np.intp] | slice) -> ScenarioPoi
         vix_levels=points.vix_levels,
         vix_level_index=None if index is None else index[cols],
         one_preset=points.one_preset,
+        beta_max=None if points.beta_max is None else points.beta_max[cols],
+        beta_reversion=None if points.beta_reversion is None else points.beta_reversion[cols],
     )
 
 
@@ -540,10 +636,10 @@ def _value_columns(
     if vix_live.size:
         spread = None
         levels = vix
-        beta_a, beta_p = points.beta_a, points.beta_p
-        constant_beta = points.one_preset or bool(np.ptp(beta_a) == 0.0 and np.ptp(beta_p) == 0.0)
+        betas = points.beta_terms()
+        constant_beta = points.one_preset or all(bool(np.ptp(term) == 0.0) for term in betas)
         if constant_beta:
-            beta_a, beta_p = beta_a[:1], beta_p[:1]
+            betas = (betas[0][:1], betas[1][:1], betas[2][:1], betas[3][:1])
             if one_horizon and points.vix_levels is not None and points.vix_level_index is not None:
                 # VIX legs see only VIX, not SPX: the heat map's thousands of points hold a few
                 # dozen VIX levels, so price each level once and spread the values back.
@@ -551,9 +647,7 @@ def _value_columns(
         legs_per_group = max(1, GROUP_SIZE // levels.size)
         for first in range(0, vix_live.size, legs_per_group):
             rows = vix_live[first : first + legs_per_group]
-            _vix_block(
-                book, rows, cols, tau[rows], levels, beta_a, beta_p, spread, market, sink, batch
-            )
+            _vix_block(book, rows, cols, tau[rows], levels, betas, spread, market, sink, batch)
     legs_per_group = max(1, GROUP_SIZE // points.size)
     for first in range(0, settled.size, legs_per_group):
         rows = settled[first : first + legs_per_group]
@@ -639,8 +733,7 @@ def _vix_block(
     cols: NDArray[np.intp] | None,
     tau: FloatArray,
     vix: FloatArray,
-    beta_a: FloatArray,
-    beta_p: FloatArray,
+    betas: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
     spread: NDArray[np.intp] | None,
     market: MarketState,
     sink: _Sink,
@@ -656,16 +749,14 @@ def _vix_block(
         book, rows, cols, tau, vix, vix.size, spread, market, sink, batch
     )
     _, moneyness, std_dev, forward, _ = terms  # F first, F e^{-rT} once the vol is formed
-    # Each future rolls down today's curve as it ages and takes beta of the spot move; the
-    # betas are per point (beta_a, beta_p as long as vix) only when stress rows with different
-    # presets are pooled, otherwise one pair for all points.
-    if beta_a.size == 1:
-        beta = futures_beta(tau, beta_a[0], beta_p[0])
+    # Each future rolls down today's curve as it ages and takes beta of the spot move
+    # (`scenario_futures`); the betas are per point (as long as vix) only when stress rows with
+    # different presets are pooled, otherwise one set for all points.
+    if betas[0].size == 1:
+        beta = futures_beta(tau, *(float(term[0]) for term in betas))
     else:
-        beta = futures_beta(tau, beta_a[None, :], beta_p[None, :])
-    np.multiply(beta, (vix - market.vix0)[None, :], out=forward)
-    forward += market.vix0 + market.curve.basis(tau)
-    np.maximum(forward, 1e-6, out=forward)
+        beta = futures_beta(tau, *(term[None, :] for term in betas))
+    _scenario_futures(market.curve, market.vix0, tau, vix[None, :], beta, out=forward)
     np.divide(book.strike[rows, None], forward, out=moneyness)
     np.log(moneyness, out=moneyness)  # ln(K/F)
     # The model's VIX option vol (floored), scaled by the user's IV ratio and (V/V0)^e and
@@ -747,7 +838,13 @@ def today_greeks(
     spx_response = np.where(
         alive, spx_vol_shift(1.0, book.expiry_days, market.spx_vol_exponent), 0.0
     )
-    beta = futures_beta(book.expiry_days, params.beta_a, params.beta_p)
+    beta = futures_beta(
+        book.expiry_days,
+        params.beta_a,
+        params.beta_p,
+        params.beta_max,
+        params.beta_reversion_per_year,
+    )
     # VIX option vol moves with spot VIX two ways: the (V/V0)^e scaling (derivative e*sigma/V0
     # at V0, below the cap) and the call skew, as the future moves beta*dV against the strike.
     tenor_factor = (np.maximum(book.expiry_days, 1.0) / 30.0) ** (-market.vov_term_exponent)

@@ -94,6 +94,15 @@ class SpotVolParamsLike(Protocol):
     def beta_a(self) -> float: ...
     @property
     def beta_p(self) -> float: ...
+    @property
+    def beta_max(self) -> float:
+        """Cap of the futures beta before expiry (1: the turn-1 form)."""
+        ...
+
+    @property
+    def beta_reversion_per_year(self) -> float:
+        """kappa: a spot spike is expected to decay as exp(-kappa tau) by a future's expiry."""
+        ...
 
 
 class SmileParamsLike(Protocol):

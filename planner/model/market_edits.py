@@ -52,7 +52,13 @@ def with_spot_vix(plan: Plan, vix: float, futures_follow: bool = True) -> SpotVi
     params = spot_vol_params(plan, plan.model.curve_preset)
     tau_days = [(p.expiry - plan.valuation_date).days for p in points]
     moved = futures_after_spot_move(
-        [p.price for p in points], tau_days, vix - old.vix, params.beta_a, params.beta_p
+        [p.price for p in points],
+        tau_days,
+        vix - old.vix,
+        params.beta_a,
+        params.beta_p,
+        params.beta_max,
+        params.beta_reversion_per_year,
     )
     futures = tuple(
         FuturePoint(expiry=p.expiry, price=max(_LOWEST_FUTURE, round(float(f), _FUTURE_DECIMALS)))

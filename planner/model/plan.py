@@ -62,12 +62,25 @@ class SpotVolParams(FrozenValue):
     k_up: float = Field(ge=0, le=20, description="VIX points per 1 % SPX rise")
     beta_a: float = Field(gt=0, le=2, description="futures beta at one week")
     beta_p: float = Field(ge=0, le=2, description="futures beta decay exponent")
+    beta_max: float = Field(default=1.0, gt=0, le=1, description="futures beta cap before expiry")
+    beta_reversion_per_year: float = Field(
+        default=0.0, ge=0, le=100, description="mean reversion of a VIX spike, per year"
+    )
 
 
-# DESIGN.md section 3: median daily behaviour 2008-2026 and betas 2004-2017.
-TYPICAL_SPOT_VOL = SpotVolParams(k_down=1.5, k_up=0.9, beta_a=0.75, beta_p=0.40)
-# Aug 2015, Feb 2018, Aug 2024, Apr 2025 fast shocks.
-STRESS_SPOT_VOL = SpotVolParams(k_down=2.8, k_up=0.9, beta_a=0.85, beta_p=0.30)
+# Fitted on ../shared/data (tests/benchmarks/test_fit_spot_vol.py prints the fit; README,
+# "Real option chains and calibration"). Typical: the median VIX change per 1 % SPX move on
+# days with moves of 0.5 % or more 2008-2026, and the futures betas fitted (least absolute
+# error) to 28,000 daily contract moves 2009-2024. Stress: k_down the median over the six
+# stress episodes of DESIGN.md section 3, k_up the median on days with VIX >= 25, and the betas
+# fitted to the first three futures after those shocks: a share beta_max of a spike reaches even
+# the front future, the rest decaying at kappa per year (half-life ~2 months).
+TYPICAL_SPOT_VOL = SpotVolParams(
+    k_down=1.29, k_up=1.07, beta_a=0.779, beta_p=0.215, beta_max=0.912, beta_reversion_per_year=1.36
+)
+STRESS_SPOT_VOL = SpotVolParams(
+    k_down=2.54, k_up=1.16, beta_a=1.0, beta_p=0.0, beta_max=0.869, beta_reversion_per_year=4.11
+)
 
 
 class ModelParams(FrozenValue):
@@ -107,8 +120,12 @@ LEGACY_SMILE: dict[str, float] = {
     "skew_term_exponent": 0.0,
     "skew_level_exponent": 0.0,
 }
-LEGACY_TYPICAL_SPOT_VOL = SpotVolParams(k_down=1.5, k_up=0.9, beta_a=0.75, beta_p=0.40)
-LEGACY_STRESS_SPOT_VOL = SpotVolParams(k_down=2.8, k_up=0.9, beta_a=0.85, beta_p=0.30)
+LEGACY_TYPICAL_SPOT_VOL = SpotVolParams(
+    k_down=1.5, k_up=0.9, beta_a=0.75, beta_p=0.40, beta_max=1.0, beta_reversion_per_year=0.0
+)
+LEGACY_STRESS_SPOT_VOL = SpotVolParams(
+    k_down=2.8, k_up=0.9, beta_a=0.85, beta_p=0.30, beta_max=1.0, beta_reversion_per_year=0.0
+)
 LEGACY_MODEL_PARAMS = ModelParams(
     typical=LEGACY_TYPICAL_SPOT_VOL, stress=LEGACY_STRESS_SPOT_VOL, **LEGACY_SMILE
 )

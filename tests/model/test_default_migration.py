@@ -46,6 +46,8 @@ def test_version_2_partial_model_is_completed_with_old_defaults(sample_plan: Pla
     assert loaded.model.skew_level_exponent == 0.0
     assert loaded.model.typical.k_down == 2.0
     assert loaded.model.typical.beta_a == LEGACY_MODEL_PARAMS.typical.beta_a
+    assert loaded.model.typical.beta_max == 1.0
+    assert loaded.model.stress == LEGACY_MODEL_PARAMS.stress
 
 
 def test_version_2_stored_values_win(sample_plan: Plan) -> None:
