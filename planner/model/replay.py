@@ -43,8 +43,8 @@ __all__ = [
     "write_csv",
 ]
 
-# Cboe listed weekly VIX options ("VIX Weeklys") from 8 October 2015; before that only the
-# monthly expiries existed.
+# "VIX Weeklys options began trading at CBOE on Thursday, October 8, 2015" (Cboe's VIX
+# Weeklys product page, cboe.com/micro/vix-weeklys); before that only monthly expiries existed.
 WEEKLY_VIX_OPTIONS_LISTED = dt.date(2015, 10, 8)
 # The seed articles' claims the replay is held against.
 CLAIMED_COST_PCT = (1.0, 2.0)

@@ -278,7 +278,13 @@ def test_real_replay_marks_equal_evaluate_of_that_day_s_plan(real_history) -> No
     t = result.trades
     dates = market.dates.tolist()
     rng = np.random.default_rng(2024)
-    picks = rng.choice(t.size, size=24, replace=False)
+    # Random trades of both kinds, priced at the close (no half-spread): SPX condor legs and
+    # VIX calls of every layer.
+    condor = [i for i in range(t.size) if t.layer[i] == "condor" and t.action[i] != "settle"]
+    hedge = [i for i in range(t.size) if t.layer[i] != "condor" and t.action[i] != "settle"]
+    picks = np.concatenate(
+        (rng.choice(condor, size=12, replace=False), rng.choice(hedge, size=12, replace=False))
+    )
     checked = 0
     for i in picks.tolist():
         if t.action[i] == "settle":
@@ -302,7 +308,7 @@ def test_real_replay_marks_equal_evaluate_of_that_day_s_plan(real_history) -> No
         model_price = evaluate(day_plan).legs[0].model_price_pts
         assert t.price_pts[i] == pytest.approx(model_price, rel=1e-9, abs=1e-12), t.leg[i]
         checked += 1
-    assert checked >= 15
+    assert checked == 24
 
 
 def test_curve_history_reads_each_day_as_its_own_futures_curve() -> None:
