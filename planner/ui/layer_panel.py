@@ -248,8 +248,12 @@ class _ReadOnlyModel(QAbstractTableModel):
     ) -> None:
         same_shape = columns == self._columns and len(rows) == len(self._rows)
         if same_shape and row_names == self._row_names:
+            tips = row_tips or [None] * len(rows)
+            if rows == self._rows and tips == self._row_tips:
+                # Nothing to redraw (a horizon drag leaves the ALVH figures as they were).
+                return
             self._rows = rows
-            self._row_tips = row_tips or [None] * len(rows)
+            self._row_tips = tips
             if rows and columns:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(columns) - 1))
             return

@@ -194,6 +194,10 @@ class LegTableModel(QAbstractTableModel):
         self._document = document
         self._ids: list[str] = [leg.id for leg in document.plan.legs]
         self._risk: dict[str, LegRisk] = {}
+        # What the cells were drawn from, so an edit elsewhere (the horizon) repaints nothing.
+        self._shown_legs = document.plan.legs
+        self._shown_date = document.plan.valuation_date
+        self._shown_figures: tuple[tuple[float, ...], ...] = ()
         document.plan_changed.connect(self._on_plan_changed)
         document.report_ready.connect(self._on_report)
         if document.report is not None:
@@ -456,6 +460,9 @@ class LegTableModel(QAbstractTableModel):
     # -- document signals ----------------------------------------------------------------
 
     def _on_plan_changed(self, plan: Plan) -> None:
+        if plan.legs == self._shown_legs and plan.valuation_date == self._shown_date:
+            return
+        self._shown_legs, self._shown_date = plan.legs, plan.valuation_date
         ids = [leg.id for leg in plan.legs]
         if ids == self._ids:
             self._emit_all_changed()
@@ -492,6 +499,10 @@ class LegTableModel(QAbstractTableModel):
 
     def _on_report(self, report: Report) -> None:
         self._risk = {risk.id: risk for risk in report.legs}
+        figures = tuple((r.model_price_pts, r.iv, r.delta, r.theta) for r in report.legs)
+        if figures == self._shown_figures:
+            return
+        self._shown_figures = figures
         # Only the columns that show model figures (entry/IV fall back to the model's) change.
         if self._ids:
             self.dataChanged.emit(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import time
 import weakref
 from typing import TYPE_CHECKING
 
@@ -53,6 +55,7 @@ STATUS_MESSAGE_MS = 8000
 # 2: the Layers dock joined the right side (older saved layouts squeezed the right dock).
 _SETTINGS_VERSION = 2
 _LAYOUT_SETTLE_MS = 2000
+_RECALC_LABEL_INTERVAL_S = 0.25
 
 
 def app_settings() -> QSettings:
@@ -115,8 +118,15 @@ class HorizonSlider(QWidget):
         self.slider.setToolTip("Horizon of the middle payoff curve, days from the valuation date")
         self.slider.setPageStep(7)
         self.label = QLabel()
-        self.label.setMinimumWidth(190)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
+        # Wide enough for the longest label, so the text changing while the slider moves never
+        # re-lays out the window (a full repaint on every frame of the drag).
+        self.label.setFixedWidth(
+            self.label.fontMetrics().horizontalAdvance(
+                "365 d · 2027-11-20 (half way) · after condor expiry (365 d): hedge only"
+            )
+            + 8
+        )
         self.auto_button = QPushButton("Half way")
         self.auto_button.setToolTip("Follow the default horizon: half way to the condor's expiry")
         layout = QHBoxLayout(self)
@@ -218,6 +228,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.payoff_chart, "Payoff")
         self.tabs.addTab(self.heatmap_view, "Heat map")
         self.horizon = HorizonSlider(document)
+        self.horizon.slider.sliderPressed.connect(lambda: self.payoff_chart.hold_view(True))
+        self.horizon.slider.sliderReleased.connect(lambda: self.payoff_chart.hold_view(False))
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
@@ -259,7 +271,18 @@ class MainWindow(QMainWindow):
 
         self.recalc_label = QLabel("recalc — ms")
         self.recalc_label.setObjectName("recalcLabel")
+        # A width that fits any figure: a label growing by a digit re-laid out (and repainted)
+        # the whole window on every frame of a drag.
+        self.recalc_label.setMinimumWidth(
+            self.recalc_label.fontMetrics().horizontalAdvance("recalc 9999.9 ms") + 8
+        )
         self.statusBar().addPermanentWidget(self.recalc_label)
+        self._latest_recalc_ms = 0.0
+        self._recalc_shown_at = -math.inf
+        self._recalc_label_timer = QTimer(self)
+        self._recalc_label_timer.setSingleShot(True)
+        self._recalc_label_timer.setInterval(round(1000 * _RECALC_LABEL_INTERVAL_S))
+        self._recalc_label_timer.timeout.connect(self._show_recalc_ms)
 
         self._build_menus()
 
@@ -398,7 +421,18 @@ class MainWindow(QMainWindow):
             self.show_message(report.warnings[0])
 
     def _on_recompute_ms(self, elapsed_ms: float) -> None:
-        self.recalc_label.setText(f"recalc {elapsed_ms:.1f} ms")
+        # At most a few times a second: repainting the status bar on every frame of a drag
+        # merged with the chart's region into a repaint of the whole window.
+        self._latest_recalc_ms = elapsed_ms
+        now = time.monotonic()
+        if now - self._recalc_shown_at >= _RECALC_LABEL_INTERVAL_S:
+            self._show_recalc_ms()
+        elif not self._recalc_label_timer.isActive():
+            self._recalc_label_timer.start()
+
+    def _show_recalc_ms(self) -> None:
+        self._recalc_shown_at = time.monotonic()
+        self.recalc_label.setText(f"recalc {self._latest_recalc_ms:.1f} ms")
 
     def _update_title(self, plan: Plan) -> None:
         self.setWindowTitle(f"{plan.name}[*] — Hedge Planner")

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyqtgraph as pg
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import (
@@ -48,7 +49,7 @@ from planner.model.plan import FuturePoint, Plan
 from planner.ui.document import PlanDocument, validation_message
 
 if TYPE_CHECKING:
-    from planner.engine.report import Report
+    from planner.engine.report import Report, TermStructure
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -147,6 +148,7 @@ class FuturesTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._document = document
         self._points = document.plan.market.futures
+        self._shown_date = document.plan.valuation_date
         document.plan_changed.connect(self._on_plan_changed)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -241,6 +243,9 @@ class FuturesTableModel(QAbstractTableModel):
 
     def _on_plan_changed(self, plan: Plan) -> None:
         points = plan.market.futures
+        if points == self._points and plan.valuation_date == self._shown_date:
+            return
+        self._shown_date = plan.valuation_date
         if len(points) == len(self._points):
             self._points = points
             if points:
@@ -358,6 +363,7 @@ class MarketPanel(QWidget):
         layout.addWidget(self.advanced)
         layout.addStretch(1)
 
+        self._shown_term: TermStructure | None = None
         document.plan_changed.connect(self.refresh)
         document.report_ready.connect(self.set_report)
         self.refresh(document.plan)
@@ -492,6 +498,18 @@ class MarketPanel(QWidget):
 
     def set_report(self, report: Report) -> None:
         term = report.term_structure
+        shown = self._shown_term
+        if (
+            shown is not None
+            and np.array_equal(shown.days, term.days)
+            and np.array_equal(shown.futures, term.futures)
+            and shown.slope_pts_per_month == term.slope_pts_per_month
+            and shown.front_basis_pts == term.front_basis_pts
+            and shown.state == term.state
+        ):
+            # The curve did not move (a horizon drag): do not re-plot it.
+            return
+        self._shown_term = term
         self.curve_item.setData(term.days, term.futures)
         slope = fmt_num(term.slope_pts_per_month, 2, sign=True)
         basis = fmt_num(term.front_basis_pts, 2, sign=True)

@@ -253,6 +253,7 @@ class PayoffChart(QWidget):
         self._y: dict[CurveKey, FloatArray] = {key: _EMPTY for key in CurveKey}
         self._visible: dict[CurveKey, bool] = {key: True for key in CurveKey}
         self._user_moved_view = False
+        self._view_held = False
         self._fitting = False
         self._last_spot: float | None = None
         self._named_horizons: tuple[int, int, int] | None = None
@@ -361,8 +362,6 @@ class PayoffChart(QWidget):
         for label in (self.cursor_readout, self.marker_readout):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setTextFormat(Qt.TextFormat.PlainText)
-            # Two lines on a narrow chart rather than the last curves cut off.
-            label.setWordWrap(True)
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         layout = QVBoxLayout(self)
@@ -410,7 +409,7 @@ class PayoffChart(QWidget):
             self._named_horizons = curves.horizons_days
             self._update_names(report)
         self._update_markers(report)
-        if not self._user_moved_view:
+        if not self._user_moved_view and not self._view_held:
             self._fit_view()
         self._refresh_marker_readout()
         self._refresh_cursor_readout()
@@ -429,6 +428,17 @@ class PayoffChart(QWidget):
             except ValueError:
                 continue
             self._set_visible(key, bool(on), notify=False)
+
+    def hold_view(self, held: bool) -> None:
+        """Keep the view range while the user drags (the horizon slider); fit again after.
+
+        A range that follows every frame of a drag makes the curves jump under the cursor and
+        re-lays every axis each frame, the costliest part of the repaint (DESIGN.md section 5:
+        fix the view range while the user drags).
+        """
+        self._view_held = held
+        if not held and not self._user_moved_view:
+            self._fit_view()
 
     def reset_view(self) -> None:
         """Fit the view to the curves and follow future reports again."""
@@ -482,7 +492,7 @@ class PayoffChart(QWidget):
             parts.append(f"VIX {MISSING}")
         for key, value in self.values_at(price).items():
             parts.append(f"{self._short_name(key)} {fmt_usd(value, sign=True)}")
-        return "  ·  ".join(parts)
+        return " · ".join(parts)
 
     def apply_theme(self, theme: Theme) -> None:
         """Switch pens and brushes (the print renderer uses the light variant)."""
@@ -589,7 +599,9 @@ class PayoffChart(QWidget):
             name = self._long_name(key) if report is not None else key.value
             self.checkboxes[key].setText(self._short_name(key) if report else name)
             self.checkboxes[key].setToolTip(self._long_name(key))
-            label = self.legend.getLabel(curve)
+            # The in-plot legend stays hidden (the check boxes are the key): its rich-text
+            # labels cost ~1 ms each to set, on every frame of a horizon drag.
+            label = self.legend.getLabel(curve) if self.legend.isVisible() else None
             if label is not None:
                 label.setText(name)
             curve.opts["name"] = name

@@ -168,6 +168,9 @@ class _CellTableModel(QAbstractTableModel):
     def _replace(self, names: Sequence[str], rows: Sequence[list[Cell]]) -> None:
         new_rows = [list(r) for r in rows]
         if list(names) == self._row_names and new_rows and self._rows:
+            if new_rows == self._rows:
+                # The same figures (a horizon drag moves only the curves): nothing to repaint.
+                return
             # Same rows as before (the usual recalculation): new figures, no reset, so the
             # views keep their selection, scroll position and column widths.
             self._rows = new_rows
