@@ -485,8 +485,16 @@ def _unit_counts(
         base = base.astype(np.float64)
         notes.append(
             f"Budget sizing: on each purchase day, the most hedge units whose yearly maintenance "
-            f"cost on that day's market fits {settings.budget_pct_capital:g} % of capital."
+            f"cost on that day's market fits {settings.budget_pct_capital:g} % of capital "
+            f"(0 units on {int(np.count_nonzero(base == 0))} of {k} purchase days)."
         )
+        capped = int(np.count_nonzero(base >= settings.max_units))
+        if capped:
+            notes.append(
+                f"On {capped} purchase days the budget allowed the cap of {settings.max_units} "
+                "units: with the futures curve inverted, buying at the window's max days and "
+                "selling at its min days costs nothing or earns the roll, so any size fits."
+            )
     elif settings.sizing is SizingMode.PROTECTION:
         from planner.engine.evaluate import evaluate  # evaluate imports the scenario kernel
 

@@ -52,6 +52,7 @@ class YearRow:
     hedge_net_cost_pct: float
     """-(hedge P&L in the year) / capital."""
     trades: int
+    """Rows of the trade log dated in the year (one per leg traded, settled or marked)."""
 
 
 @dataclass(frozen=True, slots=True)
