@@ -24,10 +24,10 @@ def run_gui(plan_path: str | None) -> int:
             return 2
 
     from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtWidgets import QMessageBox
 
     from planner.model.errors import PlanFileError
     from planner.model.planfile import load_plan, plan_from_json
+    from planner.ui import plain_text
     from planner.ui.document import PlanDocument
     from planner.ui.main_window import APPLICATION, ORGANISATION, MainWindow
 
@@ -42,7 +42,7 @@ def run_gui(plan_path: str | None) -> int:
         else:
             plan = load_plan(plan_path)
     except (PlanFileError, OSError) as exc:
-        QMessageBox.critical(None, APPLICATION, str(exc))
+        plain_text.critical(None, APPLICATION, str(exc))
         return 2
     window = MainWindow(PlanDocument(plan))
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

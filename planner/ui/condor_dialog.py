@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,6 +30,7 @@ from planner.model.calendar import listed_spx_expiries, listed_spx_monthly_expir
 from planner.model.formatting import fmt_num, fmt_usd
 from planner.model.plan import Leg, Plan
 from planner.ui.document import PlanDocument, validation_message
+from planner.ui.plain_text import escape
 
 if TYPE_CHECKING:
     from planner.engine.report import Report
@@ -138,6 +140,7 @@ class CondorDialog(QDialog):
         form.addRow("Days to expiry (target)", self.days_spin)
         form.addRow("Lots", self.lots_spin)
         self.preview = QLabel()
+        self.preview.setTextFormat(Qt.TextFormat.RichText)
         self.preview.setObjectName("condorPreview")
         self.preview.setWordWrap(True)
         self.preview.setMinimumWidth(320)
@@ -160,7 +163,9 @@ class CondorDialog(QDialog):
             self.proposal = self._propose()
         except (ValueError, ValidationError) as exc:
             self.proposal = None
-            self.preview.setText(f"<span style='color:#d0312d'>{validation_message(exc)}</span>")
+            self.preview.setText(
+                f"<span style='color:#d0312d'>{escape(validation_message(exc))}</span>"
+            )
         else:
             self.preview.setText(self._describe(self.proposal))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)

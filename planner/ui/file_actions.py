@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from planner.model.errors import PlanFileError
 from planner.model.plan import ModelParams, Plan
 from planner.model.planfile import load_plan, plan_from_json, save_plan
+from planner.ui import plain_text
 from planner.ui.recovery import RecoveredPlan, RecoveryStore
 
 if TYPE_CHECKING:
@@ -216,7 +217,7 @@ class FileActions(QObject):
         recent = self.recent_files()
         for n, path in enumerate(recent, start=1):
             action = self.recent_menu.addAction(f"&{n % 10} {Path(path).name}")
-            action.setToolTip(path)
+            action.setToolTip(plain_text.safe_text(path))
             action.setStatusTip(path)
             action.triggered.connect(lambda _c=False, p=path: self.open_recent(p))
         if recent:
@@ -227,7 +228,7 @@ class FileActions(QObject):
     def open_recent(self, path: str) -> bool:
         if not Path(path).is_file():
             self._set_recent([p for p in self.recent_files() if p != path])
-            QMessageBox.warning(
+            plain_text.warning(
                 self.window,
                 "Open Recent",
                 f"{Path(path).name}: no longer found at {path}; removed from Open Recent.",
@@ -259,7 +260,7 @@ class FileActions(QObject):
         if not self.document.modified:
             return True
         name = self.current_path.name if self.current_path else self.document.plan.name
-        answer = QMessageBox.question(
+        answer = plain_text.question(
             self.window,
             "Unsaved changes",
             f"Save the changes to “{name}” before closing it?",
@@ -304,7 +305,7 @@ class FileActions(QObject):
             plan = load_plan(path)
         except PlanFileError as exc:
             # One message naming the file and the problem; the open plan stays as it was.
-            QMessageBox.critical(self.window, "Could not open the plan", str(exc))
+            plain_text.critical(self.window, "Could not open the plan", str(exc))
             return False
         self._remember_folder(path)
         self.add_recent(path)
@@ -339,7 +340,7 @@ class FileActions(QObject):
         try:
             save_plan(self.document.plan, path)
         except PlanFileError as exc:
-            QMessageBox.critical(
+            plain_text.critical(
                 self.window,
                 "Could not save the plan",
                 f"{exc}\n\nThe plan is still open with all its changes, and any earlier "
@@ -358,7 +359,7 @@ class FileActions(QObject):
     def revert(self) -> bool:
         if self.current_path is None or not self.document.modified:
             return False
-        answer = QMessageBox.question(
+        answer = plain_text.question(
             self.window,
             "Revert to saved",
             f"Discard all changes since “{self.current_path.name}” was last saved?",
@@ -403,7 +404,7 @@ class FileActions(QObject):
         newest = orphans[0]
         when = newest.saved_at.strftime("%Y-%m-%d %H:%M") if newest.saved_at else "earlier"
         source = newest.source.name if newest.source else "a plan never saved"
-        answer = QMessageBox.question(
+        answer = plain_text.question(
             self.window,
             "Restore unsaved changes?",
             f"Hedge Planner did not close normally. Unsaved changes to “{newest.plan.name}” "
@@ -474,7 +475,7 @@ class FileActions(QObject):
         report = self.document.report
         if report is None or self.document.last_error is not None:
             reason = self.document.last_error or "the plan has not been evaluated yet"
-            QMessageBox.warning(self.window, "Nothing to print", f"No snapshot: {reason}")
+            plain_text.warning(self.window, "Nothing to print", f"No snapshot: {reason}")
             return None
         return Snapshot(self.document.plan, report, chart=self._chart)
 
@@ -528,7 +529,7 @@ class FileActions(QObject):
         try:
             write_snapshot(self.document.plan, report, target, width_px, chart=self._chart)
         except (OSError, ValueError) as exc:
-            QMessageBox.critical(self.window, "Export failed", f"{target.name}: {exc}")
+            plain_text.critical(self.window, "Export failed", f"{target.name}: {exc}")
             return False
         self._remember_folder(target)
         self.message.emit(f"Exported {target.name}")

@@ -74,6 +74,7 @@ from planner.model.plan import Plan
 from planner.model.vix_history import VixHistory, VixHistoryError, load_vix_history
 from planner.ui.document import PlanDocument, validation_message
 from planner.ui.payoff_chart import GRID_Z, DollarAxis
+from planner.ui.plain_text import escape, plain_label, safe_text
 from planner.ui.tables import figure_table, fit_height
 from planner.ui.theme import SCREEN, Theme
 
@@ -207,8 +208,8 @@ class _ReadOnlyModel(QAbstractTableModel):
             return names[section]
         if role == Qt.ItemDataRole.ToolTipRole:
             if orientation == Qt.Orientation.Vertical and section < len(self._row_tips):
-                return self._row_tips[section] or names[section]
-            return names[section]
+                return safe_text(self._row_tips[section] or names[section])
+            return safe_text(names[section])
         return None
 
     def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
@@ -225,7 +226,7 @@ class _ReadOnlyModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return cell.value
         if role == Qt.ItemDataRole.ToolTipRole:
-            return cell.tooltip
+            return safe_text(cell.tooltip) if cell.tooltip else cell.tooltip
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_ALIGN_RIGHT)
         if role == Qt.ItemDataRole.ForegroundRole and cell.loss:
@@ -617,7 +618,7 @@ def _combo(items: Sequence[tuple[str, str]], tooltip: str = "") -> QComboBox:
     for text, data in items:
         combo.addItem(text, data)
     if tooltip:
-        combo.setToolTip(tooltip)
+        combo.setToolTip(safe_text(tooltip))
     return combo
 
 
@@ -786,6 +787,7 @@ class LayerPanel(QWidget):
         self.max_units_spin = self._int_spin(("max_units",), "Max units", -10, 100_000)
         form.addRow("Max units", self.max_units_spin)
         self.sizing_label = QLabel()
+        self.sizing_label.setTextFormat(Qt.TextFormat.RichText)
         self.sizing_label.setObjectName("sizingResult")
         self.sizing_label.setWordWrap(True)
         form.addRow(self.sizing_label)
@@ -823,6 +825,7 @@ class LayerPanel(QWidget):
         buttons.addStretch(1)
         column.addLayout(buttons)
         self.regime_label = QLabel()
+        self.regime_label.setTextFormat(Qt.TextFormat.RichText)
         self.regime_label.setObjectName("regimeDecision")
         self.regime_label.setWordWrap(True)
         column.addWidget(self.regime_label)
@@ -832,7 +835,7 @@ class LayerPanel(QWidget):
         box = QGroupBox("Proposed layers")
         column = QVBoxLayout(box)
         column.setContentsMargins(4, 4, 4, 4)
-        self.messages_label = QLabel()
+        self.messages_label = plain_label()
         self.messages_label.setObjectName("alvhMessages")
         self.messages_label.setWordWrap(True)
         self.messages_label.setStyleSheet("color: #c06000;")
@@ -841,7 +844,7 @@ class LayerPanel(QWidget):
         self.results_model = LayerResultsModel(self._theme, self)
         self.results_view = figure_table(self.results_model)
         column.addWidget(self.results_view)
-        self.offset_label = QLabel()
+        self.offset_label = plain_label()
         self.offset_label.setWordWrap(True)
         column.addWidget(self.offset_label)
         column.addWidget(QLabel("Stress P&L by layer (proposed hedge)"))
@@ -927,7 +930,7 @@ class LayerPanel(QWidget):
             "A Cboe-format CSV (DATE,OPEN,HIGH,LOW,CLOSE) for RSI(14) and MACD(12,26,9) of VIX"
         )
         self.load_history_button.clicked.connect(self._choose_history_file)
-        self.history_label = QLabel("No VIX history loaded")
+        self.history_label = plain_label("No VIX history loaded")
         row.addWidget(self.load_history_button)
         row.addWidget(self.history_label, 1)
         column.addLayout(row)
@@ -985,7 +988,7 @@ class LayerPanel(QWidget):
             message = f"{label}: {validation_message(exc)}"
             if widget is not None:
                 widget.setStyleSheet(INVALID_STYLE)
-                widget.setToolTip(message)
+                widget.setToolTip(safe_text(message))
                 widget.setProperty("invalid", True)
             self.rejected.emit(message)
             return False
@@ -997,7 +1000,7 @@ class LayerPanel(QWidget):
     def _clear_refusal(self, widget: QWidget) -> None:
         if widget.property("invalid"):
             widget.setStyleSheet("")
-            widget.setToolTip(self._tooltips.get(widget, ""))
+            widget.setToolTip(safe_text(self._tooltips.get(widget, "")))
             widget.setProperty("invalid", False)
 
     def _on_preset(self, _index: int) -> None:
@@ -1077,7 +1080,7 @@ class LayerPanel(QWidget):
 
     def _refuse_combo(self, combo: QComboBox, message: str) -> None:
         combo.setStyleSheet(INVALID_STYLE)
-        combo.setToolTip(message)
+        combo.setToolTip(safe_text(message))
         combo.setProperty("invalid", True)
         self.rejected.emit(message)
         self.refresh(self._document.plan)
@@ -1167,6 +1170,7 @@ class LayerPanel(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
         )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the text quotes the file's name and lines
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(lambda _r: self._forget_box(box))
         self.error_box = box
@@ -1277,9 +1281,10 @@ class LayerPanel(QWidget):
         head = f"<b>{s.base_units} unit(s)</b>"
         if s.units != s.base_units:
             head += f" → <b>{fmt_num(s.units, 2).rstrip('0').rstrip('.')} after the regime</b>"
-        text = f"{head}. {s.reason}"
+        # The reason quotes the protected scenario's name: escaped, like any text from the plan.
+        text = f"{head}. {escape(s.reason)}"
         if s.unit_maintenance_usd_per_year:
-            text += (
+            text += escape(
                 f" One unit: {fmt_usd(s.unit_premium_usd)} premium, "
                 f"{fmt_usd(s.unit_maintenance_usd_per_year)} a year to keep."
             )
@@ -1291,14 +1296,14 @@ class LayerPanel(QWidget):
         r = alvh.regime
         what = "front future" if r.measure is RegimeMeasure.FRONT_FUTURE else "VIX"
         self.regime_label.setText(
-            f"Active band <b>{r.band_label}</b> ({what} {fmt_num(r.level, 2)})"
-            f"{' · <b>hold</b>' if r.hold else ''}: {r.reason}"
+            f"Active band <b>{escape(r.band_label)}</b> ({what} {fmt_num(r.level, 2)})"
+            f"{' · <b>hold</b>' if r.hold else ''}: {escape(r.reason)}"
         )
 
     def _show_messages(self, alvh: AlvhReport) -> None:
         self.messages_label.setText("\n".join(alvh.messages))
         self.messages_label.setVisible(bool(alvh.messages))
-        self.results_view.setToolTip("\n".join(alvh.assumptions))
+        self.results_view.setToolTip(safe_text("\n".join(alvh.assumptions)))
 
     def _show_offset(self, alvh: AlvhReport) -> None:
         offset = alvh.layers[LAYERS.index(Group.OFFSET)]
@@ -1358,10 +1363,12 @@ class LayerPanel(QWidget):
         pad = 0.08 * (high - low) if high > low else 1.0
         self.chart.setYRange(low - pad, high + pad, padding=0)
         self.chart.setToolTip(
-            "\n".join(
-                f"{LAYER_LABELS[g]}: costs {fmt_usd_compact(-c)} a year, "
-                f"{fmt_usd_compact(p, sign=True)} in {self.chart_scenario() or '—'}"
-                for g, c, p in zip(LAYERS, cost, pnl, strict=True)
+            safe_text(
+                "\n".join(
+                    f"{LAYER_LABELS[g]}: costs {fmt_usd_compact(-c)} a year, "
+                    f"{fmt_usd_compact(p, sign=True)} in {self.chart_scenario() or '—'}"
+                    for g, c, p in zip(LAYERS, cost, pnl, strict=True)
+                )
             )
         )
 
@@ -1376,9 +1383,9 @@ class LayerPanel(QWidget):
         if signals is None:
             return
         lines = [
-            f"Term structure <b>{signals.term_state}</b>, slope "
+            f"Term structure <b>{escape(signals.term_state)}</b>, slope "
             f"{fmt_num(signals.slope_pts_per_month, 2, sign=True)} pts/month",
-            f"VIX {fmt_num(signals.vix, 2)} · band <b>{signals.vix_band}</b>",
+            f"VIX {fmt_num(signals.vix, 2)} · band <b>{escape(signals.vix_band)}</b>",
         ]
         if signals.rsi14 is not None:
             end = f" on {signals.history_end.isoformat()}" if signals.history_end else ""
@@ -1390,7 +1397,7 @@ class LayerPanel(QWidget):
             )
         for note in signals.notes:
             colour = "#d0312d" if signals.monetise_near else "#909090"
-            lines.append(f"<span style='color:{colour}'>{note}</span>")
+            lines.append(f"<span style='color:{colour}'>{escape(note)}</span>")
         self.signals_label.setText("<br>".join(lines))
         if self.vix_history is not None and self.vix_history_name:
             days = len(self.vix_history.close)

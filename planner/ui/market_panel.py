@@ -47,6 +47,7 @@ from planner.model.formatting import fmt_num
 from planner.model.market_edits import with_spot_vix
 from planner.model.plan import FuturePoint, Plan
 from planner.ui.document import PlanDocument, validation_message
+from planner.ui.plain_text import escape, safe_text
 
 if TYPE_CHECKING:
     from planner.engine.report import Report, TermStructure
@@ -298,6 +299,7 @@ class MarketPanel(QWidget):
         curve_box = QGroupBox("VIX futures curve")
         curve_layout = QVBoxLayout(curve_box)
         self.term_label = QLabel()
+        self.term_label.setTextFormat(Qt.TextFormat.RichText)
         self.term_label.setObjectName("termStructureLabel")
         # Wrapped, so the dock can be narrow on a small screen.
         self.term_label.setWordWrap(True)
@@ -448,7 +450,7 @@ class MarketPanel(QWidget):
     def _refuse(self, widget: QWidget, label: str, exc: ValidationError) -> None:
         message = f"{label}: {validation_message(exc)}"
         widget.setStyleSheet(INVALID_STYLE)
-        widget.setToolTip(message)
+        widget.setToolTip(safe_text(message))
         widget.setProperty("invalid", True)
         self.rejected.emit(message)
 
@@ -514,5 +516,6 @@ class MarketPanel(QWidget):
         slope = fmt_num(term.slope_pts_per_month, 2, sign=True)
         basis = fmt_num(term.front_basis_pts, 2, sign=True)
         self.term_label.setText(
-            f"<b>{term.state.capitalize()}</b> · slope {slope} pts/month · front basis {basis}"
+            f"<b>{escape(term.state.capitalize())}</b> · slope {slope} pts/month"
+            f" · front basis {basis}"
         )

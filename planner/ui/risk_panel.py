@@ -23,7 +23,6 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
-    QLabel,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -43,6 +42,7 @@ from planner.model.formatting import (
     is_missing,
     short_scenario_name,
 )
+from planner.ui.plain_text import plain_label, safe_text
 from planner.ui.tables import figure_table, fit_height
 from planner.ui.theme import SCREEN, Theme
 
@@ -126,7 +126,7 @@ class _CellTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._loss_brush if cell.loss else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return cell.tooltip
+            return safe_text(cell.tooltip) if cell.tooltip else cell.tooltip
         if role == Qt.ItemDataRole.UserRole:
             return cell.value
         return None
@@ -151,7 +151,7 @@ class _CellTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_ALIGN_LEFT.value)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._row_names[section]
+            return safe_text(self._row_names[section])
         return None
 
     def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
@@ -402,7 +402,8 @@ class RiskPanel(QWidget):
         self.hedge_cost_model = HedgeCostModel(theme, self)
         self.stress_model = StressTableModel(theme, self)
 
-        self.warnings_label = QLabel("")
+        # Warnings quote leg ids and scenario names from the plan: never rich text.
+        self.warnings_label = plain_label()
         self.warnings_label.setWordWrap(True)
         self.warnings_label.setStyleSheet("color: #c06000;")
         self.warnings_label.hide()
