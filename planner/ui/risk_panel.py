@@ -332,7 +332,7 @@ class StressTableModel(_CellTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return short_scenario_name(self._row_names[section])
             if role == Qt.ItemDataRole.ToolTipRole:
-                return self._row_tips[section]
+                return safe_text(self._row_tips[section])
         return super().headerData(section, orientation, role)
 
     column_tips = (
