@@ -387,14 +387,17 @@ class FileActions(QObject):
         if seconds > 0:
             self.autosave_timer.start(seconds * 1000)
 
-    def autosave(self) -> None:
+    def autosave(self) -> bool:
+        """Write (or, when unmodified, drop) this session's recovery file; False if it failed."""
         if not self.document.modified:
             self.recovery.remove()
-            return
+            return True
         try:
             self.recovery.write(self.document.plan, self.current_path)
         except (PlanFileError, OSError) as exc:
             self.message.emit(f"Autosave failed: {exc}")
+            return False
+        return True
 
     def offer_recovery(self) -> bool:
         """After a crash: offer the newest autosave left behind; True if one was restored."""
@@ -413,10 +416,17 @@ class FileActions(QObject):
             QMessageBox.StandardButton.Yes,
         )
         restored = answer == QMessageBox.StandardButton.Yes
+        kept: set[str] = set()
         if restored:
             self.restore(newest)
+            # The restored edit is unsaved: it becomes this session's recovery file at once,
+            # not at the next autosave tick, so a second crash right after cannot lose it. If
+            # that write fails, the dead session's file stays to be offered again.
+            if not self.autosave():
+                kept.add(newest.session)
         for orphan in orphans:
-            self.recovery.discard(orphan.session)
+            if orphan.session not in kept:
+                self.recovery.discard(orphan.session)
         return restored
 
     def restore(self, recovered: RecoveredPlan) -> None:

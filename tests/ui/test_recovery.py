@@ -177,3 +177,40 @@ def test_unreadable_autosave_is_dropped(folder: Path) -> None:
     (folder / "dead.hplan").write_text("{broken", encoding="utf-8")
     assert RecoveryStore(folder).orphans() == []
     assert not (folder / "dead.hplan").exists()
+
+
+def test_a_restored_edit_survives_a_second_crash_before_any_autosave(
+    qtbot: QtBot, plan: Plan, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Crash, restore, crash again before the autosave timer fires: still offered."""
+    source = tmp_path / "trade.hplan"
+    save_plan(plan, source)
+    first = RecoveryStore(folder)
+    first.write(plan.with_changes(name="Work after crash one"), source)
+    assert first._lock is not None
+    first._lock.unlock()  # killed: the lock's owner is gone, its files stay
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: Button.Yes)
+    second = make_window(qtbot, plan, folder, tmp_path / "b.ini")
+    second.file_actions.set_autosave_seconds(0)  # no tick can save it in between
+    assert second.file_actions.offer_recovery()
+    assert second.document.plan.name == "Work after crash one"
+    assert list(folder.glob(f"{first.session}*")) == []  # the first session's files are gone
+    # The second session is killed too: its lock goes, nothing is removed.
+    store = second.file_actions.recovery
+    assert store._lock is not None
+    store._lock.unlock()
+    store._lock = None
+    second.file_actions.recovery = RecoveryStore(tmp_path / "elsewhere")  # its close is moot
+    dispose(second, monkeypatch)
+
+    orphans = RecoveryStore(folder).orphans()
+    assert [o.plan.name for o in orphans] == ["Work after crash one"]
+    assert orphans[0].source == source
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: Button.Yes)
+    third = make_window(qtbot, plan, folder, tmp_path / "c.ini")
+    assert third.file_actions.offer_recovery()
+    assert third.document.plan.name == "Work after crash one" and third.document.modified
+    assert third.file_actions.current_path == source
+    dispose(third, monkeypatch)
