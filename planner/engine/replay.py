@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,7 +69,23 @@ from planner.engine.vol import model_spx_iv, vix_option_vol
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 
-__all__ = ["Episode", "ReplayCalendar", "leg_marks", "run_replay"]
+__all__ = [
+    "Episode",
+    "Progress",
+    "ReplayCalendar",
+    "ReplayCancelled",
+    "leg_marks",
+    "run_replay",
+]
+
+Progress = Callable[[float], None]
+"""Called with the fraction done (0..1) between the replay's stages. A caller that wants the
+run stopped (a newer edit arrived) raises `ReplayCancelled` from it."""
+
+
+class ReplayCancelled(Exception):  # noqa: N818 (a signal to stop, not an error)
+    """Raised by a `Progress` callback to abandon a run; `run_replay` lets it through."""
+
 
 # Years of history (CAGR, costs a year) count calendar days including leap days.
 CALENDAR_DAYS_PER_YEAR = 365.25
@@ -624,8 +640,18 @@ def run_replay(
     *,
     episodes: Sequence[Episode] = (),
     sweep_units: Sequence[float] = (),
+    progress: Progress | None = None,
 ) -> ReplayResult:
-    """Run the programme over `market`'s days. Raises EngineInputError if it cannot."""
+    """Run the programme over `market`'s days. Raises EngineInputError if it cannot.
+
+    `progress` (optional) hears the fraction done between stages and may raise
+    `ReplayCancelled` to stop the run there."""
+
+    def report(done: float) -> None:
+        if progress is not None:
+            progress(done)
+
+    report(0.0)
     capital = plan.capital_usd
     if not (math.isfinite(capital) and capital > 0):
         raise EngineInputError("account capital must be a positive number")
@@ -652,6 +678,7 @@ def run_replay(
     ]
 
     condors = _plan_condors(plan, programme, market, day_number, curves, calendar.condor_expiries)
+    report(0.2)
     specs = _layer_specs(plan)
     _, term = curves.term_states()
     signal = None
@@ -684,7 +711,9 @@ def run_replay(
         strike=np.concatenate((condors.strikes[c_owner].ravel(), vix_strike[h_owner])),
         expiry=np.concatenate((np.repeat(condors.expiry[c_owner], 4), purchases.expiry[h_owner])),
     )
+    report(0.3)
     marks = leg_marks(rows, day_number, market.spx, curves, plan)
+    report(0.6)
     leg_mark = marks[: 4 * c_rows].reshape(c_rows, 4)
     hedge_mark = marks[4 * c_rows :]
 
@@ -822,7 +851,7 @@ def run_replay(
         hedge_purchases=int(np.count_nonzero(contracts)),
     )
 
-    # Trades.
+    report(0.7)
     trades = _trade_log(
         day_number,
         condors,
@@ -857,17 +886,20 @@ def run_replay(
             f"Before {weekly_from.isoformat()} (the launch of weekly VIX options) the layers use "
             "monthly VIX expiries only."
         )
-    sweep = tuple(
-        _sweep_row(
-            float(u),
-            hedge_daily(_contracts(specs, purchases, sizing.swept(float(u))))[0],
-            condor_daily,
-            capital,
-            years,
-            condor_mdd,
+    sweep_rows = []
+    for i, u in enumerate(sweep_units):
+        report(0.8 + 0.2 * i / len(sweep_units))
+        sweep_rows.append(
+            _sweep_row(
+                float(u),
+                hedge_daily(_contracts(specs, purchases, sizing.swept(float(u))))[0],
+                condor_daily,
+                capital,
+                years,
+                condor_mdd,
+            )
         )
-        for u in sweep_units
-    )
+    sweep = tuple(sweep_rows)
     if sweep_units:
         notes.append(
             "Sweep: each size replaces the hedge units of every purchase (the regime multiplier "
@@ -886,6 +918,7 @@ def run_replay(
         condor_drawdown_pct=condor_dd,
         hedged_drawdown_pct=hedged_dd,
     )
+    report(1.0)
     return ReplayResult(
         plan_name=plan.name,
         summary=summary,

@@ -19,7 +19,7 @@ import numpy as np
 
 from planner.engine.evaluate import evaluate
 from planner.engine.expiries import spx_monthly_expiries, vix_expiries, vix_monthly_expiry
-from planner.engine.replay import Episode, ReplayCalendar, run_replay
+from planner.engine.replay import Episode, Progress, ReplayCalendar, run_replay
 from planner.engine.replay_result import ReplayResult, RuleComparison, Summary
 from planner.engine.replay_types import CondorCadence
 from planner.model.atomic import write_bytes_atomic
@@ -32,6 +32,7 @@ __all__ = [
     "CLAIMED_COST_PCT",
     "CLAIMED_DRAWDOWN_CUT_PCT",
     "WEEKLY_VIX_OPTIONS_LISTED",
+    "claim_holds",
     "daily_csv",
     "parse_sweep",
     "replay_calendar",
@@ -136,26 +137,50 @@ def parse_sweep(text: str) -> tuple[float, ...]:
     return tuple(round(start + i * step, 10) for i in range(count))
 
 
-def replay_plan(plan: Plan, history: LoadedHistory, *, sweep: Sequence[float] = ()) -> ReplayResult:
-    """Run the plan's programme over the loaded history (raises EngineInputError)."""
+def replay_plan(
+    plan: Plan,
+    history: LoadedHistory,
+    *,
+    sweep: Sequence[float] = (),
+    progress: Progress | None = None,
+) -> ReplayResult:
+    """Run the plan's programme over the loaded history (raises EngineInputError; `progress`
+    as in `run_replay`, it may raise `ReplayCancelled`)."""
     market = history.market
     first = dt.date.fromisoformat(str(market.dates[0]))
     last = dt.date.fromisoformat(str(market.dates[-1]))
     programme = plan.programme
     calendar = replay_calendar(first, last, programme.condor.cadence)
+    rules = [
+        (label, field, rule)
+        for label, field, rule in (
+            ("monetise the near layer", "monetise", programme.monetise),
+            ("roll deferral", "roll_deferral", programme.roll_deferral),
+        )
+        if rule.enabled
+    ]
+    runs = 1 + len(rules)
+
+    def part(index: int) -> Progress | None:
+        if progress is None:
+            return None
+        report = progress
+        return lambda done: report((index + done) / runs)
+
     result = run_replay(
-        plan, programme, market, calendar, episodes=replay_episodes(plan), sweep_units=sweep
+        plan,
+        programme,
+        market,
+        calendar,
+        episodes=replay_episodes(plan),
+        sweep_units=sweep,
+        progress=part(0),
     )
     # Each optional rule that is on is shown against the same programme without it.
     comparisons = []
-    for label, field, rule in (
-        ("monetise the near layer", "monetise", programme.monetise),
-        ("roll deferral", "roll_deferral", programme.roll_deferral),
-    ):
-        if not rule.enabled:
-            continue
+    for index, (label, field, rule) in enumerate(rules, start=1):
         without = programme.with_changes(**{field: rule.with_changes(enabled=False)})
-        other = run_replay(plan, without, market, calendar)
+        other = run_replay(plan, without, market, calendar, progress=part(index))
         comparisons.append(RuleComparison(label, result.summary, other.summary))
     return dataclasses.replace(result, comparisons=tuple(comparisons))
 
@@ -284,6 +309,13 @@ def _summary_figures(s: Summary) -> dict[str, Any]:
     }
 
 
+def claim_holds(measured: float | None, band: tuple[float, float]) -> bool | None:
+    """Whether a measured figure lies in a claim's band (None: nothing was measured)."""
+    if measured is None or not math.isfinite(measured):
+        return None
+    return bool(band[0] <= measured <= band[1])
+
+
 def _claims(result: ReplayResult) -> list[dict[str, Any]]:
     s = result.summary
     low, high = CLAIMED_COST_PCT
@@ -295,13 +327,13 @@ def _claims(result: ReplayResult) -> list[dict[str, Any]]:
             "claim": f"the hedge costs {low:g}-{high:g} % of capital a year",
             "measured": _num(cost, 4),
             "unit": "% of capital a year (net cost)",
-            "holds": bool(low <= cost <= high),
+            "holds": claim_holds(cost, CLAIMED_COST_PCT),
         },
         {
             "claim": f"the hedge cuts drawdowns {cut_low:g}-{cut_high:g} %",
             "measured": _num(cut, 4),
             "unit": "% cut of the condor's maximum drawdown",
-            "holds": None if cut is None else bool(cut_low <= cut <= cut_high),
+            "holds": claim_holds(cut, CLAIMED_DRAWDOWN_CUT_PCT),
         },
     ]
 

@@ -44,6 +44,8 @@ from planner.ui.layer_panel import LayerPanel
 from planner.ui.legs_model import LegTableModel
 from planner.ui.market_panel import MarketPanel
 from planner.ui.payoff_chart import PayoffChart
+from planner.ui.replay.actions import ReplayActions
+from planner.ui.replay.tab import ReplayTab
 from planner.ui.risk_panel import RiskPanel
 
 if TYPE_CHECKING:
@@ -227,6 +229,8 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("chartTabs")
         self.tabs.addTab(self.payoff_chart, "Payoff")
         self.tabs.addTab(self.heatmap_view, "Heat map")
+        self.replay_tab = ReplayTab(document)
+        self.tabs.addTab(self.replay_tab, "Replay")
         self.horizon = HorizonSlider(document)
         self.horizon.slider.sliderPressed.connect(lambda: self.payoff_chart.hold_view(True))
         self.horizon.slider.sliderReleased.connect(lambda: self.payoff_chart.hold_view(False))
@@ -302,6 +306,7 @@ class MainWindow(QMainWindow):
         self.setWindowModified(document.modified)
         if document.report is not None:
             self._on_report(document.report)
+        self._history_restored = False
         self._state_restored = False
         self._default_layout_done = False
         self._layout_follows_size = False
@@ -324,6 +329,15 @@ class MainWindow(QMainWindow):
         self.file_actions = FileActions(self, self.document, self.payoff_chart, self._settings)
         self.file_actions.message.connect(self.show_message)
         self.file_actions.populate_menu(file_menu, before=self.quit_action)
+        self.replay_actions = ReplayActions(self, self.replay_tab, self._settings)
+        self.replay_actions.message.connect(self.show_message)
+        self.replay_tab.message.connect(self.show_message)
+        file_menu.insertAction(
+            self.file_actions.copy_chart_action, self.replay_actions.export_menu.menuAction()
+        )
+        file_menu.insertAction(self.quit_action, self.replay_actions.load_history_action)
+        file_menu.insertSeparator(self.quit_action)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
 
         edit_menu = self.menuBar().addMenu("&Edit")
         stack = self.document.undo_stack
@@ -360,6 +374,9 @@ class MainWindow(QMainWindow):
         self.heatmap_tab_action = view_menu.addAction("&Heat map")
         self.heatmap_tab_action.setShortcut(QKeySequence("Ctrl+2"))
         self.heatmap_tab_action.triggered.connect(lambda: self.tabs.setCurrentIndex(1))
+        self.replay_tab_action = view_menu.addAction("&Replay")
+        self.replay_tab_action.setShortcut(QKeySequence("Ctrl+3"))
+        self.replay_tab_action.triggered.connect(lambda: self.tabs.setCurrentIndex(2))
         view_menu.addSeparator()
         dock_keys = {
             self.market_dock: "Ctrl+Shift+M",
@@ -419,6 +436,15 @@ class MainWindow(QMainWindow):
         self.risk_panel.set_report(report)
         if report.warnings:
             self.show_message(report.warnings[0])
+
+    def _on_tab_changed(self, index: int) -> None:
+        # The horizon belongs to the payoff chart and heat map, not to the replay.
+        self.horizon.setVisible(self.tabs.widget(index) is not self.replay_tab)
+        # The history folder of the last session is read when the Replay tab is first shown.
+        if self.tabs.widget(index) is self.replay_tab and not self._history_restored:
+            self._history_restored = True
+            if self.replay_tab.history is None:
+                self.replay_actions.restore()
 
     def _on_recompute_ms(self, elapsed_ms: float) -> None:
         # At most a few times a second: repainting the status bar on every frame of a drag
@@ -526,6 +552,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.file_actions.shutdown()
+        self.replay_actions.shutdown()
+        self.replay_tab.shutdown()
         self.save_settings()
         self.document.stop()
         super().closeEvent(event)

@@ -1,0 +1,172 @@
+"""One Qt table model for every `planner.present.Table` (issue #12 item 2): text, alignment,
+gain/loss colour, tooltips and bold from the cells; sorting by the number behind each cell."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from planner.present.table import Align, Cell, Table, Tone
+from planner.ui.theme import SCREEN
+
+__all__ = ["CELL_ROLE", "SORT_ROLE", "CellTableModel", "ColumnFilterProxy"]
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+"""The cell's number (or its text when it has none): what sorting compares."""
+CELL_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+"""The `Cell` itself (for tests and for views that paint more than text)."""
+
+_ALIGN = {
+    Align.LEFT: Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+    Align.RIGHT: Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+}
+
+
+class CellTableModel(QAbstractTableModel):
+    """Read-only model over one `Table`; `set_table` swaps in the next one."""
+
+    def __init__(self, table: Table | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._table = table
+        self._brushes = {
+            Tone.LOSS: QBrush(QColor(*SCREEN.loss_text)),
+            Tone.GAIN: QBrush(QColor(*SCREEN.profit_text)),
+        }
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    @property
+    def table(self) -> Table | None:
+        return self._table
+
+    def set_table(self, table: Table | None) -> None:
+        old = self._table
+        same_shape = (
+            old is not None
+            and table is not None
+            and old.columns == table.columns
+            and len(old.rows) == len(table.rows)
+        )
+        self._table = table
+        if same_shape and table is not None and table.rows:
+            # Same columns and row count (the common re-run): keep the views' column widths.
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(table.rows) - 1, len(table.columns) - 1)
+            )
+            return
+        self.beginResetModel()
+        self.endResetModel()
+
+    def cell(self, row: int, column: int) -> Cell:
+        assert self._table is not None
+        return self._table.rows[row][column]
+
+    # -- Qt ------------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid() or self._table is None:
+            return 0
+        return len(self._table.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid() or self._table is None:
+            return 0
+        return len(self._table.columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        table = self._table
+        if table is None or not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(table.rows) and 0 <= column < len(table.columns)):
+            return None
+        cell = table.rows[row][column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell.text
+        if role == SORT_ROLE:
+            return cell.sort_key
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(_ALIGN[table.columns[column].align])
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._brushes.get(cell.tone)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cell.tooltip or None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if cell.bold or row in table.bold_rows else None
+        if role == CELL_ROLE:
+            return cell
+        return None
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        table = self._table
+        if table is None or orientation != Qt.Orientation.Horizontal:
+            return None
+        if not 0 <= section < len(table.columns):
+            return None
+        column = table.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip or None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(_ALIGN[column.align])
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class ColumnFilterProxy(QSortFilterProxyModel):
+    """Sorts by `SORT_ROLE`; shows only rows whose `column` text is `value` (None: all)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self._column = 0
+        self._value: str | None = None
+
+    def set_filter(self, column: int, value: str | None) -> None:
+        # Qt 6.10 replaced invalidateRowsFilter by a begin/end pair around the change.
+        begin = getattr(self, "beginFilterChange", None)
+        if begin is not None:
+            begin()
+        self._column = column
+        self._value = value
+        end = getattr(self, "endFilterChange", None)
+        if end is not None:
+            end(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
+        if self._value is None:
+            return True
+        model = self.sourceModel()
+        text = model.data(model.index(source_row, self._column, source_parent))
+        return bool(text == self._value)
+
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:  # noqa: N802
+        a = left.data(SORT_ROLE)
+        b = right.data(SORT_ROLE)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+            return bool(a < b)
+        if isinstance(a, (int, float)):
+            return True  # numbers before text (a dash) in ascending order
+        if isinstance(b, (int, float)):
+            return False
+        return str(a) < str(b)

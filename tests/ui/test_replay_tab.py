@@ -1,0 +1,361 @@
+"""The Replay tab on the real history (issue #11): headline and tables read back against the
+engine, the last edit wins, no worker outlives the window, no-history state, programme undo,
+the generic cell table model, history errors and CSV export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
+from PySide6.QtWidgets import QDoubleSpinBox, QMessageBox, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from planner.cli import sample_plan_path
+from planner.model import Plan, load_plan
+from planner.model.history import LoadedHistory, find_history_files, load_history
+from planner.model.replay import daily_csv, replay_plan, trades_csv
+from planner.present.replay import headline, replay_tables
+from planner.present.table import Tone
+from planner.ui.cell_table import CELL_ROLE, SORT_ROLE, CellTableModel
+from planner.ui.document import PlanDocument
+from planner.ui.main_window import MainWindow
+from planner.ui.replay.tab import NO_HISTORY_TEXT, ReplayTab
+from planner.ui.replay.worker import BackgroundJob
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared/data (real history) is absent")
+# A few years keep each run short; Mar 2020 is inside.
+START, END = dt.date(2018, 1, 2), dt.date(2021, 6, 30)
+WAIT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def history() -> LoadedHistory:
+    if not DATA.is_dir():
+        pytest.skip("shared/data (real history) is absent")
+    return load_history(find_history_files(DATA), START, END)
+
+
+@pytest.fixture
+def sample() -> Plan:
+    return load_plan(sample_plan_path())
+
+
+@pytest.fixture
+def sample_doc(qtbot: QtBot, sample: Plan) -> Iterator[PlanDocument]:
+    doc = PlanDocument(sample)
+    qtbot.waitUntil(lambda: doc.report is not None, timeout=WAIT_MS)
+    yield doc
+    doc.stop()
+
+
+@pytest.fixture
+def tab(qtbot: QtBot, sample_doc: PlanDocument) -> Iterator[ReplayTab]:
+    widget = ReplayTab(sample_doc)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.shutdown()
+    assert not widget.runner.busy or widget.runner._job is None
+
+
+def wait_shown(qtbot: QtBot, tab: ReplayTab) -> None:
+    qtbot.waitUntil(lambda: tab.shown is not None and not tab.runner.busy, timeout=WAIT_MS)
+
+
+def close_and_delete(win: MainWindow) -> None:
+    win.close()
+    win.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_no_history_says_what_to_load(
+    qtbot: QtBot, sample_doc: PlanDocument, tmp_path: Path
+) -> None:
+    win = MainWindow(sample_doc, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    win.tabs.setCurrentWidget(win.replay_tab)
+    tab = win.replay_tab
+    assert tab.stack.currentIndex() == 0
+    assert tab.empty_text.isVisible() and not tab.charts.isVisible()
+    assert tab.empty_text.text() == NO_HISTORY_TEXT
+    assert "VIX_History.csv" in NO_HISTORY_TEXT and "Load History" in NO_HISTORY_TEXT
+    assert tab.empty_text.textFormat() == Qt.TextFormat.PlainText
+    assert not win.replay_actions.export_daily_action.isEnabled()
+    assert not win.horizon.isVisible()  # the horizon belongs to the payoff chart
+    assert tab.runner.runs_started == 0
+    close_and_delete(win)
+
+
+@needs_data
+def test_headline_and_tables_match_the_engine(
+    qtbot: QtBot, tab: ReplayTab, history: LoadedHistory, sample_doc: PlanDocument
+) -> None:
+    tab.set_history(history)
+    wait_shown(qtbot, tab)
+    expected = replay_plan(sample_doc.plan, history)
+    shown = tab.shown_result
+    assert shown is not None and shown.summary == expected.summary
+    for figure in headline(expected):
+        box = tab.headline_boxes[figure.key]
+        assert box.value.text() == figure.value
+        assert box.verdict.text() == figure.verdict_text
+        assert (
+            (figure.claim in box.claim.text()) if figure.claim else "no claim" in box.claim.text()
+        )
+    s = expected.summary
+    assert (
+        tab.headline_boxes["net_cost"]
+        .value.text()
+        .startswith(f"{s.hedge_net_cost_pct_per_year:.2f}".replace("-", "\u2212"))
+    )
+    years = tab.models["years"]
+    assert years.rowCount() == len(expected.years)
+    for row, year in enumerate(expected.years):
+        assert years.data(years.index(row, 0)) == str(year.year)
+        assert years.data(years.index(row, 2), SORT_ROLE) == pytest.approx(year.return_pct)
+        assert years.data(years.index(row, 4), SORT_ROLE) == pytest.approx(year.condor_pnl_usd)
+        cell = years.data(years.index(row, 5), CELL_ROLE)
+        assert (cell.tone is Tone.LOSS) == (round(year.hedge_pnl_usd) < 0)
+    episodes = tab.models["episodes"]
+    names = [episodes.data(episodes.index(r, 0)) for r in range(episodes.rowCount())]
+    assert names == [e.name for e in expected.episodes]
+    assert any("2020" in n for n in names)
+    trades = tab.models["trades"]
+    assert trades.rowCount() == expected.trades.size
+    coverage = tab.models["coverage"]
+    assert [coverage.data(coverage.index(r, 0)) for r in range(coverage.rowCount())] == [
+        c.layer for c in expected.coverage
+    ]
+    assert "repair" in tab.status_label.text() or "no repairs" in tab.status_label.text()
+    # The charts carry the same days.
+    assert tab.charts.equity_curves[0].getData()[1] == pytest.approx(
+        expected.daily.hedged_equity_usd
+    )
+
+
+@needs_data
+def test_ten_quick_edits_show_exactly_the_last_plan(
+    qtbot: QtBot, tab: ReplayTab, history: LoadedHistory, sample_doc: PlanDocument
+) -> None:
+    tab.set_history(history)
+    wait_shown(qtbot, tab)
+    before = tab.runner.runs_started
+    plans = []
+    for days in range(30, 40):
+        plan = sample_doc.plan
+        condor = plan.programme.condor.with_changes(target_days=days)
+        new = plan.with_changes(programme=plan.programme.with_changes(condor=condor))
+        sample_doc.push_plan(new, f"target {days}")
+        plans.append(new)
+        QCoreApplication.processEvents()
+    wait_shown(qtbot, tab)
+    assert tab.shown is not None and tab.shown.plan == plans[-1]
+    expected = replay_plan(plans[-1], history)
+    assert tab.shown_result is not None
+    assert tab.shown_result.summary == expected.summary
+    assert tab.models["years"].table == replay_tables(expected).years
+    # Superseded runs were cancelled, not all run to the end one after another.
+    assert tab.runner.runs_started - before <= 10
+    tab.shutdown()
+    assert not BackgroundJob.live
+
+
+@needs_data
+def test_no_worker_outlives_the_window(
+    qtbot: QtBot, sample_doc: PlanDocument, history: LoadedHistory, tmp_path: Path
+) -> None:
+    win = MainWindow(sample_doc, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    win.tabs.setCurrentWidget(win.replay_tab)
+    win.replay_tab.set_history(history)
+    for lots in (1.0, 2.0, 3.0):
+        plan = sample_doc.plan
+        condor = plan.programme.condor.with_changes(lots_per_100k_usd=lots)
+        sample_doc.push_plan(
+            plan.with_changes(programme=plan.programme.with_changes(condor=condor)), "lots"
+        )
+    assert win.replay_tab.runner.busy
+    sample_doc.mark_saved()
+    close_and_delete(win)
+    assert not BackgroundJob.live
+
+
+@needs_data
+def test_programme_edit_is_one_undo_step_and_reruns(
+    qtbot: QtBot, tab: ReplayTab, history: LoadedHistory, sample_doc: PlanDocument
+) -> None:
+    tab.set_history(history)
+    wait_shown(qtbot, tab)
+    editor = tab.programme_editor
+    spin = editor.spins["programme.costs.vix_half_spread_pts"]
+    assert isinstance(spin, QDoubleSpinBox)
+    old = sample_doc.plan.programme.costs.vix_half_spread_pts
+    steps = sample_doc.undo_stack.count()
+    spin.setValue(0.10)
+    assert sample_doc.plan.programme.costs.vix_half_spread_pts == pytest.approx(0.10)
+    assert sample_doc.undo_stack.count() == steps + 1
+    qtbot.waitUntil(
+        lambda: (
+            tab.shown is not None
+            and tab.shown.plan.programme.costs.vix_half_spread_pts == pytest.approx(0.10)
+        ),
+        timeout=WAIT_MS,
+    )
+    sample_doc.undo_stack.undo()
+    assert sample_doc.plan.programme.costs.vix_half_spread_pts == old
+    assert spin.value() == pytest.approx(old)
+    wait_shown(qtbot, tab)
+    assert tab.shown is not None and tab.shown.plan.programme.costs.vix_half_spread_pts == old
+    # An optional exit: on, then off, each one step.
+    toggle = editor.toggles["programme.condor.take_profit_pct"]
+    toggle.setChecked(True)
+    assert sample_doc.plan.programme.condor.take_profit_pct is not None
+    toggle.setChecked(False)
+    assert sample_doc.plan.programme.condor.take_profit_pct is None
+    assert sample_doc.undo_stack.count() == steps + 2
+
+
+def test_programme_refuses_a_bad_value_at_the_field(qtbot: QtBot, sample_doc: PlanDocument) -> None:
+    tab = ReplayTab(sample_doc)
+    qtbot.addWidget(tab)
+    editor = tab.programme_editor
+    messages: list[str] = []
+    editor.rejected.connect(messages.append)
+    toggle = editor.toggles["programme.condor.close_days_left"]
+    spin = editor.spins["programme.condor.close_days_left"]
+    assert isinstance(spin, QSpinBox)
+    toggle.setChecked(True)
+    steps = sample_doc.undo_stack.count()
+    plan = sample_doc.plan
+    spin.setValue(plan.programme.condor.target_days + 5)  # closes before it opens
+    assert sample_doc.plan == plan and sample_doc.undo_stack.count() == steps
+    assert spin.property("invalid") is True
+    assert messages and "close_days_left" in messages[-1]
+    tab.shutdown()
+
+
+@needs_data
+def test_trade_log_filters_by_group_and_sorts_by_number(
+    qtbot: QtBot, tab: ReplayTab, history: LoadedHistory
+) -> None:
+    tab.set_history(history)
+    wait_shown(qtbot, tab)
+    combo = tab.group_filter
+    index = combo.findData("near")
+    assert index > 0
+    combo.setCurrentIndex(index)
+    proxy = tab.trades_proxy
+    assert 0 < proxy.rowCount() < tab.models["trades"].rowCount()
+    assert {proxy.data(proxy.index(r, 2)) for r in range(proxy.rowCount())} == {"near"}
+    combo.setCurrentIndex(0)
+    tab.views["trades"].sortByColumn(4, Qt.SortOrder.AscendingOrder)
+    qty = [proxy.data(proxy.index(r, 4), SORT_ROLE) for r in range(proxy.rowCount())]
+    assert qty == sorted(qty) and qty[0] < 0 < qty[-1]
+
+
+@needs_data
+def test_episode_click_zooms_and_sweep_runs(
+    qtbot: QtBot, tab: ReplayTab, history: LoadedHistory
+) -> None:
+    tab.set_history(history)
+    wait_shown(qtbot, tab)
+    result = tab.shown_result
+    assert result is not None and result.episodes
+    tab.charts.episode_clicked.emit(0)
+    lo, hi = tab.charts.x_range()
+    episode = result.episodes[0]
+    start = (episode.start - dt.date(1970, 1, 1)).days * 86400.0
+    end = (episode.end - dt.date(1970, 1, 1)).days * 86400.0
+    assert lo <= start and end <= hi and hi - lo < 200 * 86400.0
+    tab.charts.reset_view()
+    tab.sweep_edit.setText("0:2:1")
+    tab.sweep_button.click()
+    qtbot.waitUntil(
+        lambda: tab.shown is not None and len(tab.shown.result.sweep) == 3, timeout=WAIT_MS
+    )
+    assert tab.models["sweep"].rowCount() == 3
+    units, cost = tab.sweep_chart.cost_curve.getData()
+    assert list(units) == [0.0, 1.0, 2.0]
+    assert cost == pytest.approx([w.hedge_net_cost_pct_per_year for w in tab.shown.result.sweep])
+    tab.sweep_edit.setText("4:0:1")
+    steps = tab.runner.runs_started
+    tab.sweep_button.click()
+    assert tab.runner.runs_started == steps  # refused at the field
+    # The crosshair reads out every series on the day under it.
+    tab.charts.show_crosshair_at(start)
+    text = tab.charts.readout.text()
+    assert episode.start.isoformat() in text and "VIX" in text and "hedge" in text
+
+
+@needs_data
+def test_load_history_through_the_menu_and_export_csv(
+    qtbot: QtBot, sample_doc: PlanDocument, tmp_path: Path
+) -> None:
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(sample_doc, settings)
+    qtbot.addWidget(win)
+    win.show()
+    win.tabs.setCurrentWidget(win.replay_tab)
+    win.replay_actions.load_folder(DATA)
+    qtbot.waitUntil(lambda: win.replay_tab.history is not None, timeout=WAIT_MS)
+    assert settings.value("replay/history_folder") == str(DATA)
+    wait_shown(qtbot, win.replay_tab)
+    result = win.replay_tab.shown_result
+    assert result is not None
+    assert win.replay_actions.export_daily_action.isEnabled()
+    assert win.replay_actions.export("daily", tmp_path / "daily.csv")
+    assert win.replay_actions.export("trades", tmp_path / "trades")
+    assert (tmp_path / "daily.csv").read_text() == daily_csv(result)
+    assert (tmp_path / "trades.csv").read_text() == trades_csv(result)
+    close_and_delete(win)
+    assert not BackgroundJob.live
+
+
+def test_bad_history_is_one_dialog_and_leaves_the_plan(
+    qtbot: QtBot, sample_doc: PlanDocument, tmp_path: Path
+) -> None:
+    folder = tmp_path / "history"
+    folder.mkdir()
+    (folder / "spx_daily.csv").write_text("Date,Close\n2024-01-02,4700\n2024-01-03,4710\n")
+    (folder / "VIX_History.csv").write_text(
+        "DATE,OPEN,HIGH,LOW,CLOSE\n01/02/2024,13,14,12,13.2\n01/03/2024,13,14,12,oops\n"
+    )
+    (folder / "vix_futures_m1_m7.csv").write_text("Date,M1,M2\n2024-01-02,14,15\n")
+    win = MainWindow(sample_doc, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    plan = sample_doc.plan
+    win.replay_actions.load_folder(folder)
+    qtbot.waitUntil(lambda: win.replay_actions.last_dialog is not None, timeout=WAIT_MS)
+    box = win.replay_actions.last_dialog
+    assert isinstance(box, QMessageBox)
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert box.text() == "VIX_History.csv: line 3: CLOSE 'oops' is not a number"
+    assert sample_doc.plan == plan and win.replay_tab.history is None
+    box.close()
+    close_and_delete(win)
+
+
+def test_cell_table_model_passes_qt_model_tester(qtmodeltester: object) -> None:
+    from planner.present.table import Align, Cell, Column, Table, pct_cell, usd_cell
+
+    table = Table(
+        "t",
+        (Column("Name", Align.LEFT), Column("P&L"), Column("Cut")),
+        (
+            (Cell("a"), usd_cell(-1200.0), pct_cell(None)),
+            (Cell("b", tooltip="tip"), usd_cell(300.0), pct_cell(35.0, 1)),
+        ),
+    )
+    model = CellTableModel(table)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    model.set_table(None)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    assert model.rowCount() == 0
