@@ -688,7 +688,9 @@ class PayoffChart(QWidget):
         self._break_even_rows = [row for row, _ in evens]
         for line, (row, be) in zip(self.break_even_lines, evens, strict=True):
             line.setValue(be.spx)
-            text = f"BE {fmt_num(be.spx, 0)} ({fmt_pct(be.move_pct, 1, sign=True)})"
+            # Price only on the chart (the % move is on the top axis and in the tooltip): the
+            # longer labels stacked in a staircase across the curves on a 1366-pixel screen.
+            text = f"BE {fmt_num(be.spx, 0)}"
             if line.label.format != text:
                 line.label.setFormat(text)
             line.setToolTip(
@@ -802,6 +804,8 @@ class PayoffChart(QWidget):
     def _on_preview_moved(self) -> None:
         price = self.preview_price()
         self._refresh_marker_readout()
+        # The marker's label moves with it: find it a row where it prints over no other label.
+        self._place_labels()
         self.spot_preview.emit(price)
 
     def _refresh_marker_readout(self) -> None:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLocale, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -45,11 +46,11 @@ from planner.engine.report import GreeksTotals, Report
 from planner.model.errors import describe_os_error
 from planner.model.formatting import (
     fmt_greek,
+    fmt_loss_cut,
     fmt_num,
     fmt_pct,
     fmt_price,
     fmt_pts,
-    fmt_ratio_pct,
     fmt_usd,
     fmt_vix,
 )
@@ -154,6 +155,27 @@ class _Table:
     rows: list[list[_Cell]]
     note: str = ""
     bold_rows: set[int] = field(default_factory=set)
+    give_way: tuple[int, ...] = ()
+    """Text columns that are elided first, in this order, when the table is too wide."""
+
+
+_LEGS_GROUP_COLUMN = 1
+_T = TypeVar("_T")
+
+
+def _without_column(table: _Table, column: int) -> _Table:
+    def keep(items: list[_T]) -> list[_T]:
+        return [x for i, x in enumerate(items) if i != column]
+
+    return _Table(
+        table.title,
+        keep(table.headers),
+        keep(table.aligns),
+        [keep(row) for row in table.rows],
+        note=table.note,
+        bold_rows=set(table.bold_rows),
+        give_way=tuple(i - (i > column) for i in table.give_way if i != column),
+    )
 
 
 def _money(x: float | None, bold_loss: bool = False) -> _Cell:
@@ -405,6 +427,10 @@ class Snapshot:
         )
         right_w = min(max(right_w, width * 0.36), width * 0.5)
         left_w = width - right_w - gap
+        if self._natural_width(legs) > left_w:
+            # The group column goes before any leg's id or position is cut ("lo…", "−10 SPX
+            # 7,90…"): the groups are in the greeks table beside it.
+            legs = _without_column(legs, _LEGS_GROUP_COLUMN)
         body_h = bottom - top
         chart_h = min(max(body_h - self._table_height(legs) - gap, body_h * 0.5), body_h * 0.75)
 
@@ -482,6 +508,25 @@ class Snapshot:
                 widths[i] = max(widths[i], body.horizontalAdvance(cell.text) + pad)
         return widths
 
+    def fitted_widths(self, table: _Table, width: float) -> list[float]:
+        """Column widths filling `width`: spare room shared out; when too wide the table's
+        chosen text columns give way (their text is elided) in order, then the widest text
+        column; never a number."""
+        widths = self._column_widths(table)
+        extra = width - sum(widths)
+        if extra >= 0:
+            return [w + extra / len(widths) for w in widths]
+        text_columns = [i for i, a in enumerate(table.aligns) if a is _Align.LEFT]
+        widest = max(text_columns or [0], key=lambda i: widths[i])
+        narrowest = 0.3 * self.dpi
+        for i in (*table.give_way, widest):
+            if extra >= 0:
+                break
+            shrunk = max(widths[i] + extra, min(narrowest, widths[i]))
+            extra += widths[i] - shrunk
+            widths[i] = shrunk
+        return widths
+
     def _natural_width(self, table: _Table) -> float:
         title = QFontMetricsF(self.fonts.section).horizontalAdvance(table.title)
         return max(sum(self._column_widths(table)), title)
@@ -500,6 +545,7 @@ class Snapshot:
             table.rows[:fit],
             note=table.note if fit == len(table.rows) else "",
             bold_rows={i for i in table.bold_rows if i < fit},
+            give_way=table.give_way,
         )
         rect = QRectF(region.rect.left(), region.y, region.rect.width(), self._table_height(head))
         page.append(lambda p: self._paint_table(p, rect, head))
@@ -695,15 +741,7 @@ class Snapshot:
 
     def _paint_table(self, p: QPainter, rect: QRectF, table: _Table) -> None:
         f = self.fonts
-        widths = self._column_widths(table)
-        extra = rect.width() - sum(widths)
-        if extra >= 0:
-            widths = [w + extra / len(widths) for w in widths]
-        else:
-            # Too wide: the widest text column gives way (its text is elided), never a number.
-            text_columns = [i for i, a in enumerate(table.aligns) if a is _Align.LEFT]
-            widest = max(text_columns or [0], key=lambda i: widths[i])
-            widths[widest] = max(widths[widest] + extra, 0.3 * self.dpi)
+        widths = self.fitted_widths(table, rect.width())
         pad = _CELL_PAD_IN * self.dpi
         row_h = self._row_height()
         title_h = self._title_height()
@@ -785,6 +823,9 @@ class Snapshot:
             [_Align.LEFT, _Align.LEFT, _Align.LEFT, _Align.LEFT, *[right] * 6],
             rows,
             note="DTE: days to expiry; prices in index points and Δ per contract; value in $.",
+            # The position ("−10 SPX 7,900 C") is what a reader needs whole: the leg's id gives
+            # way first on a narrow page (the group column is dropped before that).
+            give_way=(0,),
         )
 
     def _key_figures_table(self) -> _Table:
@@ -869,7 +910,7 @@ class Snapshot:
                     _money(s.condor_pnl_usd),
                     _money(s.hedge_pnl_usd),
                     _money(s.net_pnl_usd, bold_loss=True),
-                    _Cell(fmt_ratio_pct(s.loss_cut, 0)),
+                    _Cell(fmt_loss_cut(s.loss_cut)),
                 ]
             )
         return _Table(
@@ -877,7 +918,10 @@ class Snapshot:
             ["Scenario", "SPX", "VIX", "Days", "Condor", "Hedge", "Net", "Loss cut"],
             [_Align.LEFT, *[_Align.RIGHT] * 7],
             rows,
-            note="P&L from today's value. Loss cut = 1 − net / condor where the condor loses.",
+            note=(
+                "P&L from today's value. Loss cut = 1 − net/condor; net gain: the hedge earns "
+                "more than the condor loses; adds loss: the hedge loses too."
+            ),
         )
 
 

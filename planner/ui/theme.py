@@ -130,7 +130,9 @@ PRINT = Theme(
         CurveKey.T0: CurveStyle((0, 90, 181), 1.4, _DASH),
         CurveKey.HORIZON: CurveStyle((20, 20, 20), 2.4, _SOLID),
         CurveKey.EXPIRY: CurveStyle((180, 90, 0), 1.6, _DASHDOT),
-        CurveKey.CONDOR: CurveStyle((150, 60, 120), 1.0, _DOT),
+        # Heavier and darker than on screen: a 1-point dotted line in mauve all but vanished
+        # on paper next to the black horizon curve.
+        CurveKey.CONDOR: CurveStyle((120, 20, 100), 1.8, _DOT),
         # Dash-dot-dot keeps the hedge apart from the dotted condor on a grey-scale printout.
         CurveKey.HEDGE: CurveStyle((0, 120, 100), 1.0, Qt.PenStyle.DashDotDotLine),
     },

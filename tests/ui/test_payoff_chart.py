@@ -677,3 +677,24 @@ def test_an_empty_plan_reads_round_dollars(chart: PayoffChart, plan: Plan) -> No
         "$0",
         "$1,000",
     ]
+
+
+@pytest.mark.parametrize("width", [1140, 716])
+def test_dragged_marker_label_never_prints_over_a_break_even(
+    qtbot: QtBot, plan: Plan, width: int
+) -> None:
+    """#13.10: the marker's label is re-packed as it is dragged onto a break-even's label."""
+    widget = PayoffChart()
+    qtbot.addWidget(widget)
+    widget.resize(width, 460)
+    widget.show()
+    qtbot.waitExposed(widget)
+    report = evaluate(plan)
+    widget.set_report(report)
+    evens = [line for line in widget.break_even_lines if line.isVisible()]
+    assert evens
+    for line in evens:
+        widget.set_preview_price(float(line.value()) + 1.0)
+        marker = widget.preview_line.label.sceneBoundingRect()
+        for other in evens:
+            assert not marker.intersects(other.label.sceneBoundingRect())

@@ -130,3 +130,33 @@ def test_format_from_suffix() -> None:
     assert SnapshotFormat.from_suffix("svg") is SnapshotFormat.SVG
     with pytest.raises(ValueError, match=r"\.txt"):
         SnapshotFormat.from_suffix(".txt")
+
+
+def test_print_keeps_positions_whole_and_reads_loss_cuts(sample: tuple[Plan, Report]) -> None:
+    """#13.11: with a 7x position the legs' positions and ids print whole (the group column
+    goes first); loss cuts past 0-100 % print in words; the condor line shows on paper."""
+    from planner.model.formatting import fmt_loss_cut, fmt_num
+    from planner.ui.theme import PRINT, CurveKey
+
+    plan, _ = sample
+    big = plan.with_changes(
+        legs=tuple(leg.with_changes(quantity=7 * leg.quantity) for leg in plan.legs)
+    )
+    report = evaluate(big)
+    pages, text = pdf_text(Snapshot(big, report).pdf_bytes())
+    assert pages == 1
+    flat = squash(text)
+    for leg in report.legs:
+        assert leg.id in flat
+        strike = fmt_num(leg.strike, 0 if leg.strike >= 100 else 1)
+        assert (
+            squash(f"{fmt_num(leg.quantity, 0, sign=True)} {leg.underlying.value} {strike}") in flat
+        )
+    cuts = [row.loss_cut for row in report.stress if row.loss_cut is not None]
+    assert any(cut > 1.0 for cut in cuts)
+    for cut in cuts:
+        assert squash(fmt_loss_cut(cut)) in flat
+    assert "netgain" in flat
+    condor = PRINT.curves[CurveKey.CONDOR]
+    lightness = sum(condor.colour) / 3
+    assert condor.width >= 1.5 and lightness < 100
