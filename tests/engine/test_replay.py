@@ -413,3 +413,94 @@ def test_roll_deferral_holds_a_losing_condor_while_the_hedge_covers_it() -> None
     assert later[0][0] == first[0][0] + dt.timedelta(days=3)
     assert later[0][1] == "stop, deferred 3 closes"
     assert any("Roll deferral is on" in note for note in held.notes)
+
+
+def _condor_exits(result: ReplayResult) -> dict[str, tuple[dt.date, str]]:
+    """Each condor's (exit date, reason) by its expiry, from the short put's rows."""
+    t = result.trades
+    out = {}
+    for i in range(t.size):
+        if t.layer[i] == "condor" and "short put" in t.leg[i] and t.reason[i] != "entry":
+            out[t.leg[i].split()[1]] = (t.date[i], t.reason[i])
+    return out
+
+
+def test_take_profit_and_days_left_exits_fire_on_the_first_close_they_hold() -> None:
+    from planner.model.programme import CondorProgramme
+
+    n = 300
+    market = _market(np.full(n, 4000.0), np.full(n, 18.0))
+    base = _plan(market).with_changes(allocation=_plan(market).allocation.with_changes(units=0))
+    calendar = _daily_vix_calendar(market)
+    dates = [dt.date.fromisoformat(str(d)) for d in market.dates]
+
+    late = base.with_changes(
+        programme=base.programme.with_changes(condor=CondorProgramme(close_days_left=21))
+    )
+    late_exits = _condor_exits(_run(late, market, calendar))
+    assert sum(reason == "days left" for _, reason in late_exits.values()) >= 5
+    for expiry, (day, reason) in late_exits.items():
+        if reason == "end of range":
+            continue
+        assert reason == "days left"
+        # Every calendar day is a close here, so the first close with <= 21 days has exactly 21.
+        assert (dt.date.fromisoformat(expiry) - day).days == 21
+        assert day in dates
+
+    profit = base.with_changes(
+        programme=base.programme.with_changes(condor=CondorProgramme(take_profit_pct=50))
+    )
+    result = _run(profit, market, calendar)
+    exits = _condor_exits(result)
+    assert {reason for _, reason in exits.values()} <= {"take profit", "end of range"}
+    assert sum(reason == "take profit" for _, reason in exits.values()) >= 5
+    # At the exit close the condor is worth at most half its entry value (costs are zero).
+    t = result.trades
+    for expiry, (_day, reason) in exits.items():
+        if reason != "take profit":
+            continue
+        legs = [i for i in range(t.size) if t.leg[i].startswith(f"SPX {expiry} ")]
+        entry = sum(-t.quantity[i] * t.price_pts[i] for i in legs if t.reason[i] == "entry")
+        close = sum(t.quantity[i] * t.price_pts[i] for i in legs if t.reason[i] == "take profit")
+        assert entry > 0
+        assert entry - close >= 0.5 * entry - 1e-9  # P&L at the close reached 50 % of credit
+
+
+def test_weekly_cadence_and_wing_delta_place_every_friday_condor() -> None:
+    from planner.engine.replay_types import CondorCadence as Cadence
+    from planner.engine.replay_types import WingRule
+    from planner.model.programme import CondorProgramme
+
+    n = 200
+    market = _market(np.full(n, 4000.0), np.full(n, 18.0))
+    base = _plan(market)
+    plan = base.with_changes(
+        programme=base.programme.with_changes(
+            condor=CondorProgramme(
+                cadence=Cadence.WEEKLY, wing_rule=WingRule.DELTA, wing_delta=0.04
+            )
+        )
+    )
+    first = dt.date.fromisoformat(str(market.dates[0]))
+    last = dt.date.fromisoformat(str(market.dates[-1]))
+    calendar = _daily_vix_calendar(market)
+    weekly = replay_calendar(first, last, Cadence.WEEKLY)
+    calendar = ReplayCalendar(
+        weekly.condor_expiries,
+        calendar.vix_expiries,
+        calendar.vix_is_weekly,
+        calendar.weekly_vix_listed_from,
+    )
+    result = _run(plan, market, calendar)
+    t = result.trades
+    entries = {t.leg[i].split()[1] for i in range(t.size) if t.reason[i] == "entry"}
+    assert len(entries) == result.summary.condors >= 20
+    assert all(dt.date.fromisoformat(e).weekday() in (3, 4) for e in entries)
+    for expiry in entries:
+        strikes = sorted(
+            float(t.leg[i].split()[2])
+            for i in range(t.size)
+            if t.leg[i].startswith(f"SPX {expiry} ") and t.reason[i] == "entry"
+        )
+        long_put, short_put, short_call, long_call = strikes
+        assert long_put < short_put < 4000 < short_call < long_call

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.model.history import (
     HistoryError,
@@ -230,3 +232,44 @@ def test_real_history_maps_contracts_by_the_calendar_and_reports_bad_rows() -> N
     assert "days_to_expiration disagrees" in text
     assert "2022-05-30" in text  # a VIX global-trading-hours row on a US holiday
     assert dates[0] == dt.date(2009, 1, 2) and dates[-1] == dt.date(2024, 12, 31)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    gaps=st.lists(st.integers(min_value=1, max_value=5), min_size=2, max_size=40),
+    closes=st.lists(st.floats(min_value=0.01, max_value=1e5), min_size=40, max_size=40),
+    iso=st.booleans(),
+    swap=st.integers(min_value=0, max_value=38),
+)
+def test_any_sorted_file_reads_back_and_any_swap_is_refused(
+    tmp_path_factory: pytest.TempPathFactory,
+    gaps: list[int],
+    closes: list[float],
+    iso: bool,
+    swap: int,
+) -> None:
+    days = [dt.date(2001, 1, 1)]
+    for gap in gaps[1:]:
+        days.append(days[-1] + dt.timedelta(days=gap))
+    values = [round(c, 2) or 0.01 for c in closes[: len(days)]]
+    folder = tmp_path_factory.mktemp("prop")
+    path = folder / "spx.csv"
+
+    def write(order: list[int]) -> None:
+        if iso:
+            body = "".join(f"{days[i].isoformat()},{values[i]}\n" for i in order)
+            path.write_text("Date,Close\n" + body)
+        else:
+            body = "".join(f"{days[i]:%m/%d/%Y},1,1,1,{values[i]}\n" for i in order)
+            path.write_text("DATE,OPEN,HIGH,LOW,CLOSE\n" + body)
+
+    order = list(range(len(days)))
+    write(order)
+    series = load_spx_history(path)
+    assert [d.isoformat() for d in series.dates.tolist()] == [d.isoformat() for d in days]
+    assert series.close.tolist() == values
+    i = swap % (len(days) - 1)
+    order[i], order[i + 1] = order[i + 1], order[i]
+    write(order)
+    with pytest.raises(HistoryError, match=f"line {i + 3}: .* comes after"):
+        load_spx_history(path)
