@@ -22,6 +22,7 @@ from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR, loss_cut, loss
 from planner.engine.curve import FuturesCurve
 from planner.engine.errors import EngineInputError
 from planner.engine.expiries import expiry_in_window
+from planner.engine.leg_book import LegBook, MarketState, build_leg_book
 from planner.engine.normal import norm_cdf
 from planner.engine.pricing import PriceGreeks
 from planner.engine.report import (
@@ -35,15 +36,9 @@ from planner.engine.report import (
     StressRow,
     TermStructure,
 )
-from planner.engine.scenario import (
-    VIX_VOL_FLOOR,
-    LegBook,
-    MarketState,
-    VixCalls,
-    build_leg_book,
-)
 from planner.engine.signals import base_signals
 from planner.engine.strikes import snap_vix_strike, vix_strike_grid
+from planner.engine.today import VixCalls
 from planner.engine.types import (
     VIX_OPTION_MULTIPLIER_USD,
     Group,
@@ -56,7 +51,7 @@ from planner.engine.types import (
     StrikeRule,
     Underlying,
 )
-from planner.engine.vol import vix_option_vol
+from planner.engine.vol import VIX_VOL_FLOOR, vix_option_vol
 
 FloatArray = NDArray[np.float64]
 

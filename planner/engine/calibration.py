@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.engine.scenario import futures_beta, shifted_futures
+from planner.engine.spot_vol_map import futures_beta, shifted_futures
 from planner.engine.vol import model_spx_iv
 
 FloatArray = NDArray[np.float64]
@@ -243,7 +243,7 @@ class FuturesTargets:
 
 @dataclass(frozen=True, slots=True)
 class BetaParams:
-    """The futures-beta fields of a spot-vol preset (planner.engine.scenario.futures_beta)."""
+    """The futures-beta fields of a spot-vol preset (planner.engine.kernel.futures_beta)."""
 
     beta_a: float
     beta_p: float

@@ -15,6 +15,8 @@ from planner.engine.alvh import analyse_alvh, propose_layers
 from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR, loss_cut
 from planner.engine.curve import futures_curve
 from planner.engine.errors import EngineInputError
+from planner.engine.kernel import ScenarioPoints, ValuationJob, scenario_points, value_jobs
+from planner.engine.leg_book import LegBook, MarketState, build_leg_book, market_state
 from planner.engine.report import (
     BreakEven,
     GreeksTotals,
@@ -25,20 +27,8 @@ from planner.engine.report import (
     Report,
     StressRow,
 )
-from planner.engine.scenario import (
-    LegBook,
-    MarketState,
-    ScenarioPoints,
-    TodayGreeks,
-    ValuationJob,
-    build_leg_book,
-    map_vix,
-    map_vix_by_slopes,
-    market_state,
-    scenario_points,
-    today_greeks,
-    value_jobs,
-)
+from planner.engine.spot_vol_map import map_vix, map_vix_by_slopes
+from planner.engine.today import TodayGreeks, today_greeks
 from planner.engine.types import (
     HEDGE_GROUPS,
     SPX_MULTIPLIER_USD,

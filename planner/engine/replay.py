@@ -32,6 +32,7 @@ from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.curve import CurveHistory, FuturesCurve
 from planner.engine.errors import EngineInputError
 from planner.engine.expiries import VIX_LISTED_WEEKLIES
+from planner.engine.leg_book import MarketState, market_state
 from planner.engine.pricing import bsm
 from planner.engine.replay_result import (
     Daily,
@@ -51,7 +52,6 @@ from planner.engine.replay_types import (
     TradingCostsLike,
     WingRule,
 )
-from planner.engine.scenario import VIX_VOL_FLOOR, MarketState, market_state
 from planner.engine.signals import rsi_wilder
 from planner.engine.strikes import snap_vix_strike
 from planner.engine.types import (
@@ -64,7 +64,7 @@ from planner.engine.types import (
     SizingMode,
     StrikeRule,
 )
-from planner.engine.vol import model_spx_iv, vix_option_vol
+from planner.engine.vol import VIX_VOL_FLOOR, model_spx_iv, vix_option_vol
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -144,7 +144,7 @@ def leg_marks(
 ) -> FloatArray:
     """Per-contract model value (index points) of every row's leg at its day's close.
 
-    The same composition `scenario.build_leg_book` + `scenario.today_greeks` use for a leg
+    The same composition `leg_book.build_leg_book` + `today.today_greeks` use for a leg
     without a user IV: SPX legs are BSM at the default smile, whose ATM level is the day's VIX
     future at the leg's expiry; VIX legs are Black-76 on that future at the model's VIX option
     vol. At or past expiry the value is intrinsic (VIX legs at spot VIX, F(0)).

@@ -12,6 +12,9 @@ from planner.engine.types import SmileParamsLike
 
 FloatArray = NDArray[np.float64]
 
+# VIX option vol never drops below this in a scenario (deep ITM strikes, low-VIX scale-down).
+VIX_VOL_FLOOR = 0.10
+
 # Short tenors' power laws blow up as tau -> 0; one day is the shortest tenor we scale from.
 MIN_TENOR_DAYS = 1.0
 # The skew is linear in standardised moneyness out to this many ATM standard deviations, then flat,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.engine.evaluate import spot_vol_params
-from planner.engine.scenario import futures_after_spot_move
+from planner.engine.spot_vol_map import futures_after_spot_move
 from planner.model.plan import FuturePoint, Plan
 
 # Futures are quoted to the cent in the plan; a future never falls to zero or below.

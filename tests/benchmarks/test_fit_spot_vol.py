@@ -3,7 +3,7 @@
 Printed (README, "Real option chains and calibration"): per stress episode, the mean absolute
 error of the first three monthly futures after the shock, each matched to the same contract
 (by its listed expiry, never by M-slot) on the day before, predicted with
-`planner.engine.scenario.scenario_futures` from that day's curve and the actual later VIX close;
+`planner.engine.spot_vol_map.scenario_futures` from that day's curve and the actual later VIX close;
 for the turn-1 presets, the shipped (fitted) presets and, for the stress preset, a fit that left
 each episode out. Also the typical preset's betas on daily changes 2009-2024 and both presets'
 k (VIX points per 1 % SPX).
@@ -30,7 +30,7 @@ from planner.engine.calibration import (
 )
 from planner.engine.curve import futures_curve
 from planner.engine.expiries import vix_monthly_expiry
-from planner.engine.scenario import scenario_futures
+from planner.engine.spot_vol_map import scenario_futures
 from planner.model.calendar import exchange_holidays
 from planner.model.plan import (
     LEGACY_STRESS_SPOT_VOL,

@@ -10,7 +10,7 @@ import pytest
 
 from planner.engine.curve import futures_curve
 from planner.engine.errors import EngineInputError
-from planner.engine.scenario import futures_beta, map_vix
+from planner.engine.spot_vol_map import futures_beta, map_vix
 from planner.engine.vol import default_spx_iv, spx_vol_shift, vix_option_vol, vov_scale
 from planner.model.plan import LEGACY_STRESS_SPOT_VOL as STRESS_SPOT_VOL  # DESIGN.md's figures
 from planner.model.plan import LEGACY_TYPICAL_SPOT_VOL as TYPICAL_SPOT_VOL

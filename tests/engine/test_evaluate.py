@@ -12,13 +12,10 @@ import pytest
 
 from planner.engine import EngineInputError, evaluate
 from planner.engine.evaluate import plan_market
+from planner.engine.kernel import leg_values, scenario_points
+from planner.engine.leg_book import build_leg_book
 from planner.engine.report import Report
-from planner.engine.scenario import (
-    build_leg_book,
-    leg_values,
-    map_vix,
-    scenario_points,
-)
+from planner.engine.spot_vol_map import map_vix
 from planner.engine.types import Group, Right
 from planner.model.plan import FuturePoint, Plan
 from planner.model.report_io import report_to_dict

@@ -14,24 +14,21 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from planner.engine import scenario
+from planner.engine import kernel
+from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.evaluate import plan_market
-from planner.engine.pricing import black76_price, bsm_price
-from planner.engine.scenario import (
-    DAYS_PER_YEAR,
-    VIX_VOL_FLOOR,
-    LegBook,
-    MarketState,
+from planner.engine.kernel import (
     ScenarioPoints,
     ValuationJob,
-    build_leg_book,
-    futures_beta,
     leg_values,
     scenario_points,
     value_jobs,
 )
+from planner.engine.leg_book import LegBook, MarketState, build_leg_book
+from planner.engine.pricing import black76_price, bsm_price
+from planner.engine.spot_vol_map import futures_beta
 from planner.engine.types import Group, Right
-from planner.engine.vol import spx_vol_shift, vix_option_vol, vov_scale
+from planner.engine.vol import VIX_VOL_FLOOR, spx_vol_shift, vix_option_vol, vov_scale
 from planner.model.plan import Plan
 
 from .conftest import make_plan, spx_leg, vix_call
@@ -127,10 +124,10 @@ def _parts(plan: Plan, market: MarketState) -> tuple[ScenarioPoints, ...]:
 def limits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "tiny limits":
         # Every block is cut into leg groups, wide parts are split, and batches flush often.
-        monkeypatch.setattr(scenario, "BATCH_SIZE", 97)
-        monkeypatch.setattr(scenario, "GROUP_SIZE", 40)
-        monkeypatch.setattr(scenario, "MAX_BLOCK_POINTS", 30)
-        monkeypatch.setattr(scenario, "MIN_HORIZON_BLOCK", 8)
+        monkeypatch.setattr(kernel, "BATCH_SIZE", 97)
+        monkeypatch.setattr(kernel, "GROUP_SIZE", 40)
+        monkeypatch.setattr(kernel, "MAX_BLOCK_POINTS", 30)
+        monkeypatch.setattr(kernel, "MIN_HORIZON_BLOCK", 8)
     return str(request.param)
 
 

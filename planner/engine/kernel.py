@@ -1,4 +1,4 @@
-"""The joint SPX/VIX scenario and the kernel that values every leg at every scenario point.
+"""The batch kernel that values every leg at every scenario point.
 
 A scenario point is an instant shock SPX S0 -> S and VIX V0 -> V, then `h` days passing with both
 held there (DESIGN.md section 3). Points are columns, legs are rows: one numpy pass values a whole
@@ -7,318 +7,29 @@ held there (DESIGN.md section 3). Points are columns, legs are rows: one numpy p
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from planner.engine.conventions import DAYS_PER_YEAR
-from planner.engine.curve import FuturesCurve
-from planner.engine.errors import EngineInputError
+from planner.engine.leg_book import LegBook, MarketState
 from planner.engine.normal import per_thread
-from planner.engine.pricing import PRICE_BLOCK, PriceGreeks, bsm, price_prepared
+from planner.engine.pricing import PRICE_BLOCK, price_prepared
+from planner.engine.spot_vol_map import futures_beta, futures_from_betas
 from planner.engine.types import (
-    Group,
-    LegLike,
-    ModelParamsLike,
-    Right,
     SpotVolParamsLike,
-    Underlying,
 )
 from planner.engine.vol import (
-    model_spx_iv,
-    spx_vol_shift,
+    VIX_VOL_FLOOR,
     spx_vol_shift_per_vix_pt,
-    vix_option_vol,
     vix_vol_from_log_moneyness,
     vov_scale,
 )
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-
-# VIX option vol never drops below this in a scenario (deep ITM strikes, low-VIX scale-down).
-VIX_VOL_FLOOR = 0.10
-# Futures betas are quoted against a one-week tenor (DESIGN.md: beta = min(1, a (tau/7)^-p)).
-BETA_REFERENCE_DAYS = 7.0
-
-
-def map_vix(
-    spx: ArrayLike, spx0: float, vix0: float, params: SpotVolParamsLike, floor: float
-) -> FloatArray:
-    """Spot-vol map: VIX moves k points per 1 % SPX move (k_down falling, k_up rising).
-
-    The floor never lifts VIX above today's level: with VIX already under the floor the map
-    stays at today's VIX for an unchanged SPX.
-    """
-    return map_vix_by_slopes(spx, spx0, vix0, params.k_down, params.k_up, floor)
-
-
-def map_vix_by_slopes(
-    spx: ArrayLike, spx0: float, vix0: float, k_down: ArrayLike, k_up: ArrayLike, floor: float
-) -> FloatArray:
-    """`map_vix` with the slopes given directly (per point where points use different presets)."""
-    move_pct = 100.0 * (np.asarray(spx, dtype=np.float64) / spx0 - 1.0)
-    slope = np.where(move_pct < 0.0, k_down, k_up)
-    return np.maximum(vix0 - slope * move_pct, min(floor, vix0))
-
-
-def futures_beta(
-    tau_days: ArrayLike,
-    beta_a: ArrayLike,
-    beta_p: ArrayLike,
-    beta_max: ArrayLike = 1.0,
-    reversion_per_year: ArrayLike = 0.0,
-) -> FloatArray:
-    """Share of a spot-VIX move a future with tau days left takes:
-
-        beta(tau) = min(beta_max, a (tau/7)^-p) * exp(-kappa tau / 365),  beta(0) = 1.
-
-    The power law is the turn-1 form (beta_max 1, kappa 0). The fitted presets add the two
-    terms of a mean-reverting VIX (E[V_T] = theta + (V - theta) e^{-kappa T}): exp(-kappa tau)
-    is how much of a spike is expected to survive to the future's expiry, and beta_max < 1 is
-    the part of a spike the market expects to be gone even days before settlement (a future two
-    days from expiry on 2020-03-16 stayed 10 points under spot VIX). Only at expiry does the
-    future equal spot VIX.
-    """
-    tau = np.asarray(tau_days, dtype=np.float64)
-    safe_tau = np.maximum(tau, 1e-6)
-    beta = np.minimum(
-        np.asarray(beta_max, dtype=np.float64),
-        np.asarray(beta_a) * (safe_tau / BETA_REFERENCE_DAYS) ** -np.asarray(beta_p),
-    )
-    kappa = np.asarray(reversion_per_year, dtype=np.float64)
-    if np.any(kappa != 0.0):
-        beta = beta * np.exp(-kappa * safe_tau / DAYS_PER_YEAR)
-    return np.where(tau <= 0.0, 1.0, beta)
-
-
-def futures_after_spot_move(
-    prices: ArrayLike,
-    tau_days: ArrayLike,
-    vix_change_pts: float,
-    beta_a: float,
-    beta_p: float,
-    beta_max: float = 1.0,
-    reversion_per_year: float = 0.0,
-) -> FloatArray:
-    """Today's futures after spot VIX moves by `vix_change_pts`: each takes beta(tau) of it.
-
-    The scenario kernel's futures response at zero elapsed time (F = F0 + beta(tau) dV), for an
-    edit of spot VIX: a trader asking "what if VIX is 22" means the whole curve as it would
-    move, front months nearly one for one, back months less.
-    """
-    beta = futures_beta(tau_days, beta_a, beta_p, beta_max, reversion_per_year)
-    moved: FloatArray = np.asarray(prices, dtype=np.float64) + beta * vix_change_pts
-    return moved
-
-
-def scenario_futures(
-    curve: FuturesCurve,
-    tau_days: ArrayLike,
-    vix: ArrayLike,
-    params: SpotVolParamsLike,
-) -> FloatArray:
-    """VIX futures in a scenario: spot VIX moves from today's `curve.spot` to `vix` and a future
-    is left with `tau_days` to expiry at the horizon (expiry days - horizon days):
-
-        F = V0 + B(tau) + beta(tau) * (V - V0)
-
-    -- it rolls down today's basis B(tau) = F(tau) - V0 and takes beta of the spot move
-    (DESIGN.md section 3). Arguments broadcast; a future at or past expiry is spot VIX. The
-    scenario kernel prices VIX options on exactly these futures."""
-    return _scenario_futures(
-        curve,
-        curve.spot,
-        np.asarray(tau_days, dtype=np.float64),
-        np.asarray(vix, dtype=np.float64),
-        futures_beta(
-            tau_days, params.beta_a, params.beta_p, params.beta_max, params.beta_reversion_per_year
-        ),
-    )
-
-
-def _scenario_futures(
-    curve: FuturesCurve,
-    vix0: float,
-    tau_days: FloatArray,
-    vix: FloatArray,
-    beta: FloatArray,
-    out: FloatArray | None = None,
-) -> FloatArray:
-    """`scenario_futures` from the betas already formed; into `out` when given."""
-    return shifted_futures(vix0, curve.basis(tau_days), vix, beta, out)
-
-
-def shifted_futures(
-    vix0: ArrayLike,
-    basis: ArrayLike,
-    vix: ArrayLike,
-    beta: ArrayLike,
-    out: FloatArray | None = None,
-) -> FloatArray:
-    """F = V0 + B + beta (V - V0), floored just above 0: the one formula of a future after a
-    spot-VIX move (`scenario_futures`, the kernel and the presets' calibration use it)."""
-    v0 = np.asarray(vix0, dtype=np.float64)
-    move = np.asarray(vix, dtype=np.float64) - v0
-    if out is None:
-        out = np.empty(np.broadcast_shapes(np.shape(beta), move.shape, np.shape(basis)))
-    np.multiply(beta, move, out=out)
-    out += v0
-    out += np.asarray(basis, dtype=np.float64)
-    return np.maximum(out, 1e-6, out=out)
-
-
-@dataclass(frozen=True, slots=True)
-class MarketState:
-    """Today's market and the model's parameters, as plain numbers the kernel needs."""
-
-    valuation_date: dt.date
-    spx0: float
-    vix0: float
-    rate: float
-    div_yield: float
-    curve: FuturesCurve
-    vix_floor: float
-    spx_vol_exponent: float
-    spx_vol_floor: float
-    vov30: float
-    vov_term_exponent: float
-    vov_skew: float
-    vov_scale_exponent: float
-    vov_scale_cap: float
-
-
-def market_state(
-    valuation_date: dt.date,
-    spx: float,
-    vix: float,
-    rate: float,
-    div_yield: float,
-    curve: FuturesCurve,
-    model: ModelParamsLike,
-) -> MarketState:
-    for label, value in (("SPX", spx), ("VIX", vix)):
-        if not np.isfinite(value) or value <= 0:
-            raise EngineInputError(f"{label} must be a positive number (got {value})")
-    for label, value in (("rate", rate), ("dividend yield", div_yield)):
-        if not np.isfinite(value):
-            raise EngineInputError(f"{label} must be a finite number (got {value})")
-    return MarketState(
-        valuation_date=valuation_date,
-        spx0=float(spx),
-        vix0=float(vix),
-        rate=float(rate),
-        div_yield=float(div_yield),
-        curve=curve,
-        vix_floor=model.vix_floor,
-        spx_vol_exponent=model.spx_vol_response_exponent,
-        spx_vol_floor=model.spx_vol_floor,
-        vov30=model.vov30,
-        vov_term_exponent=model.vov_term_exponent,
-        vov_skew=model.vov_skew,
-        vov_scale_exponent=model.vov_scale_exponent,
-        vov_scale_cap=model.vov_scale_cap,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class LegBook:
-    """Legs as column arrays. `base_iv` is each leg's vol today (user's or the default surface)."""
-
-    ids: tuple[str, ...]
-    groups: tuple[Group, ...]
-    underlyings: tuple[Underlying, ...]
-    rights: tuple[Right, ...]
-    expiries: tuple[dt.date, ...]
-    is_spx: BoolArray
-    is_call: BoolArray
-    quantity: FloatArray
-    strike: FloatArray
-    expiry_days: FloatArray
-    base_iv: FloatArray
-    vix_iv_ratio: FloatArray
-    """User VIX IV / model VIX vol today (1 where no user IV): scales the VIX surface."""
-    entry: FloatArray
-    """User entry price, NaN where the model price is to be used."""
-
-    @property
-    def size(self) -> int:
-        return len(self.ids)
-
-    @property
-    def is_vix(self) -> BoolArray:
-        return ~self.is_spx
-
-    @staticmethod
-    def concat(books: Sequence[LegBook]) -> LegBook:
-        """The legs of `books` in order, as one book."""
-        columns: dict[str, Any] = {}
-        for column in fields(LegBook):
-            parts = [getattr(book, column.name) for book in books]
-            if isinstance(parts[0], np.ndarray):
-                columns[column.name] = np.concatenate(parts)
-            else:
-                columns[column.name] = tuple(item for part in parts for item in part)
-        return LegBook(**columns)
-
-    def group_mask(self, groups: frozenset[Group] | set[Group]) -> BoolArray:
-        return np.array([g in groups for g in self.groups], dtype=bool)
-
-
-def build_leg_book(legs: Sequence[LegLike], market: MarketState, model: ModelParamsLike) -> LegBook:
-    n = len(legs)
-    is_spx = np.array([leg.underlying is Underlying.SPX for leg in legs], dtype=bool)
-    is_call = np.array([leg.right is Right.CALL for leg in legs], dtype=bool)
-    quantity = np.array([leg.quantity for leg in legs], dtype=np.float64)
-    strike = np.array([leg.strike for leg in legs], dtype=np.float64)
-    expiry_days = np.array(
-        [(leg.expiry - market.valuation_date).days for leg in legs], dtype=np.float64
-    )
-    user_iv = np.array([np.nan if leg.iv is None else leg.iv for leg in legs], dtype=np.float64)
-    entry = np.array(
-        [np.nan if leg.entry_price is None else leg.entry_price for leg in legs], dtype=np.float64
-    )
-    if n and (not np.all(np.isfinite(strike)) or np.any(strike <= 0)):
-        raise EngineInputError("every strike must be a positive number")
-    if n and not np.all(np.isfinite(quantity)):
-        raise EngineInputError("every quantity must be a whole number of contracts")
-
-    t_years = np.maximum(expiry_days, 0.0) / DAYS_PER_YEAR
-    vix_future_at_expiry = market.curve.future(expiry_days)
-    spx_default = model_spx_iv(
-        strike, market.spx0, t_years, market.rate, market.div_yield, vix_future_at_expiry, model
-    )
-    vix_model = vix_option_vol(
-        expiry_days,
-        strike,
-        vix_future_at_expiry,
-        market.vov30,
-        market.vov_term_exponent,
-        market.vov_skew,
-        VIX_VOL_FLOOR,
-    )
-    has_user_iv = np.isfinite(user_iv)
-    base_iv = np.where(has_user_iv, user_iv, np.where(is_spx, spx_default, vix_model))
-    vix_iv_ratio = np.where(has_user_iv & ~is_spx, user_iv / vix_model, 1.0)
-    return LegBook(
-        ids=tuple(leg.id for leg in legs),
-        groups=tuple(leg.group for leg in legs),
-        underlyings=tuple(leg.underlying for leg in legs),
-        rights=tuple(leg.right for leg in legs),
-        expiries=tuple(leg.expiry for leg in legs),
-        is_spx=is_spx,
-        is_call=is_call,
-        quantity=quantity,
-        strike=strike,
-        expiry_days=expiry_days,
-        base_iv=base_iv,
-        vix_iv_ratio=vix_iv_ratio,
-        entry=entry,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -756,7 +467,7 @@ def _vix_block(
         beta = futures_beta(tau, *(float(term[0]) for term in betas))
     else:
         beta = futures_beta(tau, *(term[None, :] for term in betas))
-    _scenario_futures(market.curve, market.vix0, tau, vix[None, :], beta, out=forward)
+    futures_from_betas(market.curve, market.vix0, tau, vix[None, :], beta, out=forward)
     np.divide(book.strike[rows, None], forward, out=moneyness)
     np.log(moneyness, out=moneyness)  # ln(K/F)
     # The model's VIX option vol (floored), scaled by the user's IV ratio and (V/V0)^e and
@@ -776,91 +487,3 @@ def _vix_block(
     std_dev *= sqrt_t
     np.negative(moneyness, out=moneyness)  # ln(F/K): Black-76 has no drift term
     forward *= np.exp(-market.rate * t_years)
-
-
-@dataclass(frozen=True, slots=True)
-class VixCalls:
-    """VIX calls described by their Black-76 inputs (all arrays of one length)."""
-
-    forward: FloatArray
-    strike: FloatArray
-    t_years: FloatArray
-    vol: FloatArray
-
-
-@dataclass(frozen=True, slots=True)
-class TodayGreeks:
-    """Per-contract price and greeks today, plus what the dollar greeks need."""
-
-    greeks: PriceGreeks
-    forward: FloatArray
-    """VIX future at each VIX leg's expiry (NaN for SPX legs)."""
-    vix_beta: FloatArray
-    """Futures beta for VIX legs; for SPX legs the vol response per VIX point (decimal vol)."""
-    vov_sensitivity: FloatArray
-    """d(VIX option vol)/d(spot VIX), decimal vol per VIX point, for VIX legs (0 for SPX)."""
-    extra: PriceGreeks | None = None
-    """Price and greeks of the `extra_calls` passed in, priced in the same pass."""
-
-
-def today_greeks(
-    book: LegBook,
-    market: MarketState,
-    params: SpotVolParamsLike,
-    extra_calls: VixCalls | None = None,
-) -> TodayGreeks:
-    """Price and greeks of every leg today (and of `extra_calls`), in one BSM pass."""
-    t_years = np.maximum(book.expiry_days, 0.0) / DAYS_PER_YEAR
-    forward = market.curve.future(book.expiry_days)
-    # Black-76 on F discounted at r is BSM with S = F and q = r, so SPX and VIX legs share one
-    # greeks pass (Black-76's delta comes out as dV/dF).
-    is_call = book.is_call
-    spot = np.where(book.is_spx, market.spx0, forward)
-    strike = book.strike
-    carry = np.where(book.is_spx, market.div_yield, market.rate)
-    vol = book.base_iv
-    n_extra = 0
-    if extra_calls is not None:
-        n_extra = extra_calls.strike.size
-        is_call = np.concatenate((is_call, np.ones(n_extra, dtype=bool)))
-        spot = np.concatenate((spot, extra_calls.forward))
-        strike = np.concatenate((strike, extra_calls.strike))
-        t_years = np.concatenate((t_years, extra_calls.t_years))
-        carry = np.concatenate((carry, np.full(n_extra, market.rate)))
-        vol = np.concatenate((vol, extra_calls.vol))
-    priced = bsm(is_call, spot, strike, t_years, market.rate, carry, vol)
-    n = book.size
-    greeks = PriceGreeks(*(field[:n] for field in _fields(priced)))
-    extra = None
-    if extra_calls is not None:
-        extra = PriceGreeks(*(field[n:] for field in _fields(priced)))
-    alive = book.expiry_days > 0
-    spx_response = np.where(
-        alive, spx_vol_shift(1.0, book.expiry_days, market.spx_vol_exponent), 0.0
-    )
-    beta = futures_beta(
-        book.expiry_days,
-        params.beta_a,
-        params.beta_p,
-        params.beta_max,
-        params.beta_reversion_per_year,
-    )
-    # VIX option vol moves with spot VIX two ways: the (V/V0)^e scaling (derivative e*sigma/V0
-    # at V0, below the cap) and the call skew, as the future moves beta*dV against the strike.
-    tenor_factor = (np.maximum(book.expiry_days, 1.0) / 30.0) ** (-market.vov_term_exponent)
-    skew_slope = -book.vix_iv_ratio * market.vov30 * tenor_factor * market.vov_skew / forward
-    scale_slope = np.where(
-        market.vov_scale_cap > 1.0, market.vov_scale_exponent * book.base_iv / market.vix0, 0.0
-    )
-    vov_sens = np.where(alive, scale_slope + skew_slope * beta, 0.0)
-    return TodayGreeks(
-        greeks=greeks,
-        forward=np.where(book.is_spx, np.nan, forward),
-        vix_beta=np.where(book.is_spx, spx_response, beta),
-        vov_sensitivity=np.where(book.is_spx, 0.0, vov_sens),
-        extra=extra,
-    )
-
-
-def _fields(greeks: PriceGreeks) -> tuple[FloatArray, ...]:
-    return (greeks.price, greeks.delta, greeks.gamma, greeks.vega, greeks.theta)

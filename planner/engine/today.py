@@ -1,0 +1,110 @@
+"""Today's prices and analytic greeks of a leg book, SPX and VIX legs in one pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from planner.engine.conventions import DAYS_PER_YEAR
+from planner.engine.leg_book import LegBook, MarketState
+from planner.engine.pricing import PriceGreeks, bsm
+from planner.engine.spot_vol_map import futures_beta
+from planner.engine.types import (
+    SpotVolParamsLike,
+)
+from planner.engine.vol import (
+    spx_vol_shift,
+)
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class VixCalls:
+    """VIX calls described by their Black-76 inputs (all arrays of one length)."""
+
+    forward: FloatArray
+    strike: FloatArray
+    t_years: FloatArray
+    vol: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class TodayGreeks:
+    """Per-contract price and greeks today, plus what the dollar greeks need."""
+
+    greeks: PriceGreeks
+    forward: FloatArray
+    """VIX future at each VIX leg's expiry (NaN for SPX legs)."""
+    vix_beta: FloatArray
+    """Futures beta for VIX legs; for SPX legs the vol response per VIX point (decimal vol)."""
+    vov_sensitivity: FloatArray
+    """d(VIX option vol)/d(spot VIX), decimal vol per VIX point, for VIX legs (0 for SPX)."""
+    extra: PriceGreeks | None = None
+    """Price and greeks of the `extra_calls` passed in, priced in the same pass."""
+
+
+def today_greeks(
+    book: LegBook,
+    market: MarketState,
+    params: SpotVolParamsLike,
+    extra_calls: VixCalls | None = None,
+) -> TodayGreeks:
+    """Price and greeks of every leg today (and of `extra_calls`), in one BSM pass."""
+    t_years = np.maximum(book.expiry_days, 0.0) / DAYS_PER_YEAR
+    forward = market.curve.future(book.expiry_days)
+    # Black-76 on F discounted at r is BSM with S = F and q = r, so SPX and VIX legs share one
+    # greeks pass (Black-76's delta comes out as dV/dF).
+    is_call = book.is_call
+    spot = np.where(book.is_spx, market.spx0, forward)
+    strike = book.strike
+    carry = np.where(book.is_spx, market.div_yield, market.rate)
+    vol = book.base_iv
+    n_extra = 0
+    if extra_calls is not None:
+        n_extra = extra_calls.strike.size
+        is_call = np.concatenate((is_call, np.ones(n_extra, dtype=bool)))
+        spot = np.concatenate((spot, extra_calls.forward))
+        strike = np.concatenate((strike, extra_calls.strike))
+        t_years = np.concatenate((t_years, extra_calls.t_years))
+        carry = np.concatenate((carry, np.full(n_extra, market.rate)))
+        vol = np.concatenate((vol, extra_calls.vol))
+    priced = bsm(is_call, spot, strike, t_years, market.rate, carry, vol)
+    n = book.size
+    greeks = PriceGreeks(*(field[:n] for field in _fields(priced)))
+    extra = None
+    if extra_calls is not None:
+        extra = PriceGreeks(*(field[n:] for field in _fields(priced)))
+    alive = book.expiry_days > 0
+    spx_response = np.where(
+        alive, spx_vol_shift(1.0, book.expiry_days, market.spx_vol_exponent), 0.0
+    )
+    beta = futures_beta(
+        book.expiry_days,
+        params.beta_a,
+        params.beta_p,
+        params.beta_max,
+        params.beta_reversion_per_year,
+    )
+    # VIX option vol moves with spot VIX two ways: the (V/V0)^e scaling (derivative e*sigma/V0
+    # at V0, below the cap) and the call skew, as the future moves beta*dV against the strike.
+    tenor_factor = (np.maximum(book.expiry_days, 1.0) / 30.0) ** (-market.vov_term_exponent)
+    skew_slope = -book.vix_iv_ratio * market.vov30 * tenor_factor * market.vov_skew / forward
+    scale_slope = np.where(
+        market.vov_scale_cap > 1.0, market.vov_scale_exponent * book.base_iv / market.vix0, 0.0
+    )
+    vov_sens = np.where(alive, scale_slope + skew_slope * beta, 0.0)
+    return TodayGreeks(
+        greeks=greeks,
+        forward=np.where(book.is_spx, np.nan, forward),
+        vix_beta=np.where(book.is_spx, spx_response, beta),
+        vov_sensitivity=np.where(book.is_spx, 0.0, vov_sens),
+        extra=extra,
+    )
+
+
+def _fields(greeks: PriceGreeks) -> tuple[FloatArray, ...]:
+    return (greeks.price, greeks.delta, greeks.gamma, greeks.vega, greeks.theta)
