@@ -266,8 +266,13 @@ def test_real_history_2009_2024_runs_and_mar_2020_hedge_cuts_the_loss(real_histo
     assert any("weekly VIX options" in note for note in result.notes)
 
 
-def test_real_replay_marks_equal_evaluate_of_that_day_s_plan(real_history) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("model", ["sample", "default"])
+def test_real_replay_marks_equal_evaluate_of_that_day_s_plan(real_history, model: str) -> None:  # type: ignore[no-untyped-def]
+    from planner.model.plan import ModelParams
+
     base = load_plan(SAMPLE)
+    if model == "default":  # today's fitted smile (curvature, tenor and level terms)
+        base = base.with_changes(model=ModelParams())
     plan = base.with_changes(programme=ProgrammeSettings(costs=FREE))
     market = real_history.market.window(np.datetime64("2019-06-01"), np.datetime64("2021-06-30"))
     first = dt.date.fromisoformat(str(market.dates[0]))
