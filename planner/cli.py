@@ -20,7 +20,9 @@ Exit 0 on success, 2 on bad input with one line on stderr: never a traceback for
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -38,6 +40,35 @@ class _Parser(argparse.ArgumentParser):
 
 def sample_plan_path() -> Path:
     return Path(str(resources.files("planner.resources").joinpath(SAMPLE_PLAN)))
+
+
+def _write_stdout(text: str) -> int:
+    """Print a command's result; a closed pipe (`| head`) ends quietly, a full disk says so."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader has gone, which is how `| head -1` ends: nothing to say.
+        _detach_stdout()
+        return 0
+    except OSError as exc:
+        from planner.model.errors import describe_os_error
+
+        _detach_stdout()
+        print(
+            f"hedge-planner: could not write the output: {describe_os_error(exc)}",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def _detach_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -81,19 +112,16 @@ def _report(args: argparse.Namespace) -> int:
             from planner.model.chain import comparison_to_dict
 
             data["chain"] = comparison_to_dict(comparison)
-        print(json.dumps(data, indent=2, allow_nan=False))
-    else:
-        sys.stdout.write(report_to_text(report))
-        if comparison is not None:
-            from planner.model.chain import comparison_text_lines
+        return _write_stdout(json.dumps(data, indent=2, allow_nan=False) + "\n")
+    text = report_to_text(report)
+    if comparison is not None:
+        from planner.model.chain import comparison_text_lines
 
-            sys.stdout.write("\n" + "\n".join(comparison_text_lines(comparison)) + "\n")
-    return 0
+        text += "\n" + "\n".join(comparison_text_lines(comparison)) + "\n"
+    return _write_stdout(text)
 
 
 def _render(args: argparse.Namespace) -> int:
-    import os
-
     from planner.engine import EngineInputError, evaluate
     from planner.model import PlanFileError, load_plan
     from planner.model.chain import ChainFileError
@@ -107,10 +135,13 @@ def _render(args: argparse.Namespace) -> int:
     if suffix not in ("pdf", "png", "svg"):
         shown = f".{suffix}" if suffix else "no extension"
         return fail(f"{args.output}: unknown output type ({shown}); use .pdf, .png or .svg")
-    if out.is_dir():
-        return fail(f"{args.output}: is a folder, not a file")
-    if not out.parent.is_dir():
-        return fail(f"{args.output}: the folder {str(out.parent)!r} does not exist")
+    try:
+        if out.is_dir():
+            return fail(f"{args.output}: is a folder, not a file")
+        if not out.parent.is_dir():
+            return fail(f"{args.output}: the folder {str(out.parent)!r} does not exist")
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
+        return fail(f"{args.output}: cannot write here: {_os_reason(exc)}")
     if args.horizon is not None and not 0 <= args.horizon <= 3650:
         return fail(f"--horizon: must be 0-3650 days (got {args.horizon})")
     try:
@@ -150,7 +181,7 @@ def _render(args: argparse.Namespace) -> int:
     try:
         write_snapshot(plan, report, out, width_px=args.width)
     except OSError as exc:
-        return fail(f"{args.output}: could not write: {exc}")
+        return fail(f"{args.output}: could not write: {_os_reason(exc)}")
     return 0
 
 
@@ -219,10 +250,21 @@ def _replay(args: argparse.Namespace) -> int:
         except OSError as exc:
             return fail(f"{target}: could not write: {exc.strerror or exc}")
     if args.format == "json":
-        print(json.dumps(replay_to_dict(result, history), indent=2, allow_nan=False))
-    else:
-        sys.stdout.write(replay_to_text(result, history))
-    return 0
+        return _write_stdout(
+            json.dumps(replay_to_dict(result, history), indent=2, allow_nan=False) + "\n"
+        )
+    return _write_stdout(replay_to_text(result, history))
+
+
+def _os_reason(exc: Exception) -> str:
+    from planner.model.atomic import AtomicWriteError
+    from planner.model.errors import describe_os_error
+
+    if isinstance(exc, AtomicWriteError):
+        return exc.reason
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    return str(exc)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

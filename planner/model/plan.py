@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from planner.engine.types import (
     Group,
@@ -34,9 +34,26 @@ MAX_LEGS = 500
 MAX_FUTURES = 60
 MAX_STRESS = 100
 
+# Every date in a plan: the listed-expiry calendars and day counts are defined over these years,
+# and dates near 1 or 9999 overflow `date + timedelta` (a traceback instead of a message).
+MIN_PLAN_DATE = dt.date(1990, 1, 1)
+MAX_PLAN_DATE = dt.date(2200, 12, 31)
+
+
+def _check_plan_date(value: dt.date) -> dt.date:
+    if not MIN_PLAN_DATE <= value <= MAX_PLAN_DATE:
+        raise ValueError(
+            f"{value.isoformat()} is outside the supported dates "
+            f"{MIN_PLAN_DATE.isoformat()} to {MAX_PLAN_DATE.isoformat()}"
+        )
+    return value
+
+
+PlanDate = Annotated[dt.date, AfterValidator(_check_plan_date)]
+
 
 class FuturePoint(FrozenValue):
-    expiry: dt.date
+    expiry: PlanDate
     price: float = Field(gt=0, le=500, description="VIX future settlement, VIX points")
 
 
@@ -137,7 +154,7 @@ class Leg(FrozenValue):
     right: Right
     quantity: int = Field(ge=-100_000, le=100_000, description="signed contracts")
     strike: float = Field(gt=0, le=100_000)
-    expiry: dt.date
+    expiry: PlanDate
     group: Group = Group.OTHER
     entry_price: float | None = Field(default=None, ge=0, le=100_000)
     iv: float | None = Field(default=None, gt=0, le=10)
@@ -190,7 +207,7 @@ class Plan(FrozenValue):
     format: str = PLAN_FORMAT
     version: int = PLAN_VERSION
     name: str = Field(default="Untitled plan", min_length=1, max_length=120)
-    valuation_date: dt.date
+    valuation_date: PlanDate
     capital_usd: float = Field(gt=0, le=1e12, description="account capital, USD")
     market: Market
     model: ModelParams = ModelParams()

@@ -339,7 +339,7 @@ class FileActions(QObject):
         """Write the plan atomically; on failure say why and change nothing."""
         try:
             save_plan(self.document.plan, path)
-        except PlanFileError as exc:
+        except (PlanFileError, OSError) as exc:  # save_plan says why; OSError is a backstop
             plain_text.critical(
                 self.window,
                 "Could not save the plan",

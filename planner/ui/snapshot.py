@@ -15,11 +15,9 @@ on further pages, which are then numbered.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -43,7 +41,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 
 from planner.engine.report import GreeksTotals, Report
-from planner.model.errors import describe_os_error
+from planner.model.atomic import write_bytes_atomic
 from planner.model.formatting import (
     fmt_greek,
     fmt_loss_cut,
@@ -989,27 +987,5 @@ def write_snapshot(
         data = snapshot.render(fmt, width_px)
     finally:
         snapshot.close()
+    # One writer for every file the app saves: follows a link, keeps the mode, fsyncs.
     write_bytes_atomic(target, data)
-
-
-def write_bytes_atomic(target: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename: a failure never leaves half a file."""
-    folder = target.parent
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        if not folder.is_dir():
-            raise OSError(error.errno, f"the folder {str(folder)!r} does not exist") from error
-        raise OSError(error.errno, describe_os_error(error)) from error
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise OSError(error.errno, describe_os_error(error)) from error
