@@ -12,12 +12,14 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QDate,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -32,13 +34,15 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from planner.engine.strikes import listed_strike_step
 from planner.engine.types import Group, Right, Underlying
-from planner.ui.legs_model import Column, LegTableModel
+from planner.ui.legs_model import REFUSED_ROLE, Column, LegTableModel
+from planner.ui.plain_text import safe_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -60,6 +64,36 @@ class LegDelegate(QStyledItemDelegate):
     """
 
     MODEL_TEXT = "model"
+    REFUSED_COLOUR = QColor(208, 49, 45)
+    last_hint = ""
+    """The last "numbers only" hint shown (for tests and the status bar)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().paint(painter, option, index)
+        if index.data(REFUSED_ROLE):
+            # A refused value is marked where it was typed (the reason is the cell's tooltip).
+            painter.save()
+            painter.setPen(QPen(self.REFUSED_COLOUR, 2.0))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+            painter.restore()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        # A number editor drops letters silently: say why instead of seeming dead.
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and isinstance(watched, QDoubleSpinBox | QSpinBox)
+            and event.text().isalpha()
+            and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        ):
+            hint = "Numbers only here"
+            if watched.specialValueText():
+                hint += f" (step below 0, or clear the cell, for {watched.specialValueText()!r})"
+            self.last_hint = f"{hint}: {event.text()!r} is not part of a number"
+            QToolTip.showText(
+                watched.mapToGlobal(watched.rect().bottomLeft()), self.last_hint, watched
+            )
+        return super().eventFilter(watched, event)
 
     def createEditor(  # noqa: N802
         self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
@@ -76,6 +110,7 @@ class LegDelegate(QStyledItemDelegate):
             spin = QSpinBox(parent)
             spin.setRange(-100_000, 100_000)
             spin.setToolTip("Positive = long, negative = short")
+            spin.installEventFilter(self)
             return spin
         if column == Column.STRIKE:
             dspin = QDoubleSpinBox(parent)
@@ -85,6 +120,7 @@ class LegDelegate(QStyledItemDelegate):
                 dspin.setSingleStep(
                     listed_strike_step(leg.underlying is Underlying.VIX, leg.strike)
                 )
+            dspin.installEventFilter(self)
             return dspin
         if column == Column.EXPIRY:
             date_edit = QDateEdit(parent)
@@ -98,6 +134,7 @@ class LegDelegate(QStyledItemDelegate):
             dspin.setSingleStep(0.05 if column == Column.ENTRY_PRICE else 0.5)
             dspin.setRange(-dspin.singleStep(), 100_000.0 if column == Column.ENTRY_PRICE else 1000)
             dspin.setSpecialValueText(self.MODEL_TEXT)
+            dspin.installEventFilter(self)
             return dspin
         return super().createEditor(parent, option, index)
 
@@ -139,7 +176,16 @@ class LegDelegate(QStyledItemDelegate):
         else:
             super().setModelData(editor, model, index)
             return
-        model.setData(index, value, Qt.ItemDataRole.EditRole)
+        if not model.setData(index, value, Qt.ItemDataRole.EditRole):
+            reason = index.data(REFUSED_ROLE)
+            viewport = editor.parentWidget()
+            if reason and viewport is not None:
+                QToolTip.showText(
+                    viewport.mapToGlobal(editor.geometry().bottomLeft()),
+                    safe_text(str(reason)),
+                    viewport,
+                    editor.geometry(),
+                )
 
     def updateEditorGeometry(  # noqa: N802
         self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex

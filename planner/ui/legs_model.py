@@ -28,11 +28,15 @@ from planner.model.formatting import fmt_num, fmt_usd
 from planner.model.leg_edits import with_leg
 from planner.model.plan import Leg, Plan
 from planner.ui.document import PlanDocument, validation_message
+from planner.ui.plain_text import safe_text
 
 if TYPE_CHECKING:
     from planner.engine.report import LegRisk, Report
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+REFUSED_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+"""Why the cell's last typed value was refused (str), or None."""
 
 
 class Column(IntEnum):
@@ -198,6 +202,9 @@ class LegTableModel(QAbstractTableModel):
         self._shown_legs = document.plan.legs
         self._shown_date = document.plan.valuation_date
         self._shown_figures: tuple[tuple[float, ...], ...] = ()
+        # Refused edits by (leg id, column): shown at the cell (outline, tooltip) until that
+        # cell takes a valid value, not only in a status message that vanishes.
+        self._refused: dict[tuple[str, Column], str] = {}
         document.plan_changed.connect(self._on_plan_changed)
         document.report_ready.connect(self._on_report)
         if document.report is not None:
@@ -275,8 +282,15 @@ class LegTableModel(QAbstractTableModel):
                 return QBrush(_MODEL_COLOUR)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return TOOLTIPS.get(column)
+            refused = self._refused.get((leg.id, column))
+            return safe_text(f"Refused: {refused}") if refused else TOOLTIPS.get(column)
+        if role == REFUSED_ROLE:
+            return self._refused.get((leg.id, column))
         return None
+
+    def refusal(self, row: int, column: int) -> str | None:
+        """Why the last value typed into this cell was refused (None when it holds)."""
+        return self._refused.get((self._ids[row], Column(column)))
 
     def _display(self, leg: Leg, column: Column) -> str:
         risk = self._risk.get(leg.id)
@@ -352,11 +366,18 @@ class LegTableModel(QAbstractTableModel):
             parsed = self._parse(leg, column, value)
             new_leg = leg.with_changes(**{_FIELD[column]: parsed})
             if new_leg == leg:
+                if self._refused.pop((leg.id, column), None) is not None:
+                    self.dataChanged.emit(index, index)
                 return True
             edit = with_leg(self._document.plan, new_leg)
         except (ValidationError, ValueError) as exc:
-            self.rejected.emit(f"Leg {leg.id}: {validation_message(exc)}")
+            message = f"Leg {leg.id}: {validation_message(exc)}"
+            self._refused[(leg.id, column)] = message
+            self.dataChanged.emit(index, index)
+            self.rejected.emit(message)
             return False
+        if self._refused.pop((leg.id, column), None) is not None:
+            self.dataChanged.emit(index, index)
         description = f"Set {leg.id} {HEADERS[column].lower()}"
         if edit.entry_reset:
             price = edit.plan.leg(leg.id).entry_price
@@ -462,6 +483,8 @@ class LegTableModel(QAbstractTableModel):
     def _on_plan_changed(self, plan: Plan) -> None:
         if plan.legs == self._shown_legs and plan.valuation_date == self._shown_date:
             return
+        live = {leg.id for leg in plan.legs}
+        self._refused = {key: m for key, m in self._refused.items() if key[0] in live}
         self._shown_legs, self._shown_date = plan.legs, plan.valuation_date
         ids = [leg.id for leg in plan.legs]
         if ids == self._ids:

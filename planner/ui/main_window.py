@@ -44,6 +44,7 @@ from planner.ui.layer_panel import LayerPanel
 from planner.ui.legs_model import LegTableModel
 from planner.ui.market_panel import MarketPanel
 from planner.ui.payoff_chart import PayoffChart
+from planner.ui.plan_info import ROUTES_UNDO_TO_PLAN, PlanInfoPanel
 from planner.ui.replay.actions import ReplayActions
 from planner.ui.replay.tab import ReplayTab
 from planner.ui.risk_panel import RiskPanel
@@ -70,7 +71,8 @@ class UndoKeyRouter(QObject):
     A spin box's line edit claims those keys for its own text undo (it accepts the shortcut
     override), so after "VIX 20, Enter" Ctrl+Z undid nothing the trader could see while Edit
     still offered "Undo Set VIX". The plan's history is the one a trader means: here the
-    override is refused, and Qt then triggers the window's Undo/Redo actions.
+    override is refused, and Qt then triggers the window's Undo/Redo actions. The plan's name
+    and notes fields (every keystroke already a plan edit) are routed the same way.
     """
 
     def __init__(self, window: QMainWindow, shortcuts: list[QKeySequence]) -> None:
@@ -101,7 +103,7 @@ class UndoKeyRouter(QObject):
         field = False
         node: QWidget | None = widget
         while node is not None:
-            if isinstance(node, QAbstractSpinBox):
+            if isinstance(node, QAbstractSpinBox) or node.property(ROUTES_UNDO_TO_PLAN):
                 field = True
             if node is window:
                 return field
@@ -248,7 +250,13 @@ class MainWindow(QMainWindow):
         market_scroll.setWidgetResizable(True)
         market_scroll.setFrameShape(QFrame.Shape.NoFrame)
         market_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        market_scroll.setWidget(self.market_panel)
+        self.plan_info = PlanInfoPanel(document)
+        market_content = QWidget()
+        market_column = QVBoxLayout(market_content)
+        market_column.setContentsMargins(9, 6, 0, 0)
+        market_column.addWidget(self.plan_info)
+        market_column.addWidget(self.market_panel, 1)
+        market_scroll.setWidget(market_content)
         self.market_dock = self._dock(
             "Market", "marketDock", market_scroll, Qt.DockWidgetArea.LeftDockWidgetArea
         )
@@ -298,6 +306,7 @@ class MainWindow(QMainWindow):
         self.legs_model.rejected.connect(self.show_message)
         self.legs_model.entry_reset.connect(self.show_message)
         self.market_panel.rejected.connect(self.show_message)
+        self.plan_info.rejected.connect(self.show_message)
         self.layer_panel.rejected.connect(self.show_message)
         self.position_editor.new_condor_requested.connect(self.open_condor_dialog)
         self.payoff_chart.curve_visibility_changed.connect(self._save_chart_toggles)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -452,6 +453,10 @@ class MarketPanel(QWidget):
         widget.setStyleSheet(INVALID_STYLE)
         widget.setToolTip(safe_text(message))
         widget.setProperty("invalid", True)
+        # At the field at once, and kept as its tooltip until a valid value replaces it.
+        QToolTip.showText(
+            widget.mapToGlobal(widget.rect().bottomLeft()), safe_text(message), widget
+        )
         self.rejected.emit(message)
 
     def _accept(self, spin: QWidget, spec: FieldSpec) -> None:

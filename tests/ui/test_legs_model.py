@@ -403,3 +403,47 @@ def test_totals_row_under_the_table(
     assert fmt_usd(bigger.total.market_value_usd, sign=True) in editor.totals_label.text()
     assert model.headerData(Column.DELTA, Qt.Orientation.Horizontal) == "Δ /contract"
     assert model.headerData(Column.THETA, Qt.Orientation.Horizontal) == "θ pts/day"
+
+
+def test_a_refused_value_stays_marked_at_its_cell(
+    qtbot: QtBot, model: LegTableModel, document: PlanDocument, plan: Plan
+) -> None:
+    """#13.13: a refused value is outlined at its cell with the reason as the cell's tooltip,
+    until the cell takes a valid value."""
+    from planner.ui.legs_model import REFUSED_ROLE
+
+    index = cell(model, "short_put", Column.QUANTITY)
+    assert not model.setData(index, 0)
+    reason = index.data(REFUSED_ROLE)
+    assert reason and "quantity" in reason
+    assert "Refused" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert reason in index.data(Qt.ItemDataRole.ToolTipRole)
+    # An edit elsewhere (a recalculation) leaves the mark.
+    document.push_plan(document.plan.with_changes(capital_usd=300_000.0), "capital")
+    settle(qtbot, document)
+    assert index.data(REFUSED_ROLE) == reason
+    assert model.setData(index, -6)
+    assert index.data(REFUSED_ROLE) is None
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == model.headerData(
+        Column.QUANTITY, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+
+
+def test_letters_typed_in_a_number_cell_say_why(qtbot: QtBot, model: LegTableModel) -> None:
+    editor = PositionEditor(model)
+    qtbot.addWidget(editor)
+    editor.resize(900, 300)
+    editor.show()
+    qtbot.waitExposed(editor)
+    table = editor.table
+    index = cell(model, "short_put", Column.STRIKE)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    spin = table.findChild(QDoubleSpinBox)
+    assert spin is not None
+    qtbot.waitUntil(spin.isVisible)
+    delegate = table.itemDelegate()
+    assert isinstance(delegate, LegDelegate)
+    QTest.keyClick(spin, Qt.Key.Key_X, Qt.KeyboardModifier.NoModifier)
+    assert "Numbers only" in delegate.last_hint
+    assert "'x'" in delegate.last_hint

@@ -341,3 +341,56 @@ def test_chart_only_hides_and_restores_the_panels(window: MainWindow) -> None:
     window.chart_only_action.trigger()
     assert all(d.isVisible() for d in visible)
     assert not window.layer_dock.isVisible()
+
+
+def test_plan_name_and_notes_are_edited_in_the_window(
+    qtbot: QtBot, window: MainWindow, document: PlanDocument, plan: Plan
+) -> None:
+    """#13.12: name and notes edits are undo steps; the title and the PDF heading follow."""
+    import io
+
+    from pypdf import PdfReader
+
+    from planner.ui.snapshot import Snapshot
+
+    info = window.plan_info
+    assert info.name_edit.text() == plan.name
+    window.activateWindow()
+    qtbot.waitActive(window)
+    info.name_edit.setFocus()
+    info.name_edit.selectAll()
+    qtbot.keyClicks(info.name_edit, "Dec condor")
+    assert document.plan.name == "Dec condor"
+    assert window.windowTitle().startswith("Dec condor[*]")
+    assert document.undo_stack.undoText() == "Rename plan"
+    count = document.undo_stack.count()
+    qtbot.keyClick(info.name_edit, Qt.Key.Key_Return)
+    settle(qtbot, document)
+    assert document.report is not None
+    pdf = PdfReader(io.BytesIO(Snapshot(document.plan, document.report).pdf_bytes()))
+    assert "Deccondor" in "".join(pdf.pages[0].extract_text().split())
+
+    info.notes_edit.setFocus()
+    qtbot.keyClicks(info.notes_edit, "exit at 2x credit")
+    assert document.plan.notes == "exit at 2x credit"
+    assert document.undo_stack.count() == count + 1  # the typing run is one step
+    # Ctrl+Z in the notes field undoes the plan's notes, not just the field's text.
+    qtbot.keyClick(info.notes_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert document.plan.notes == ""
+    assert info.notes_edit.toPlainText() == ""
+    qtbot.keyClick(info.notes_edit, Qt.Key.Key_Escape)
+    document.undo_stack.undo()
+    assert document.plan.name == plan.name
+    assert info.name_edit.text() == plan.name
+    assert window.windowTitle().startswith(f"{plan.name}[*]")
+
+
+def test_an_empty_plan_name_is_refused_at_the_field(window: MainWindow, plan: Plan) -> None:
+    info = window.plan_info
+    info.name_edit.setText("")
+    info.name_edit.textEdited.emit("")
+    assert info.name_edit.property("invalid") is True
+    assert "name" in info.name_edit.toolTip().lower()
+    assert window.document.plan.name == plan.name
+    info.name_edit.editingFinished.emit()
+    assert info.name_edit.text() == plan.name
