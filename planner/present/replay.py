@@ -26,6 +26,7 @@ __all__ = [
     "HeadlineFigure",
     "ReplayTables",
     "Verdict",
+    "comparisons_table",
     "coverage_table",
     "episodes_table",
     "headline",
@@ -304,6 +305,38 @@ def sweep_table(result: ReplayResult) -> Table:
     )
 
 
+def comparisons_table(result: ReplayResult) -> Table:
+    """Each optional rule that is on, beside the same programme with only that rule off."""
+    rows = []
+    for c in result.comparisons:
+        for label, summary in (("with the rule", c.with_rule), ("without it", c.without_rule)):
+            rows.append(
+                (
+                    text_cell(f"{c.rule}: {label}"),
+                    pct_cell(summary.hedge_net_cost_pct_per_year, 2, loss_when="positive"),
+                    pct_cell(summary.condor_max_drawdown_pct, 2),
+                    pct_cell(summary.hedged_max_drawdown_pct, 2),
+                    pct_cell(summary.drawdown_cut_pct, 1),
+                    pct_cell(summary.hedged_cagr_pct, 2, loss_when="negative"),
+                )
+            )
+    return Table(
+        "Optional rules",
+        (
+            Column("Programme", _LEFT),
+            Column("Cost /yr", tooltip="Hedge net cost, % of capital a year"),
+            Column("Max DD alone"),
+            Column("Max DD hedged"),
+            Column("DD cut"),
+            Column("CAGR hedged"),
+        ),
+        tuple(rows),
+        note="Each rule that is on, against the same programme with only that rule off.",
+        empty_text="The optional rules (monetise, roll deferral) are off; switch them on in "
+        "Programme to see what each changes.",
+    )
+
+
 def trade_groups(result: ReplayResult) -> tuple[str, ...]:
     """The leg groups in the trade log, in the order the programme names them."""
     order = ("condor", "near", "mid", "tail", "offset")
@@ -358,10 +391,19 @@ class ReplayTables:
     coverage: Table
     sweep: Table
     trades: Table
+    comparisons: Table
     groups: tuple[str, ...]
 
     def all(self) -> Sequence[Table]:
-        return (self.years, self.regimes, self.episodes, self.coverage, self.sweep, self.trades)
+        return (
+            self.years,
+            self.regimes,
+            self.episodes,
+            self.coverage,
+            self.comparisons,
+            self.sweep,
+            self.trades,
+        )
 
 
 def replay_tables(result: ReplayResult) -> ReplayTables:
@@ -374,5 +416,6 @@ def replay_tables(result: ReplayResult) -> ReplayTables:
         coverage=coverage_table(result),
         sweep=sweep_table(result),
         trades=trades_table(result),
+        comparisons=comparisons_table(result),
         groups=trade_groups(result),
     )

@@ -359,3 +359,33 @@ def test_cell_table_model_passes_qt_model_tester(qtmodeltester: object) -> None:
     model.set_table(None)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert model.rowCount() == 0
+
+
+@needs_data
+def test_optional_rule_switch_is_one_step_and_compared(
+    qtbot: QtBot, tab: ReplayTab, history: LoadedHistory, sample_doc: PlanDocument
+) -> None:
+    tab.set_history(history)
+    wait_shown(qtbot, tab)
+    assert tab.models["comparisons"].rowCount() == 0
+    steps = sample_doc.undo_stack.count()
+    tab.programme_editor.rule_switches["programme.monetise.enabled"].setChecked(True)
+    assert sample_doc.plan.programme.monetise.enabled
+    assert sample_doc.undo_stack.count() == steps + 1
+    qtbot.waitUntil(
+        lambda: tab.shown is not None and tab.shown.plan.programme.monetise.enabled,
+        timeout=WAIT_MS,
+    )
+    wait_shown(qtbot, tab)
+    result = tab.shown_result
+    assert result is not None and len(result.comparisons) == 1
+    model = tab.models["comparisons"]
+    assert model.rowCount() == 2
+    assert model.data(model.index(0, 1), SORT_ROLE) == pytest.approx(
+        result.comparisons[0].with_rule.hedge_net_cost_pct_per_year
+    )
+    assert model.data(model.index(1, 1), SORT_ROLE) == pytest.approx(
+        result.comparisons[0].without_rule.hedge_net_cost_pct_per_year
+    )
+    sample_doc.undo_stack.undo()
+    assert not tab.programme_editor.rule_switches["programme.monetise.enabled"].isChecked()

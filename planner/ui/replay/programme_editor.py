@@ -205,7 +205,43 @@ COST_FIELDS = (
         "Half the VIX bid/ask width crossed per contract (index points)",
     ),
 )
-ALL_FIELDS = ENTRY_FIELDS + EXIT_FIELDS + COST_FIELDS
+RULE_FIELDS = (
+    ProgrammeField(
+        ("programme", "monetise", "rsi_above"),
+        "Monetise: RSI above",
+        0,
+        1,
+        1,
+        99,
+        "Sell the near layer when the curve is in backwardation and VIX RSI(14) is "
+        "above this; buy it again when the signal clears",
+    ),
+    ProgrammeField(
+        ("programme", "roll_deferral", "cover_pct"),
+        "Defer: hedge covers %",
+        0,
+        5,
+        1,
+        1000,
+        "Hold a losing condor's fired exit while the hedge's gain since its "
+        "entry covers at least this % of its loss",
+    ),
+    ProgrammeField(
+        ("programme", "roll_deferral", "max_days"),
+        "Defer: at most closes",
+        0,
+        1,
+        1,
+        60,
+        "Hold a deferred exit for at most this many closes",
+    ),
+)
+ALL_FIELDS = ENTRY_FIELDS + EXIT_FIELDS + COST_FIELDS + RULE_FIELDS
+# The optional rules' on/off switches: (plan path, label).
+RULE_SWITCHES = (
+    (("programme", "monetise", "enabled"), "Monetise the near layer"),
+    (("programme", "roll_deferral", "enabled"), "Defer condor rolls"),
+)
 
 _CHOICES: dict[str, tuple[str, type[StrEnum], tuple[tuple[str, str], ...]]] = {
     "cadence": (
@@ -265,6 +301,21 @@ class ProgrammeEditor(QWidget):
         for spec in COST_FIELDS:
             cost_form.addRow(spec.label, self._field_row(spec))
 
+        rules = QGroupBox("Optional rules (each compared with the programme without it)")
+        rule_form = QFormLayout(rules)
+        self.rule_switches: dict[str, QCheckBox] = {}
+        for (path, label), spec_range in zip(
+            RULE_SWITCHES, (RULE_FIELDS[:1], RULE_FIELDS[1:]), strict=True
+        ):
+            switch = QCheckBox(label)
+            key = ".".join(path)
+            switch.setObjectName(key)
+            switch.toggled.connect(lambda on, p=path, n=label: self._on_rule(p, n, on))
+            self.rule_switches[key] = switch
+            rule_form.addRow(switch)
+            for spec in spec_range:
+                rule_form.addRow(spec.label, self._field_row(spec))
+
         hedge_note = QLabel(
             "The hedge is the plan's layer allocation (Layers panel): each layer buys a listed "
             "VIX expiry as it enters its window and sells it as it leaves."
@@ -274,7 +325,7 @@ class ProgrammeEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        for box in (entry, exits, costs):
+        for box in (entry, exits, costs, rules):
             layout.addWidget(box)
         layout.addWidget(hedge_note)
         layout.addStretch(1)
@@ -371,6 +422,11 @@ class ProgrammeEditor(QWidget):
         self._document.seal_merge()
         self._push(new_plan, f"{_CHOICES[name][0]}: {combo.currentText()}")
 
+    def _on_rule(self, path: tuple[str, ...], label: str, on: bool) -> None:
+        new_plan = set_path(self._document.plan, path, on)
+        self._document.seal_merge()
+        self._push(new_plan, f"{label} {'on' if on else 'off'}")
+
     def _refuse(self, widget: QWidget, spec: ProgrammeField, exc: ValidationError) -> None:
         message = f"{spec.label}: {validation_message(exc)}"
         widget.setStyleSheet(INVALID_STYLE)
@@ -404,6 +460,17 @@ class ProgrammeEditor(QWidget):
                 toggle.blockSignals(False)
                 spin.setEnabled(on)
             self._clear(spin, spec.tooltip)
+        for key, switch in self.rule_switches.items():
+            on = bool(get_path(plan, tuple(key.split("."))))
+            if switch.isChecked() != on:
+                switch.blockSignals(True)
+                switch.setChecked(on)
+                switch.blockSignals(False)
+        self.spins["programme.monetise.rsi_above"].setEnabled(plan.programme.monetise.enabled)
+        for name in ("cover_pct", "max_days"):
+            self.spins[f"programme.roll_deferral.{name}"].setEnabled(
+                plan.programme.roll_deferral.enabled
+            )
         condor = plan.programme.condor
         for name, combo in self.combos.items():
             index = combo.findData(getattr(condor, name).value)

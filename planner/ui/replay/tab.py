@@ -216,6 +216,7 @@ class ReplayTab(QWidget):
             ("regimes", "Regimes"),
             ("episodes", "Episodes"),
             ("coverage", "Layers"),
+            ("comparisons", "Rules"),
         ):
             self.tables.addTab(self._scrolled_table(key), title)
         self.tables.addTab(self._build_trades_page(), "Trades")
@@ -476,6 +477,7 @@ class ReplayTab(QWidget):
             ("regimes", tables.regimes),
             ("episodes", tables.episodes),
             ("coverage", tables.coverage),
+            ("comparisons", tables.comparisons),
             ("sweep", tables.sweep),
             ("trades", tables.trades),
         ):
