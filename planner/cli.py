@@ -7,8 +7,10 @@
                                                       market vs model per SPX leg from a Cboe
                                                       SPX option chain)
     hedge-planner render PLAN -o OUT.pdf|png|svg [--horizon DAYS] [--width PX] [--chain CSV]
+                         [--history DIR [--start DATE] [--end DATE]]
                                                       the one-page payoff snapshot, headless
-                                                      (SPX legs at the chain's fitted smile)
+                                                      (SPX legs at the chain's fitted smile;
+                                                      a replay page with --history)
     hedge-planner replay PLAN --history DIR [--start DATE] [--end DATE] [--format text|json]
                          [--trades CSV] [--daily CSV] [--sweep START:STOP:STEP]
                                                       run the plan's condor + ALVH programme
@@ -27,7 +29,11 @@ import sys
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from planner.engine.replay_result import ReplayResult
+    from planner.model.plan import Plan
 
 EXIT_BAD_INPUT = 2
 SAMPLE_PLAN = "sample.hplan"
@@ -161,6 +167,11 @@ def _render(args: argparse.Namespace) -> int:
         if args.horizon is not None:
             plan = plan.with_changes(view=plan.view.with_changes(horizon_days=args.horizon))
         report = evaluate(plan)
+        replay = None
+        if args.history is not None:
+            replay = _render_replay(plan, args)
+    except _RenderInputError as exc:
+        return fail(str(exc))
     except PlanFileError as exc:
         return fail(str(exc))
     except ChainFileError as exc:
@@ -179,10 +190,41 @@ def _render(args: argparse.Namespace) -> int:
     if not MIN_PNG_WIDTH_PX <= args.width <= MAX_PNG_WIDTH_PX:
         return fail(f"--width: must be {MIN_PNG_WIDTH_PX}-{MAX_PNG_WIDTH_PX} px (got {args.width})")
     try:
-        write_snapshot(plan, report, out, width_px=args.width)
+        write_snapshot(plan, report, out, width_px=args.width, replay=replay)
     except OSError as exc:
         return fail(f"{args.output}: could not write: {_os_reason(exc)}")
     return 0
+
+
+class _RenderInputError(ValueError):
+    """A bad --history / --start / --end for `render` (its message is the one line to print)."""
+
+
+def _render_replay(plan: Plan, args: argparse.Namespace) -> ReplayResult:
+    """The replay for `render --history DIR` (the snapshot's replay page)."""
+    import datetime as dt
+
+    from planner.engine import EngineInputError
+    from planner.model.history import HistoryError, find_history_files, load_history
+    from planner.model.replay import replay_plan
+
+    dates: dict[str, dt.date | None] = {}
+    for name in ("start", "end"):
+        text = getattr(args, name)
+        try:
+            dates[name] = None if text is None else dt.date.fromisoformat(text)
+        except ValueError:
+            raise _RenderInputError(f"--{name}: {text!r} is not a date (YYYY-MM-DD)") from None
+    start, end = dates["start"], dates["end"]
+    if start is not None and end is not None and end < start:
+        raise _RenderInputError(f"--end {end.isoformat()} is before --start {start.isoformat()}")
+    try:
+        history = load_history(find_history_files(args.history), start, end)
+        return replay_plan(plan, history)
+    except HistoryError as exc:
+        raise _RenderInputError(str(exc)) from None
+    except EngineInputError as exc:
+        raise _RenderInputError(f"{args.plan}: replay: {exc}") from None
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -298,6 +340,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             metavar="CSV",
             help="Cboe delayed-quote SPX option chain: SPX legs without a user IV at its smile",
         )
+        parser.add_argument(
+            "--history",
+            metavar="DIR",
+            help="folder with S&P 500, VIX and VIX futures daily CSVs: adds the replay page",
+        )
+        parser.add_argument("--start", help="first day of the replay page (YYYY-MM-DD)")
+        parser.add_argument("--end", help="last day of the replay page (YYYY-MM-DD)")
         return _render(parser.parse_args(args_in[1:]))
     if args_in and args_in[0] == "replay":
         parser = _Parser(

@@ -3,12 +3,20 @@ window's Replay tab, the printed replay page and the text report."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from planner.engine.replay_result import ReplayResult
-from planner.model.formatting import MISSING, fmt_num, fmt_pct
+from planner.model.formatting import (
+    MISSING,
+    fmt_loss_cut,
+    fmt_num,
+    fmt_pct,
+    short_scenario_name,
+)
 from planner.model.replay import CLAIMED_COST_PCT, CLAIMED_DRAWDOWN_CUT_PCT, claim_holds
 from planner.present.table import (
     Align,
@@ -30,6 +38,7 @@ __all__ = [
     "coverage_table",
     "episodes_table",
     "headline",
+    "loss_cut_cell",
     "regimes_table",
     "replay_tables",
     "sweep_table",
@@ -222,17 +231,34 @@ def regimes_table(result: ReplayResult) -> Table:
     )
 
 
+def loss_cut_cell(cut_pct: float | None) -> Cell:
+    """A loss cut in % ("37.0%"), in words past 0-100 % ("net gain", "adds loss") as the risk
+    panel shows it; the exact figure in the tooltip and behind the cell for sorting."""
+    if cut_pct is None or not math.isfinite(cut_pct):
+        return Cell(MISSING)
+    ratio = cut_pct / 100.0
+    text = fmt_loss_cut(ratio) if not 0.0 <= ratio <= 1.0 else fmt_pct(cut_pct, 1)
+    tone = Tone.LOSS if ratio < 0 else Tone.PLAIN
+    return Cell(text, cut_pct, "%", tone, fmt_loss_cut(ratio, long=True))
+
+
+def _span(start: dt.date, end: dt.date) -> str:
+    """ "2020-02-19 → 03-23": the end without what it shares with the start."""
+    if start.year != end.year:
+        return f"{start.isoformat()} → {end.isoformat()}"
+    return f"{start.isoformat()} → {end:%m-%d}"
+
+
 def episodes_table(result: ReplayResult) -> Table:
     rows = tuple(
         (
-            text_cell(e.name, f"{e.start.isoformat()} to {e.end.isoformat()}"),
-            Cell(e.start.isoformat(), float(e.start.toordinal())),
-            Cell(e.end.isoformat(), float(e.end.toordinal())),
+            text_cell(short_scenario_name(e.name), f"{e.name}: {_span(e.start, e.end)}"),
+            Cell(_span(e.start, e.end), float(e.start.toordinal())),
             usd_cell(e.condor_pnl_usd, sign=True),
             usd_cell(e.hedge_pnl_usd, sign=True),
             usd_cell(e.net_pnl_usd, sign=True),
-            pct_cell(e.realised_loss_cut_pct, 1),
-            pct_cell(e.predicted_loss_cut_pct, 1),
+            loss_cut_cell(e.realised_loss_cut_pct),
+            loss_cut_cell(e.predicted_loss_cut_pct),
         )
         for e in result.episodes
     )
@@ -240,8 +266,7 @@ def episodes_table(result: ReplayResult) -> Table:
         "Stress episodes",
         (
             Column("Episode", _LEFT),
-            Column("From", _LEFT),
-            Column("To", _LEFT),
+            Column("Closes", _LEFT, "First and last close of the episode"),
             Column("Condor"),
             Column("Hedge"),
             Column("Net"),

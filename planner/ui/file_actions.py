@@ -32,8 +32,12 @@ from planner.ui import plain_text
 from planner.ui.recovery import RecoveredPlan, RecoveryStore
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from planner.engine.replay_result import ReplayResult
     from planner.ui.document import PlanDocument
     from planner.ui.payoff_chart import PayoffChart
+    from planner.ui.replay.charts import ReplayCharts
     from planner.ui.snapshot import Snapshot
 
 __all__ = [
@@ -94,6 +98,10 @@ class FileActions(QObject):
         self.settings = settings
         self.recovery = recovery if recovery is not None else RecoveryStore()
         self.current_path: Path | None = None
+        # The window's replay on screen (result, charts) for the snapshot's replay page.
+        self.replay_page: Callable[[], tuple[ReplayResult | None, ReplayCharts | None]] | None = (
+            None
+        )
 
         self.new_action = self._action("&New", self.new_plan, QKeySequence.StandardKey.New)
         self.open_action = self._action("&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
@@ -487,7 +495,14 @@ class FileActions(QObject):
             reason = self.document.last_error or "the plan has not been evaluated yet"
             plain_text.warning(self.window, "Nothing to print", f"No snapshot: {reason}")
             return None
-        return Snapshot(self.document.plan, report, chart=self._chart)
+        replay, replay_charts = self.replay_page() if self.replay_page is not None else (None, None)
+        return Snapshot(
+            self.document.plan,
+            report,
+            chart=self._chart,
+            replay=replay,
+            replay_charts=replay_charts,
+        )
 
     def print_dialog(self) -> bool:
         snapshot = self.snapshot()
@@ -537,7 +552,18 @@ class FileActions(QObject):
         from planner.ui.snapshot import write_snapshot
 
         try:
-            write_snapshot(self.document.plan, report, target, width_px, chart=self._chart)
+            replay, replay_charts = (
+                self.replay_page() if self.replay_page is not None else (None, None)
+            )
+            write_snapshot(
+                self.document.plan,
+                report,
+                target,
+                width_px,
+                chart=self._chart,
+                replay=replay,
+                replay_charts=replay_charts,
+            )
         except (OSError, ValueError) as exc:
             plain_text.critical(self.window, "Export failed", f"{target.name}: {exc}")
             return False

@@ -50,7 +50,9 @@ from planner.ui.replay.tab import ReplayTab
 from planner.ui.risk_panel import RiskPanel
 
 if TYPE_CHECKING:
+    from planner.engine.replay_result import ReplayResult
     from planner.engine.report import Report
+    from planner.ui.replay.charts import ReplayCharts
 
 ORGANISATION = "HedgePlanner"
 APPLICATION = "Hedge Planner"
@@ -347,6 +349,9 @@ class MainWindow(QMainWindow):
         file_menu.insertAction(self.quit_action, self.replay_actions.load_history_action)
         file_menu.insertSeparator(self.quit_action)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        # Through a weak reference: the file actions must not keep a closed window alive.
+        window = weakref.ref(self)
+        self.file_actions.replay_page = lambda: _replay_page_of(window)
 
         edit_menu = self.menuBar().addMenu("&Edit")
         stack = self.document.undo_stack
@@ -445,6 +450,11 @@ class MainWindow(QMainWindow):
         self.risk_panel.set_report(report)
         if report.warnings:
             self.show_message(report.warnings[0])
+
+    def _replay_page(self) -> tuple[ReplayResult | None, ReplayCharts | None]:
+        """The replay on screen, for the snapshot's replay page (none without history)."""
+        result = self.replay_tab.shown_result
+        return (result, self.replay_tab.charts) if result is not None else (None, None)
 
     def _on_tab_changed(self, index: int) -> None:
         # The horizon belongs to the payoff chart and heat map, not to the replay.
@@ -566,6 +576,13 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.document.stop()
         super().closeEvent(event)
+
+
+def _replay_page_of(
+    window: weakref.ref[MainWindow],
+) -> tuple[ReplayResult | None, ReplayCharts | None]:
+    alive = window()
+    return alive._replay_page() if alive is not None else (None, None)
 
 
 def _apply_default_layout(window: weakref.ref[MainWindow]) -> None:

@@ -40,6 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgGenerator
 
+from planner.engine.replay_result import ReplayResult
 from planner.engine.report import GreeksTotals, Report
 from planner.model.atomic import write_bytes_atomic
 from planner.model.formatting import (
@@ -53,7 +54,11 @@ from planner.model.formatting import (
     fmt_vix,
 )
 from planner.model.plan import Plan
+from planner.present.replay import replay_tables
+from planner.present.table import Align, Tone
+from planner.present.table import Table as PresentTable
 from planner.ui.payoff_chart import PayoffChart
+from planner.ui.replay.charts import ReplayCharts, replay_legend
 from planner.ui.theme import PRINT, CurveKey
 
 __all__ = [
@@ -176,6 +181,18 @@ def _without_column(table: _Table, column: int) -> _Table:
     )
 
 
+def _from_present(table: PresentTable) -> _Table:
+    """A presentation table (planner.present) as the page paints it."""
+    return _Table(
+        table.title,
+        list(table.headers),
+        [_Align.LEFT if c.align is Align.LEFT else _Align.RIGHT for c in table.columns],
+        [[_Cell(c.text, loss=c.tone is Tone.LOSS, bold=c.bold) for c in row] for row in table.rows],
+        note=table.note if table.rows or not table.empty_text else table.empty_text,
+        bold_rows=set(table.bold_rows),
+    )
+
+
 def _money(x: float | None, bold_loss: bool = False) -> _Cell:
     loss = x is not None and math.isfinite(x) and round(x) < 0
     return _Cell(fmt_usd(x), loss=loss, bold=loss and bold_loss)
@@ -246,9 +263,20 @@ class Snapshot:
         page_size: QPageSize | None = None,
         printed_at: dt.datetime | None = None,
         dpi: float | None = None,
+        replay: ReplayResult | None = None,
+        replay_charts: ReplayCharts | None = None,
     ) -> None:
         self.plan = plan
         self.report = report
+        # With a replay result the snapshot gains the replay page (issue #11); `replay_charts`
+        # is the window's (what is on screen), else one is made for the page.
+        self.replay = replay
+        self._own_replay_charts: ReplayCharts | None = None
+        if replay is not None and replay_charts is None:
+            replay_charts = ReplayCharts()
+            replay_charts.set_result(replay)
+            self._own_replay_charts = replay_charts
+        self.replay_charts = replay_charts
         self.dpi = dpi if dpi is not None else screen_dpi()
         self.page_size = page_size if page_size is not None else default_page_size()
         self.printed_at = printed_at if printed_at is not None else dt.datetime.now()
@@ -386,6 +414,9 @@ class Snapshot:
         if self._own_chart is not None:
             self._own_chart.deleteLater()
             self._own_chart = None
+        if self._own_replay_charts is not None:
+            self._own_replay_charts.deleteLater()
+            self._own_replay_charts = None
 
     # -- painting helpers ----------------------------------------------------------------
 
@@ -455,9 +486,25 @@ class Snapshot:
                 if rest is not None:
                     pending.append(rest)
                     region_overflowed = True
-        pages = [page]
+        pages = [page, *self._continuation_pages(pending, top, bottom)]
+        if self.replay is not None:
+            pages += self._replay_pages(top, bottom)
+        total = len(pages)
+        for index, ops in enumerate(pages):
+            ops.insert(0, self._header_painter())
+            ops.append(self._footer_painter(index, total))
+        self._pages = pages
+
+    def _continuation_pages(
+        self, pending: list[_Table], top: float, bottom: float
+    ) -> list[list[Painter]]:
+        """Pages of two columns holding the tables (or their rest) that did not fit."""
+        m = self.margin
+        width = self.page_width - 2 * m
+        gap = 0.16 * self.dpi
+        pages: list[list[Painter]] = []
         while pending:
-            page = []
+            page: list[Painter] = []
             column_w = (width - gap) / 2
             columns = [
                 _Region(QRectF(m, top, column_w, bottom - top)),
@@ -479,11 +526,97 @@ class Snapshot:
             if not placed_any:  # a row taller than a page: drop it rather than loop forever
                 pending[0].rows.pop(0)
             pages.append(page)
-        total = len(pages)
-        for index, ops in enumerate(pages):
-            ops.insert(0, self._header_painter())
-            ops.append(self._footer_painter(index, total))
-        self._pages = pages
+        return pages
+
+    def _replay_pages(self, top: float, bottom: float) -> list[list[Painter]]:
+        """The replay page: the charts with the headline and claims under them on the left,
+        the per-year and episode tables on the right (the same tables the window shows)."""
+        assert self.replay is not None
+        tables = replay_tables(self.replay)
+        m = self.margin
+        width = self.page_width - 2 * m
+        gap = 0.16 * self.dpi
+        body_h = bottom - top
+        summary = _from_present(tables.summary)
+        years = _from_present(tables.years)
+        episodes = _from_present(tables.episodes)
+        right_w = max(self._natural_width(years), self._natural_width(episodes))
+        right_w = min(max(right_w, width * 0.38), width * 0.52)
+        left_w = width - right_w - gap
+        chart_h = max(body_h - self._table_height(summary) - gap, body_h * 0.5)
+        page: list[Painter] = []
+        chart_rect = QRectF(m, top, left_w, chart_h)
+        page.append(lambda p: self._paint_replay_chart(p, chart_rect))
+        pending: list[_Table] = []
+        for region, group in (
+            (_Region(QRectF(m, top + chart_h + gap, left_w, body_h - chart_h - gap)), [summary]),
+            (_Region(QRectF(m + left_w + gap, top, right_w, body_h)), [years, episodes]),
+        ):
+            overflowed = False
+            for table in group:
+                if overflowed:
+                    pending.append(table)
+                    continue
+                rest = self._place(page, region, table)
+                if rest is not None:
+                    pending.append(rest)
+                    overflowed = True
+        return [page, *self._continuation_pages(pending, top, bottom)]
+
+    def _paint_replay_chart(self, p: QPainter, rect: QRectF) -> None:
+        assert self.replay is not None and self.replay_charts is not None
+        f = self.fonts
+        s = self.replay.summary
+        title_h = self._title_height()
+        row_h = self._row_height()
+        p.setFont(f.section)
+        p.setPen(_INK)
+        title_rect = QRectF(rect.left(), rect.top(), rect.width(), title_h)
+        p.drawText(
+            title_rect,
+            int(Qt.AlignmentFlag.AlignLeft),
+            f"Replay {s.start.isoformat()} to {s.end.isoformat()} (model-priced)",
+        )
+        metrics = QFontMetricsF(f.body)
+        sample_w = 0.32 * self.dpi
+        x = rect.left()
+        y = rect.top() + title_h
+        p.setFont(f.body)
+        for name, pen in replay_legend(PRINT):
+            p.setPen(pen)
+            p.drawLine(QPointF(x, y + row_h / 2), QPointF(x + sample_w, y + row_h / 2))
+            x += sample_w + 0.05 * self.dpi
+            p.setPen(_INK)
+            text_w = metrics.horizontalAdvance(name) + 2
+            p.drawText(
+                QRectF(x, y, text_w, row_h),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                name,
+            )
+            x += text_w + 0.16 * self.dpi
+        bands = "red: backwardation · orange: stress episodes"
+        if x + QFontMetricsF(f.small).horizontalAdvance(bands) <= rect.right():
+            p.setFont(f.small)
+            p.setPen(_MUTED)
+            p.drawText(
+                QRectF(x, y, rect.right() - x, row_h),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                bands,
+            )
+        area = rect.adjusted(0, title_h + row_h + 2, 0, 0)
+        zoom = _CHART_ZOOM
+        p.save()
+        try:
+            p.translate(area.topLeft())
+            p.scale(1.0 / zoom, 1.0 / zoom)
+            self.replay_charts.render_to(
+                p, QRectF(0.0, 0.0, area.width() * zoom, area.height() * zoom), light_theme=True
+            )
+        finally:
+            p.restore()
+        p.setPen(QPen(_RULE, 0.8))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(area)
 
     def _row_height(self) -> float:
         return QFontMetricsF(self.fonts.body).height() * 1.2
@@ -973,8 +1106,11 @@ def write_snapshot(
     width_px: int = DEFAULT_PNG_WIDTH_PX,
     chart: PayoffChart | None = None,
     page_size: QPageSize | None = None,
+    replay: ReplayResult | None = None,
+    replay_charts: ReplayCharts | None = None,
 ) -> None:
-    """Render the snapshot in the format named by `path`'s extension and write it atomically.
+    """Render the snapshot in the format named by `path`'s extension and write it atomically
+    (with the replay page when `replay` is given).
 
     Raises ValueError for an unknown extension or PNG width, OSError (with a short reason) when
     the file cannot be written; an existing file is left as it was in that case.
@@ -982,7 +1118,9 @@ def write_snapshot(
     target = Path(path)
     fmt = SnapshotFormat.from_suffix(target.suffix)
     ensure_application()
-    snapshot = Snapshot(plan, report, chart=chart, page_size=page_size)
+    snapshot = Snapshot(
+        plan, report, chart=chart, page_size=page_size, replay=replay, replay_charts=replay_charts
+    )
     try:
         data = snapshot.render(fmt, width_px)
     finally:

@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,7 +29,7 @@ from planner.model.formatting import MISSING, fmt_num, fmt_pct, fmt_usd
 from planner.ui.payoff_chart import GRID_Z, DollarAxis, OpaqueGridAxis
 from planner.ui.theme import SCREEN, CurveKey, Theme, theme_for
 
-__all__ = ["ReplayCharts", "SweepChart", "day_seconds"]
+__all__ = ["ReplayCharts", "SweepChart", "day_seconds", "replay_legend"]
 
 FloatArray = NDArray[np.float64]
 _EMPTY: FloatArray = np.zeros(0)
@@ -127,9 +127,14 @@ _EQUITY_SERIES = (
 _DD_SERIES = _EQUITY_SERIES[:2]
 
 
-def _pen(theme: Theme, series: _Series) -> Any:
+def _pen(theme: Theme, series: _Series) -> QPen:
     colour = theme.curves[series.colour_key].colour
     return theme.pen(colour, series.width, series.dash)
+
+
+def replay_legend(theme: Theme) -> list[tuple[str, QPen]]:
+    """The equity and drawdown series' names and pens (the printed page's key)."""
+    return [(series.name, _pen(theme, series)) for series in _EQUITY_SERIES]
 
 
 def _bands(states: tuple[str, ...], x: FloatArray, wanted: str) -> tuple[FloatArray, FloatArray]:
@@ -308,6 +313,7 @@ class ReplayCharts(QWidget):
         self._episode_items = []
         self._episodes = episodes
         theme = self._theme
+        tags: set[str] = set()
         for i, episode in enumerate(episodes):
             lo, hi = _seconds(episode.start), _seconds(episode.end) + _DAY_S
             for plot_index in range(len(self.plots)):
@@ -323,12 +329,16 @@ class ReplayCharts(QWidget):
                 self._episode_items.append((plot_index, region))
             # A short tag on the VIX plot (the full name is in its tooltip and the table),
             # in staggered rows so neighbouring episodes do not overlap.
-            label = _EpisodeLabel(f"{episode.start:%b %y}", i, self.episode_clicked.emit)
+            tag = f"{episode.start:%b %y}"
+            if tag in tags:
+                continue  # two presets of one month (a day and its weeks): one tag is enough
+            tags.add(tag)
+            label = _EpisodeLabel(tag, i, self.episode_clicked.emit)
             label.setToolTip(f"{episode.name}: click to zoom to the episode")
             label.setColor(theme.qcolor(theme.foreground))
             self.plots[2].addItem(label, ignoreBounds=True)
             top = self.plots[2].getViewBox().viewRange()[1][1]
-            label.setPos(lo, top * (1.0 - 0.16 * (i % 3)))
+            label.setPos(lo, top * (1.0 - 0.16 * (len(tags) % 3)))
             self._episode_items.append((2, label))
 
     def _style_region(self, region: Any, theme: Theme) -> None:
