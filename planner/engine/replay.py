@@ -690,7 +690,8 @@ def run_replay(
         notes.append(
             f"Monetising is on: the near layer is sold at a close where the curve is in "
             f"backwardation and VIX RSI(14) > {monetise.rsi_above:g} ({int(signal.sum())} such "
-            "closes) and bought again at the first close after the signal clears."
+            "closes) and bought again at the first close after the signal clears. RSI is "
+            "computed from the replay's own closes, so the first 14 closes give no signal."
         )
     purchases = _schedule(specs, calendar, day_number, signal)
     k = purchases.buy.size
