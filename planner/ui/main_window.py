@@ -445,7 +445,13 @@ class MainWindow(QMainWindow):
     # -- document → window ---------------------------------------------------------------
 
     def _on_report(self, report: Report) -> None:
+        # Here, not at the top: the engine loads with the first report, not at start-up.
+        from planner.engine.expected_move import expected_move
+
         self.payoff_chart.set_report(report)
+        self.payoff_chart.set_expected_move(
+            expected_move(self.document.plan, report.curves.horizons_days[1])
+        )
         self.heatmap_view.set_report(report)
         self.risk_panel.set_report(report)
         if report.warnings:

@@ -385,6 +385,8 @@ class MarketPanel(QWidget):
         spin.setAccelerated(True)
         spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
         spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+        # Narrower than its widest possible value (ten digits): the dock fits a small screen.
+        spin.setMinimumWidth(90)
         if spec.maximum >= 1e6:
             # "250,000" and "7,450.00": large amounts read at a glance (typing them without
             # separators still works).

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -50,6 +50,9 @@ from planner.model.formatting import (
     fmt_vix,
 )
 from planner.ui.theme import SCREEN, CurveKey, Theme, theme_for
+
+if TYPE_CHECKING:
+    from planner.engine.expected_move import ExpectedMove
 
 __all__ = ["CURVE_ROWS", "DollarAxis", "MovePctAxis", "PayoffChart", "PriceAxis"]
 
@@ -327,6 +330,22 @@ class PayoffChart(QWidget):
         self.crosshair_v.hide()
         self.crosshair_h.hide()
         self.preview_line.hide()
+        # The read-out at the cursor itself, so the eye need not leave the curves.
+        self.cursor_label: Any = pg.TextItem("", anchor=(0.0, 1.0))
+        self.cursor_label.setZValue(20)
+        self.plot_item.addItem(self.cursor_label, ignoreBounds=True)
+        self.cursor_label.hide()
+        # Expected-move bands (±1σ, ±2σ to the horizon), behind everything else.
+        self.sigma_regions: list[Any] = []
+        for _ in range(2):
+            region = pg.LinearRegionItem(movable=False)
+            region.setZValue(-50)
+            for line in region.lines:
+                line.setPen(pg.mkPen(None))
+            self.plot_item.addItem(region, ignoreBounds=True)
+            region.hide()
+            self.sigma_regions.append(region)
+        self._expected_move: ExpectedMove | None = None
         self.spot_line.hide()
         # Pools of markers whose number varies between reports.
         self.short_strike_lines: list[Any] = []
@@ -351,6 +370,14 @@ class PayoffChart(QWidget):
             box.toggled.connect(lambda on, k=key: self._set_visible(k, on, notify=True))
             self.checkboxes[key] = box
             toggles.addWidget(box)
+        self.sigma_box = QCheckBox("±1σ/±2σ")
+        self.sigma_box.setToolTip(
+            "Expected-move bands to the horizon: spot ± 1 and 2 standard deviations from the "
+            "model's SPX ATM vol at that tenor (S·σ·√(days/365))"
+        )
+        self.sigma_box.setChecked(True)
+        self.sigma_box.toggled.connect(lambda _on: self._show_expected_move())
+        toggles.addWidget(self.sigma_box)
         toggles.addStretch(1)
         self.reset_button = QPushButton("Reset view")
         self.reset_button.setToolTip("Fit the chart to the curves again")
@@ -785,6 +812,7 @@ class PayoffChart(QWidget):
         if self._report is None or not self._view_box.sceneBoundingRect().contains(scene_pos):
             self.crosshair_v.hide()
             self.crosshair_h.hide()
+            self.cursor_label.hide()
             return
         point = self._view_box.mapSceneToView(scene_pos)
         self.crosshair_v.setValue(point.x())
@@ -793,6 +821,62 @@ class PayoffChart(QWidget):
         self.crosshair_h.show()
         self._cursor_price = float(point.x())
         self._refresh_cursor_readout()
+        self._place_cursor_label(float(point.x()), float(point.y()))
+
+    def _place_cursor_label(self, price: float, y: float) -> None:
+        text = self.cursor_label_text(price)
+        if not text:
+            self.cursor_label.hide()
+            return
+        theme = self._theme
+        self.cursor_label.setText(text, color=theme.qcolor(theme.foreground))
+        self.cursor_label.fill = theme.brush((*theme.background, 215))
+        # To the left of the cursor in the right half, so the label stays inside the plot.
+        (x_lo, x_hi), _ = self._view_box.viewRange()
+        right_half = price > 0.5 * (x_lo + x_hi)
+        self.cursor_label.setAnchor((1.0 if right_half else 0.0, 1.0))
+        self.cursor_label.setPos(price, y)
+        self.cursor_label.show()
+
+    def cursor_label_text(self, price: float) -> str:
+        """The floating label's text: price, % move and the horizon curve's P&L."""
+        report = self._report
+        if report is None or self._x.shape[0] == 0:
+            return ""
+        values = self.values_at(price)
+        lines = [f"SPX {fmt_price(price, 0)}"]
+        if report.spx > 0:
+            lines[0] += f" ({fmt_pct(100.0 * (price / report.spx - 1.0), 1, sign=True)})"
+        for key in (CurveKey.HORIZON, CurveKey.T0, CurveKey.EXPIRY):
+            value = values.get(key)
+            if value is not None and math.isfinite(value):
+                lines.append(f"{self._short_name(key)} {fmt_usd(value, sign=True)}")
+        return "\n".join(lines)
+
+    def set_expected_move(self, move: ExpectedMove | None) -> None:
+        """Show ±1σ and ±2σ bands (the engine's `expected_move` at the report's horizon)."""
+        self._expected_move = move
+        self._show_expected_move()
+
+    def _show_expected_move(self) -> None:
+        move = self._expected_move
+        bands = sorted(move.bands, key=lambda b: b.sigmas) if move is not None else []
+        on = self.sigma_box.isChecked()
+        theme = self._theme
+        for i, region in enumerate(self.sigma_regions):
+            if not on or i >= len(bands) or move is None:
+                region.hide()
+                continue
+            band = bands[i]
+            region.setRegion((band.low_spx, band.high_spx))
+            alpha = 34 if i == 0 else 18
+            region.setBrush(theme.brush((*theme.foreground, alpha)))
+            region.setToolTip(
+                f"±{band.sigmas:g}σ by T+{move.horizon_days}d: SPX {fmt_price(band.low_spx, 0)}"
+                f" to {fmt_price(band.high_spx, 0)} (1σ = {fmt_num(move.one_sigma_pts, 0)} pts,"
+                f" ATM vol {fmt_pct(100.0 * move.atm_vol, 1)})"
+            )
+            region.show()
 
     def _refresh_cursor_readout(self) -> None:
         price = self._cursor_price

@@ -698,3 +698,28 @@ def test_dragged_marker_label_never_prints_over_a_break_even(
         marker = widget.preview_line.label.sceneBoundingRect()
         for other in evens:
             assert not marker.intersects(other.label.sceneBoundingRect())
+
+
+def test_expected_move_bands_and_floating_cursor_label(chart: PayoffChart, plan: Plan) -> None:
+    """#13.14: ±1σ/±2σ bands at the horizon from the engine, and a label at the cursor."""
+    from planner.engine.expected_move import expected_move
+
+    report = evaluate(plan)
+    chart.set_report(report)
+    move = expected_move(plan, report.curves.horizons_days[1])
+    chart.set_expected_move(move)
+    shown = [r for r in chart.sigma_regions if r.isVisible()]
+    assert len(shown) == 2
+    for region, band in zip(shown, move.bands, strict=True):
+        assert region.getRegion() == pytest.approx((band.low_spx, band.high_spx))
+        assert f"±{band.sigmas:g}σ" in region.toolTip()
+    chart.sigma_box.setChecked(False)
+    assert not any(r.isVisible() for r in chart.sigma_regions)
+
+    i = report.curves.spx.size // 2
+    price = float(report.curves.spx[i])
+    chart._on_mouse_moved(_scene_point(chart, price, 0.0))
+    assert chart.cursor_label.isVisible()
+    text = chart.cursor_label.textItem.toPlainText()
+    assert fmt_usd(float(report.curves.combined_usd[1, i]), sign=True) in text
+    assert chart.cursor_label.pos().x() == pytest.approx(price)
