@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.calibration import SMILE_DELTAS, SmileTargets
+from planner.engine.condor import CondorStrikes, iron_condor_strikes
 from planner.engine.curve import FuturesCurve
 from planner.engine.expiries import is_business_day, previous_business_day
 from planner.engine.normal import norm_cdf
@@ -52,13 +53,16 @@ __all__ = [
     "LegComparison",
     "LegMarket",
     "OptionChain",
+    "chain_condor_expiry",
     "compare_plan",
     "comparison_text_lines",
     "comparison_to_dict",
     "load_chain",
+    "market_iron_condor",
     "parse_chain",
     "smile_targets",
     "with_chain_smile",
+    "with_market_entry_prices",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -846,4 +850,55 @@ def smile_targets(
         vix_future=future,
         market_iv=iv,
         group=np.full(days.size, group, dtype=np.intp),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Acting on a plan with a chain (the window's Import > Option chain)
+
+
+def with_market_entry_prices(plan: Plan, chain: OptionChain) -> tuple[Plan, tuple[str, ...]]:
+    """`plan` with every SPX leg's entry price set to the chain's mid, and the ids of the SPX
+    legs left as they were (no two-sided quote for their contract)."""
+    legs = []
+    skipped = []
+    for leg in plan.legs:
+        if leg.underlying is Underlying.SPX:
+            mid = chain.leg_market(leg).mid
+            if mid is None:
+                skipped.append(leg.id)
+            else:
+                leg = leg.with_changes(entry_price=round(mid, 4))
+        legs.append(leg)
+    return plan.with_changes(legs=tuple(legs)), tuple(skipped)
+
+
+def chain_condor_expiry(
+    chain: OptionChain, valuation_date: dt.date, target_days: int
+) -> ExpirySmile | None:
+    """The chain's fitted expiry nearest `target_days` after `valuation_date` (None if the chain
+    has no fitted expiry after that date)."""
+    later = [s for s in chain.expiries if s.svi is not None and s.expiry > valuation_date]
+    if not later:
+        return None
+    return min(later, key=lambda s: (abs((s.expiry - valuation_date).days - target_days), s.days))
+
+
+def market_iron_condor(
+    smile: ExpirySmile,
+    short_put_delta: float = 0.16,
+    short_call_delta: float = 0.16,
+    wing_width_pts: float = 50.0,
+) -> CondorStrikes:
+    """A condor's strikes by market delta: the short strikes whose Black deltas on the
+    expiry's parity forward, at the chain's fitted smile, are nearest the targets."""
+    return iron_condor_strikes(
+        smile.forward,
+        smile.t_years,
+        0.0,
+        0.0,
+        smile.smile_iv,
+        short_put_delta,
+        short_call_delta,
+        wing_width_pts,
     )

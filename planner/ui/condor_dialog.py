@@ -8,6 +8,7 @@ OK replaces the plan's condor legs (or adds them) as one undo step.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from planner.engine.condor import CondorStrikes, model_iron_condor
 from planner.engine.types import Group, Right, Underlying
 from planner.model.calendar import listed_spx_expiries, listed_spx_monthly_expiries
+from planner.model.chain import chain_condor_expiry, market_iron_condor
 from planner.model.formatting import fmt_num, fmt_usd
 from planner.model.plan import Leg, Plan
 from planner.ui.document import PlanDocument, validation_message
@@ -114,6 +116,8 @@ class CondorDialog(QDialog):
         self.setWindowTitle("New iron condor")
         self._document = document
         self.proposal: CondorProposal | None = None
+        self.market_source: str | None = None
+        """The chain the strikes were picked on (None: the model's smile)."""
 
         self.delta_spin = QDoubleSpinBox()
         self.delta_spin.setRange(0.01, 0.49)
@@ -173,17 +177,32 @@ class CondorDialog(QDialog):
 
     def _propose(self) -> CondorProposal:
         plan = self._document.plan
-        expiry = choose_condor_expiry(plan.valuation_date, self.days_spin.value())
         delta = self.delta_spin.value()
-        strikes = model_iron_condor(
-            plan.market,
-            plan.model,
-            plan.valuation_date,
-            expiry,
-            short_put_delta=delta,
-            short_call_delta=delta,
-            wing_width_pts=float(self.wing_spin.value()),
+        wing = float(self.wing_spin.value())
+        chain = self._document.chain
+        smile = (
+            None
+            if chain is None
+            else chain_condor_expiry(chain, plan.valuation_date, self.days_spin.value())
         )
+        self.market_source = None
+        if chain is not None and smile is not None:
+            # With a chain loaded the strikes are the market's: its listed expiry nearest the
+            # target and the short strikes by delta at the chain's own smile and forward.
+            expiry = smile.expiry
+            strikes = market_iron_condor(smile, delta, delta, wing)
+            self.market_source = f"{chain.source} ({chain.session.isoformat()})"
+        else:
+            expiry = choose_condor_expiry(plan.valuation_date, self.days_spin.value())
+            strikes = model_iron_condor(
+                plan.market,
+                plan.model,
+                plan.valuation_date,
+                expiry,
+                short_put_delta=delta,
+                short_call_delta=delta,
+                wing_width_pts=wing,
+            )
         lots = self.lots_spin.value()
         taken = {leg.id for leg in plan.legs if leg.group is not Group.CONDOR}
         new_plan = plan_with_condor(plan, condor_legs(strikes, expiry, lots, taken))
@@ -200,8 +219,13 @@ class CondorDialog(QDialog):
         condor = proposal.report.groups.get(Group.CONDOR)
         credit = "" if condor is None else fmt_usd(-condor.premium_usd)
         max_loss = fmt_usd(proposal.report.condor_max_loss_usd)
+        source = (
+            "strikes by the model's delta"
+            if self.market_source is None
+            else f"strikes by market delta, chain {html.escape(self.market_source)}"
+        )
         return (
-            f"Expiry <b>{proposal.expiry.isoformat()}</b> ({days} d, {kind})<br>"
+            f"Expiry <b>{proposal.expiry.isoformat()}</b> ({days} d, {kind}; {source})<br>"
             f"Puts {fmt_num(s.long_put)} / <b>{fmt_num(s.short_put)}</b> "
             f"(Δ {s.short_put_delta:+.3f}) · "
             f"Calls <b>{fmt_num(s.short_call)}</b> / {fmt_num(s.long_call)} "

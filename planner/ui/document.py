@@ -19,6 +19,7 @@ from planner.ui.commands import ReplacePlanCommand
 
 if TYPE_CHECKING:
     from planner.engine.report import Report
+    from planner.model.chain import OptionChain
 
 Evaluator = Callable[[Plan], "Report"]
 
@@ -57,6 +58,8 @@ class PlanDocument(QObject):
     evaluation_failed = Signal(str)
     """The engine refused the plan; views keep their last valid report."""
     modified_changed = Signal(bool)
+    chain_changed = Signal(object)
+    """The imported option chain (an `OptionChain`), or None when cleared."""
 
     def __init__(
         self,
@@ -73,6 +76,7 @@ class PlanDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._recalc_pending = False
+        self._chain: OptionChain | None = None
         self.schedule_recalculation()
 
     # -- state ---------------------------------------------------------------------------
@@ -90,6 +94,16 @@ class PlanDocument(QObject):
     def last_error(self) -> str | None:
         """The engine's message for the current plan, or None if it evaluated."""
         return self._last_error
+
+    @property
+    def chain(self) -> OptionChain | None:
+        """The imported SPX option chain: market data beside the plan, not part of it (no undo
+        step, not saved); it stays when another plan is opened and is flagged when stale."""
+        return self._chain
+
+    def set_chain(self, chain: OptionChain | None) -> None:
+        self._chain = chain
+        self.chain_changed.emit(chain)
 
     @property
     def modified(self) -> bool:

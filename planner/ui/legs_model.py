@@ -24,6 +24,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from planner.engine.strikes import snap_spx_strike
 from planner.engine.types import Group, Right, Underlying
+from planner.model.chain import LegMarket
 from planner.model.formatting import fmt_num, fmt_usd
 from planner.model.leg_edits import with_leg
 from planner.model.plan import Leg, Plan
@@ -51,6 +52,8 @@ class Column(IntEnum):
     MODEL_PRICE = 8
     DELTA = 9
     THETA = 10
+    MARKET_MID = 11
+    MARKET_IV = 12
 
 
 HEADERS: dict[Column, str] = {
@@ -65,9 +68,16 @@ HEADERS: dict[Column, str] = {
     Column.MODEL_PRICE: "Model",
     Column.DELTA: "Δ /contract",
     Column.THETA: "θ pts/day",
+    Column.MARKET_MID: "Mkt mid",
+    Column.MARKET_IV: "Mkt IV %",
 }
 
 TOOLTIPS: dict[Column, str] = {
+    Column.MARKET_MID: (
+        "The imported option chain's mid (bid/ask and width in the cell's tooltip); "
+        "compare with Model"
+    ),
+    Column.MARKET_IV: "Implied vol of the chain's mid on its parity forward; compare with IV %",
     Column.GROUP: "What the leg is for: the condor or an ALVH hedge layer",
     Column.QUANTITY: "Signed contracts: positive = long, negative = short",
     Column.EXPIRY: "Expiry date (days to expiry from the valuation date in brackets)",
@@ -97,6 +107,8 @@ INPUT_COLUMNS = frozenset(
     }
 )
 REPORT_COLUMNS = (Column.MODEL_PRICE, Column.DELTA, Column.THETA)
+MARKET_COLUMNS = (Column.MARKET_MID, Column.MARKET_IV)
+"""From the imported option chain; the view hides them while no chain is loaded."""
 
 _FIELD: dict[Column, str] = {
     Column.GROUP: "group",
@@ -207,6 +219,7 @@ class LegTableModel(QAbstractTableModel):
         self._refused: dict[tuple[str, Column], str] = {}
         document.plan_changed.connect(self._on_plan_changed)
         document.report_ready.connect(self._on_report)
+        document.chain_changed.connect(self._on_chain)
         if document.report is not None:
             self._on_report(document.report)
 
@@ -283,7 +296,11 @@ class LegTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             refused = self._refused.get((leg.id, column))
-            return safe_text(f"Refused: {refused}") if refused else TOOLTIPS.get(column)
+            if refused:
+                return safe_text(f"Refused: {refused}")
+            if column in MARKET_COLUMNS:
+                return safe_text(self._market_tooltip(leg))
+            return TOOLTIPS.get(column)
         if role == REFUSED_ROLE:
             return self._refused.get((leg.id, column))
         return None
@@ -291,6 +308,30 @@ class LegTableModel(QAbstractTableModel):
     def refusal(self, row: int, column: int) -> str | None:
         """Why the last value typed into this cell was refused (None when it holds)."""
         return self._refused.get((self._ids[row], Column(column)))
+
+    def _market(self, leg: Leg) -> LegMarket | None:
+        chain = self._document.chain
+        return None if chain is None else chain.leg_market(leg)
+
+    def _market_tooltip(self, leg: Leg) -> str:
+        market = self._market(leg)
+        if market is None:
+            return "No option chain loaded (File ▸ Import ▸ Option chain…)"
+        if market.status == "not an SPX option":
+            return "The chain holds SPX options only"
+        parts = [f"{market.root or 'SPX'}: {market.status}"]
+        if market.bid is not None and market.ask is not None:
+            parts.append(f"bid {_fmt(market.bid, 2)} / ask {_fmt(market.ask, 2)}")
+        if market.width is not None:
+            parts.append(f"width {_fmt(market.width, 2)}")
+        if market.smile_iv is not None:
+            parts.append(f"chain smile {_fmt(market.smile_iv * 100.0, 1)} %")
+        return " · ".join(parts)
+
+    def _on_chain(self, _chain: object) -> None:
+        if self._ids:
+            first, last = min(MARKET_COLUMNS), max(MARKET_COLUMNS)
+            self.dataChanged.emit(self.index(0, first), self.index(len(self._ids) - 1, last))
 
     def _display(self, leg: Leg, column: Column) -> str:
         risk = self._risk.get(leg.id)
@@ -322,6 +363,14 @@ class LegTableModel(QAbstractTableModel):
                 return _fmt(risk.delta, 3, sign=True) if risk is not None else ""
             case Column.THETA:
                 return _fmt(risk.theta, 3, sign=True) if risk is not None else ""
+            case Column.MARKET_MID:
+                market = self._market(leg)
+                return "" if market is None or market.mid is None else _fmt(market.mid, 2)
+            case Column.MARKET_IV:
+                market = self._market(leg)
+                if market is None or market.market_iv is None:
+                    return ""
+                return _fmt(market.market_iv * 100.0, 1)
         return ""  # pragma: no cover - every column is matched above
 
     def _edit_value(self, leg: Leg, column: Column) -> Any:
@@ -349,6 +398,14 @@ class LegTableModel(QAbstractTableModel):
                 return None if risk is None else risk.delta
             case Column.THETA:
                 return None if risk is None else risk.theta
+            case Column.MARKET_MID:
+                market = self._market(leg)
+                return None if market is None else market.mid
+            case Column.MARKET_IV:
+                market = self._market(leg)
+                return (
+                    None if market is None or market.market_iv is None else market.market_iv * 100
+                )
         return None  # pragma: no cover
 
     def setData(  # noqa: N802

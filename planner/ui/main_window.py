@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSlider,
@@ -35,13 +36,14 @@ from PySide6.QtWidgets import (
 )
 
 from planner.model.plan import Plan
+from planner.ui.chain_import import ChainImporter, ChainInfoLabel
 from planner.ui.condor_dialog import CondorDialog
 from planner.ui.delegates import PositionEditor
 from planner.ui.document import PlanDocument
 from planner.ui.file_actions import FileActions
 from planner.ui.heatmap_view import HeatMapView
 from planner.ui.layer_panel import LayerPanel
-from planner.ui.legs_model import LegTableModel
+from planner.ui.legs_model import MARKET_COLUMNS, LegTableModel
 from planner.ui.market_panel import MarketPanel
 from planner.ui.payoff_chart import PayoffChart
 from planner.ui.plan_info import ROUTES_UNDO_TO_PLAN, PlanInfoPanel
@@ -246,6 +248,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
 
         self.market_panel = MarketPanel(document)
+        # The imported option chain's line (file, quote time, SPX, stale flag) heads the panel.
+        self.chain_info = ChainInfoLabel(document)
+        market_layout = self.market_panel.layout()
+        if isinstance(market_layout, QVBoxLayout):
+            market_layout.insertWidget(0, self.chain_info)
         # Scrolls up and down rather than holding the window's height (and so the chart's)
         # at the panel's full height on a 768-pixel screen.
         market_scroll = QScrollArea()
@@ -352,6 +359,16 @@ class MainWindow(QMainWindow):
         # Through a weak reference: the file actions must not keep a closed window alive.
         window = weakref.ref(self)
         self.file_actions.replay_page = lambda: _replay_page_of(window)
+        self.chain_importer = ChainImporter(self.document, self)
+        self.chain_importer.message.connect(self.show_message)
+        import_menu = QMenu("&Import", self)
+        self.import_chain_action = import_menu.addAction("&Option chain…")
+        self.import_chain_action.setToolTip(
+            "A Cboe delayed-quote SPX chain (CSV): market mid and IV beside the model"
+        )
+        self.import_chain_action.triggered.connect(self.chain_importer.import_dialog)
+        # Beside File > Load History...: both bring market data in next to the plan.
+        file_menu.insertMenu(self.replay_actions.load_history_action, import_menu)
 
         edit_menu = self.menuBar().addMenu("&Edit")
         stack = self.document.undo_stack
@@ -375,6 +392,13 @@ class MainWindow(QMainWindow):
         self.delete_leg_action = edit_menu.addAction("&Delete leg(s)")
         self.delete_leg_action.triggered.connect(self.position_editor.delete_selected)
         edit_menu.addSeparator()
+        self.market_mid_action = edit_menu.addAction("Set entry prices to market &mid")
+        self.market_mid_action.setToolTip(
+            "Every SPX leg's entry price to the imported chain's mid (one undo step)"
+        )
+        self.market_mid_action.triggered.connect(self.chain_importer.set_entry_prices_to_mid)
+        self.document.chain_changed.connect(self._on_chain)
+        self._on_chain(self.document.chain)
         self.condor_action = edit_menu.addAction("New iron &condor…")
         self.condor_action.triggered.connect(self.open_condor_dialog)
 
@@ -572,10 +596,17 @@ class MainWindow(QMainWindow):
     def _save_chart_toggles(self, _visibility: object = None) -> None:
         self._settings.setValue("chart/curves", json.dumps(self.payoff_chart.curve_visibility()))
 
+    def _on_chain(self, chain: object) -> None:
+        loaded = chain is not None
+        self.market_mid_action.setEnabled(loaded)
+        for column in MARKET_COLUMNS:
+            self.position_editor.table.setColumnHidden(column, not loaded)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.file_actions.maybe_save():
             event.ignore()
             return
+        self.chain_importer.shutdown()
         self.file_actions.shutdown()
         self.replay_actions.shutdown()
         self.replay_tab.shutdown()
