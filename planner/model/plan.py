@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import unicodedata
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
@@ -50,6 +51,14 @@ def _check_plan_date(value: dt.date) -> dt.date:
 
 
 PlanDate = Annotated[dt.date, AfterValidator(_check_plan_date)]
+
+# Below this, "% of capital" figures lose meaning (1e-9 USD gave 64,490,722,708,409.91 %).
+MIN_CAPITAL_USD = 1_000.0
+
+
+def has_control_characters(text: str) -> bool:
+    """Newlines, tabs, other control and format characters, line/paragraph separators."""
+    return any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text)
 
 
 class FuturePoint(FrozenValue):
@@ -159,6 +168,14 @@ class Leg(FrozenValue):
     entry_price: float | None = Field(default=None, ge=0, le=100_000)
     iv: float | None = Field(default=None, gt=0, le=10)
 
+    @field_validator("id")
+    @classmethod
+    def _one_line_id(cls, leg_id: str) -> str:
+        # An id is a key quoted in tables, warnings and reports: a newline would forge lines.
+        if has_control_characters(leg_id):
+            raise ValueError("must not contain newlines, tabs or other control characters")
+        return leg_id
+
     @field_validator("quantity")
     @classmethod
     def _nonzero(cls, quantity: int) -> int:
@@ -208,7 +225,7 @@ class Plan(FrozenValue):
     version: int = PLAN_VERSION
     name: str = Field(default="Untitled plan", min_length=1, max_length=120)
     valuation_date: PlanDate
-    capital_usd: float = Field(gt=0, le=1e12, description="account capital, USD")
+    capital_usd: float = Field(ge=MIN_CAPITAL_USD, le=1e12, description="account capital, USD")
     market: Market
     model: ModelParams = ModelParams()
     legs: tuple[Leg, ...] = Field(default=(), max_length=MAX_LEGS)

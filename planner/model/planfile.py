@@ -295,9 +295,14 @@ def _plan_from_document(doc: Any, source: str | os.PathLike[str]) -> Plan:
                 source, f"could not upgrade the plan from version {step}: {error}"
             ) from None
     try:
-        return Plan.model_validate(doc)
+        plan = Plan.model_validate(doc)
+        # Then strictly, as JSON: a number must be a JSON number (not true, not "7450"), a
+        # whole number a JSON integer; dates and choices are still read from JSON strings. The
+        # lax pass first names problems the JSON re-encoding would hide (a lone surrogate).
+        Plan.model_validate_json(json.dumps(doc, allow_nan=False), strict=True)
     except ValidationError as error:
         raise PlanFileError.from_validation(source, error) from None
+    return plan
 
 
 def _json_kind(value: Any) -> str:

@@ -12,6 +12,7 @@ import numpy as np
 
 from planner.engine.report import AlvhReport, GreeksTotals, Report
 from planner.model.formatting import fmt_num, fmt_pct, fmt_usd
+from planner.model.plan import has_control_characters
 
 
 def _jsonable(value: Any) -> Any:
@@ -77,11 +78,29 @@ def _greeks_row(label: str, g: GreeksTotals) -> list[str]:
     ]
 
 
+def one_line(text: str) -> str:
+    """`text` with every control, format or line-separator character shown as an escape
+    (a newline as \\n): a name from a plan cannot start a line of its own in the report."""
+    if not has_control_characters(text):
+        return text
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if has_control_characters(c) else c for c in text
+    )
+
+
+def _horizons_line(report: Report) -> str:
+    _today, horizon, end = report.curves.horizons_days
+    if report.condor_expiry_days is not None:
+        return f"  Horizons: today, {horizon} days, condor expiry ({end} days)"
+    why = "no legs" if not report.legs else "the last leg's expiry"
+    return f"  Horizons: today, {horizon} days, {end} days (no condor in the plan; {why})"
+
+
 def report_to_text(report: Report) -> str:
     out: list[str] = []
     ts = report.term_structure
     out += [
-        f"Hedge Planner risk report — {report.plan_name}",
+        f"Hedge Planner risk report — {one_line(report.plan_name)}",
         f"As of {report.valuation_date.isoformat()}",
         "",
         "MARKET",
@@ -159,8 +178,7 @@ def report_to_text(report: Report) -> str:
         f"  Net credit {fmt_usd(report.net_credit_usd)}   open P&L {fmt_usd(report.total.pnl_usd)}",
         f"  Condor max profit {fmt_usd(report.condor_max_profit_usd)}   "
         f"max loss {fmt_usd(report.condor_max_loss_usd)}",
-        f"  Horizons: today, {report.horizon_days} days, condor expiry "
-        f"({report.curves.horizons_days[2]} days)",
+        _horizons_line(report),
     ]
     if report.break_evens:
         for be in report.break_evens:
@@ -184,7 +202,7 @@ def report_to_text(report: Report) -> str:
     ]
     stress_rows = [
         [
-            s.name,
+            one_line(s.name),
             fmt_pct(s.spx_move_pct, 1, True),
             fmt_num(s.vix, 1),
             str(s.days),
@@ -201,7 +219,7 @@ def report_to_text(report: Report) -> str:
     if report.alvh is not None:
         out += ["", *alvh_text_lines(report.alvh, report.capital_usd)]
     if report.warnings:
-        out += ["", "NOTES", *(f"  * {w}" for w in report.warnings)]
+        out += ["", "NOTES", *(f"  * {one_line(w)}" for w in report.warnings)]
     return "\n".join(out) + "\n"
 
 
@@ -210,8 +228,8 @@ def alvh_text_lines(alvh: AlvhReport, capital_usd: float) -> list[str]:
     out = [
         "ALVH LAYERS (proposed hedge from the plan's allocation settings; "
         "it would replace the near / mid / tail / offset legs)",
-        f"  Sizing ({alvh.sizing.mode.value}): {alvh.sizing.reason}",
-        f"  Regime: {alvh.regime.reason}",
+        f"  Sizing ({alvh.sizing.mode.value}): {one_line(alvh.sizing.reason)}",
+        f"  Regime: {one_line(alvh.regime.reason)}",
         f"  Size: {fmt_num(alvh.sizing.units, 2)} units "
         f"(one unscaled unit: premium {fmt_usd(alvh.sizing.unit_premium_usd)}, maintenance "
         f"{fmt_usd(alvh.sizing.unit_maintenance_usd_per_year)}/year)",
@@ -286,7 +304,7 @@ def alvh_text_lines(alvh: AlvhReport, capital_usd: float) -> list[str]:
     for row in alvh.stress:
         stress_rows.append(
             [
-                row.name,
+                one_line(row.name),
                 fmt_usd(row.condor_pnl_usd),
                 *(fmt_usd(row.layer_pnl_usd.get(g, 0.0)) for g in groups),
                 fmt_usd(row.hedge_pnl_usd),
@@ -327,6 +345,6 @@ def alvh_text_lines(alvh: AlvhReport, capital_usd: float) -> list[str]:
         )
     out += [f"    {note}" for note in sig.notes]
     if alvh.messages:
-        out += ["  Messages", *(f"    * {m}" for m in alvh.messages)]
+        out += ["  Messages", *(f"    * {one_line(m)}" for m in alvh.messages)]
     out += ["  Assumptions", *(f"    * {a}" for a in alvh.assumptions)]
     return out

@@ -36,6 +36,7 @@ from planner.model import (
     safe_read,
     save_plan,
 )
+from planner.model.plan import MIN_CAPITAL_USD
 from planner.model.planfile import MAX_PLAN_BYTES, MIGRATIONS, TOP_LEVEL_KEYS
 
 
@@ -252,6 +253,54 @@ def _set(doc: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
     target[path[-1]] = value
 
 
+class TestStrictTypes:
+    """Wrong JSON types are refused, never coerced (issue #14, item 7)."""
+
+    @pytest.mark.parametrize(
+        ("path", "value", "expected"),
+        [
+            (("market", "spx"), True, "market.spx: must be a valid number (got true)"),
+            (("market", "spx"), "7450", 'market.spx: must be a valid number (got "7450")'),
+            (("legs", 0, "quantity"), "5", 'legs[0].quantity: must be a valid integer (got "5")'),
+            (("legs", 0, "quantity"), True, "legs[0].quantity: must be a valid integer"),
+            (("view", "show_condor"), "yes", "view.show_condor: must be a valid boolean"),
+            (("view", "show_condor"), 1, "view.show_condor: must be a valid boolean"),
+            (("name",), 7, "name: must be a valid string"),
+        ],
+    )
+    def test_wrong_types_are_refused(
+        self, sample_plan: Plan, path: tuple[str | int, ...], value: Any, expected: str
+    ) -> None:
+        doc = _doc(sample_plan)
+        _set(doc, path, value)
+        message = str(_error(json.dumps(doc)))
+        assert message.startswith(f"sample.hplan: {expected}"), message
+
+    def test_dates_choices_and_integral_floats_still_read(self, sample_plan: Plan) -> None:
+        doc = _doc(sample_plan)
+        doc["capital_usd"] = 250000  # a JSON integer for a float field
+        plan = plan_from_json(json.dumps(doc))
+        assert plan.capital_usd == 250_000.0 and plan.legs == sample_plan.legs
+        assert plan.valuation_date == sample_plan.valuation_date
+
+    def test_control_characters_in_leg_ids_are_refused(self, sample_plan: Plan) -> None:
+        for bad in ("a\nb", "a\rb", "tab\there", "nul\x00", "sep\u2028x"):
+            doc = _doc(sample_plan)
+            doc["legs"][0]["id"] = bad
+            message = str(_error(json.dumps(doc)))
+            assert message.startswith("sample.hplan: legs[0].id: must not contain newlines"), (
+                message
+            )
+
+    def test_capital_has_a_sane_minimum(self, sample_plan: Plan) -> None:
+        doc = _doc(sample_plan)
+        doc["capital_usd"] = 1e-9
+        message = str(_error(json.dumps(doc)))
+        assert message.startswith(
+            "sample.hplan: capital_usd: must be greater than or equal to 1"
+        ), message
+
+
 class TestBadContent:
     @pytest.mark.parametrize(
         ("path", "value", "expected"),
@@ -261,7 +310,8 @@ class TestBadContent:
             (("legs", 0, "quantity"), 1.5, "legs[0].quantity: must be a valid integer"),
             (("legs", 3, "right"), "straddle", "legs[3].right: must be 'call' or 'put'"),
             (("legs", 1, "expiry"), "next friday", "legs[1].expiry: must be a valid date"),
-            (("market", "vix"), "19", None),  # numeric strings are accepted (lax mode)
+            # Issue #14.7 reversed the old lax rule: a numeric string is not a number.
+            (("market", "vix"), "19", 'market.vix: must be a valid number (got "19")'),
             (("market", "spx"), None, "market.spx: must be a valid number (got null)"),
             (("market", "futures", 1, "price"), 0, "market.futures[1].price: must be greater"),
             (("capital_usd",), [1], "capital_usd: must be a valid number"),
@@ -275,13 +325,10 @@ class TestBadContent:
         ],
     )
     def test_field_is_named(
-        self, sample_plan: Plan, path: tuple[str | int, ...], value: Any, expected: str | None
+        self, sample_plan: Plan, path: tuple[str | int, ...], value: Any, expected: str
     ) -> None:
         doc = _doc(sample_plan)
         _set(doc, path, value)
-        if expected is None:
-            assert plan_from_json(json.dumps(doc)).market.vix == 19
-            return
         message = str(_error(json.dumps(doc)))
         assert message.startswith(f"sample.hplan: {expected}"), message
         assert "\n" not in message
@@ -805,7 +852,7 @@ def plans(draw: st.DrawFn) -> Plan:
     return Plan(
         name=draw(_name),
         valuation_date=today,
-        capital_usd=draw(_floats(1, 1e12)),
+        capital_usd=draw(_floats(MIN_CAPITAL_USD, 1e12)),
         market=Market(
             spx=draw(_floats(1, 1_000_000)),
             rate=draw(_floats(-0.05, 0.5)),
