@@ -93,6 +93,8 @@ class SmileParams:
     call_curvature: float
     skew_term_exponent: float
     skew_level_exponent: float
+    atm_ratio_floor: float = 0.0
+    atm_ratio_cap: float = 3.0
 
     def as_vector(self) -> FloatArray:
         return np.array([getattr(self, f.name) for f in fields(self)], dtype=np.float64)
@@ -111,7 +113,20 @@ SMILE_PARAM_BOUNDS: dict[str, tuple[float, float]] = {
     "call_curvature": (-5.0, 5.0),
     "skew_term_exponent": (-1.0, 1.0),
     "skew_level_exponent": (-2.0, 2.0),
+    "atm_ratio_floor": (0.0, 1.5),
+    "atm_ratio_cap": (0.3, 3.0),
 }
+FITTED_SMILE_FIELDS: tuple[str, ...] = (
+    "atm_iv_ratio",
+    "atm_level_exponent",
+    "put_skew",
+    "call_skew",
+    "put_curvature",
+    "call_curvature",
+    "skew_term_exponent",
+    "skew_level_exponent",
+)
+"""What `fit_smile` fits by default; the ATM share's floor and cap are set, not fitted."""
 
 
 def smile_model_iv(params: SmileParams, targets: SmileTargets) -> FloatArray:
@@ -136,9 +151,9 @@ def fit_smile(
     iterations: int = 200,
 ) -> SmileParams:
     """Least squares in vol of the default smile against `targets`, over the parameters named
-    in `free` (all of them by default); the others stay at `start`."""
+    in `free` (FITTED_SMILE_FIELDS by default); the others stay at `start`."""
     names = [f.name for f in fields(SmileParams)]
-    chosen = names if free is None else list(free)
+    chosen = list(FITTED_SMILE_FIELDS) if free is None else list(free)
     index = [names.index(n) for n in chosen]
     lower = np.array([SMILE_PARAM_BOUNDS[n][0] for n in chosen])
     upper = np.array([SMILE_PARAM_BOUNDS[n][1] for n in chosen])
@@ -196,6 +211,7 @@ def levenberg_marquardt(
 
 __all__ = [
     "BETA_PARAM_BOUNDS",
+    "FITTED_SMILE_FIELDS",
     "FIT_DELTAS",
     "SMILE_DELTAS",
     "SMILE_PARAM_BOUNDS",

@@ -2,7 +2,7 @@
 
 One standard deviation is `S · σ_atm(h) · √(h / 365)`, the trader's "expected move" (what an
 ATM straddle prices, near enough), with σ_atm the model's SPX ATM vol at the horizon's tenor:
-`atm_iv_ratio · F_vix(h) / 100`, scaled by the level term (vol.atm_spx_vol). Bands are spot
+`atm_iv_ratio · F_vix(h) / 100`, scaled by the level term (vol.model_atm_vol). Bands are spot
 ± k standard deviations.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.evaluate import plan_market
 from planner.engine.types import PlanLike
-from planner.engine.vol import atm_spx_vol
+from planner.engine.vol import model_atm_vol
 
 STANDARD_SIGMAS = (1.0, 2.0)
 
@@ -43,7 +43,7 @@ def expected_move(
     market = plan_market(plan)
     days = max(int(horizon_days), 0)
     future = float(market.curve.future(float(days)))
-    atm = float(atm_spx_vol(future, plan.model.atm_iv_ratio, plan.model.atm_level_exponent))
+    atm = float(model_atm_vol(future, plan.model))
     one_sigma = market.spx0 * atm * math.sqrt(days / DAYS_PER_YEAR)
     bands = tuple(
         MoveBand(k, market.spx0 - k * one_sigma, market.spx0 + k * one_sigma)

@@ -126,6 +126,16 @@ class SmileParamsLike(Protocol):
         ...
 
     @property
+    def atm_ratio_floor(self) -> float:
+        """Lowest ATM share of the VIX future the level term may give (0: none)."""
+        ...
+
+    @property
+    def atm_ratio_cap(self) -> float:
+        """Highest ATM share of the VIX future the level term may give."""
+        ...
+
+    @property
     def put_curvature(self) -> float:
         """Vol points per unit of z^2 on the put side (0: linear skew)."""
         ...

@@ -5,6 +5,8 @@ All functions broadcast over numpy arrays. Formulas and defaults: DESIGN.md sect
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -83,15 +85,35 @@ def default_spx_iv(
 
 
 def atm_spx_vol(
-    vix_future_at_tenor: ArrayLike, atm_iv_ratio: float, level_exponent: float = 0.0
+    vix_future_at_tenor: ArrayLike,
+    atm_iv_ratio: float,
+    level_exponent: float = 0.0,
+    ratio_floor: float = 0.0,
+    ratio_cap: float = math.inf,
 ) -> FloatArray:
-    """sigma_atm(tau) = ratio * F_vix(tau) / 100 * (F_vix(tau) / 20)^level_exponent: SPX ATM
-    vol trades under VIX, further under when VIX is low (level_exponent > 0)."""
+    """sigma_atm(tau) = share * F_vix(tau) / 100 with
+    share = clip(ratio * (F_vix(tau) / 20)^level_exponent, ratio_floor, ratio_cap): SPX ATM vol
+    trades under VIX, further under when VIX is low (level_exponent > 0), and the share stays
+    within [floor, cap] so the power law cannot run away outside the VIX levels it was fitted
+    on."""
     future = np.asarray(vix_future_at_tenor, dtype=np.float64)
-    atm = atm_iv_ratio * future / 100.0
+    share = np.full(future.shape, atm_iv_ratio, dtype=np.float64)
     if level_exponent != 0.0:
-        atm = atm * (np.maximum(future, 1e-6) / ATM_REFERENCE_VIX) ** level_exponent
-    return np.asarray(atm, dtype=np.float64)
+        share = share * (np.maximum(future, 1e-6) / ATM_REFERENCE_VIX) ** level_exponent
+    if ratio_floor > 0.0 or math.isfinite(ratio_cap):
+        share = np.clip(share, ratio_floor, ratio_cap)
+    return np.asarray(share * future / 100.0, dtype=np.float64)
+
+
+def model_atm_vol(vix_future_at_tenor: ArrayLike, model: SmileParamsLike) -> FloatArray:
+    """The default smile's ATM vol for a plan's parameters (`atm_spx_vol`)."""
+    return atm_spx_vol(
+        vix_future_at_tenor,
+        model.atm_iv_ratio,
+        model.atm_level_exponent,
+        model.atm_ratio_floor,
+        model.atm_ratio_cap,
+    )
 
 
 def model_spx_iv(
@@ -111,7 +133,7 @@ def model_spx_iv(
         t_years,
         rate,
         div_yield,
-        atm_spx_vol(vix_future_at_tenor, model.atm_iv_ratio, model.atm_level_exponent),
+        model_atm_vol(vix_future_at_tenor, model),
         model.put_skew,
         model.call_skew,
         put_curvature=model.put_curvature,

@@ -126,6 +126,11 @@ class ModelParams(FrozenValue):
     # Plans saved before version 3 keep the turn-1 values (LEGACY_SMILE) through the migration.
     atm_iv_ratio: float = Field(default=0.677, gt=0, le=3)
     atm_level_exponent: float = Field(default=0.808, ge=-3, le=3)
+    # Not fitted (two chains span VIX 18.8-23.2 only): the level term's share is held within
+    # what SPX ATM vol is usually worth against VIX, ~0.62 in the calmest markets (VIX ~11,
+    # ATM ~7 %) and ~0.9 in crises, so the power law cannot give ATM 5 % at VIX 12 or above VIX.
+    atm_ratio_floor: float = Field(default=0.62, ge=0, le=3)
+    atm_ratio_cap: float = Field(default=0.90, gt=0, le=3)
     put_skew: float = Field(default=5.04, ge=0, le=50, description="vol pts per unit of z")
     call_skew: float = Field(default=8.49, ge=-20, le=20, description="vol pts per unit of z")
     put_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
@@ -139,6 +144,8 @@ class ModelParams(FrozenValue):
 LEGACY_SMILE: dict[str, float] = {
     "atm_iv_ratio": 0.9,
     "atm_level_exponent": 0.0,
+    "atm_ratio_floor": 0.0,
+    "atm_ratio_cap": 3.0,
     "put_skew": 5.5,
     "call_skew": 1.8,
     "put_curvature": 0.0,

@@ -20,6 +20,7 @@ import pytest
 
 from planner.engine.calibration import (
     FIT_DELTAS,
+    FITTED_SMILE_FIELDS,
     SmileParams,
     SmileTargets,
     fit_smile,
@@ -186,7 +187,7 @@ def print_condors(
 
 
 def fit_on(targets: SmileTargets, start: SmileParams, single_chain: bool) -> SmileParams:
-    free = list(SMILE_FIELDS)
+    free = list(FITTED_SMILE_FIELDS)
     if single_chain:
         # One chain is one VIX level: the level exponents cannot be told apart from the ratio
         # and the skew scale, so a one-chain fit holds them at the start's values (the hold-out
