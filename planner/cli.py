@@ -12,9 +12,10 @@
                                                       (SPX legs at the chain's fitted smile;
                                                       a replay page with --history)
     hedge-planner replay PLAN --history DIR [--start DATE] [--end DATE] [--format text|json]
-                         [--trades CSV] [--daily CSV] [--sweep START:STOP:STEP]
+                         [--trades CSV] [--daily CSV] [--sweep START:STOP:STEP] [--chain CSV]
                                                       run the plan's condor + ALVH programme
-                                                      on real daily history
+                                                      on real daily history (SPX slippage
+                                                      from a chain's bid/ask with --chain)
 
 Exit 0 on success, 2 on bad input with one line on stderr: never a traceback for user mistakes.
 """
@@ -233,6 +234,7 @@ def _replay(args: argparse.Namespace) -> int:
     from planner.engine import EngineInputError
     from planner.model import PlanFileError, load_plan
     from planner.model.atomic import AtomicWriteError
+    from planner.model.chain import ChainFileError
     from planner.model.history import HistoryError, find_history_files, load_history
     from planner.model.replay import (
         daily_csv,
@@ -272,12 +274,15 @@ def _replay(args: argparse.Namespace) -> int:
                 return fail(f"--{option} {target}: is a folder, not a file")
             if not out.parent.is_dir():
                 return fail(f"--{option} {target}: the folder {str(out.parent)!r} does not exist")
+    slippage_note = None
     try:
         plan = load_plan(Path(args.plan))
+        if args.chain is not None:
+            plan, slippage_note = _chain_slippage(plan, args.chain)
         files = find_history_files(args.history, spx=args.spx, vix=args.vix, futures=args.futures)
         history = load_history(files, start, end)
         result = replay_plan(plan, history, sweep=sweep)
-    except (PlanFileError, HistoryError) as exc:
+    except (PlanFileError, HistoryError, ChainFileError) as exc:
         return fail(str(exc))
     except EngineInputError as exc:
         return fail(f"{args.plan}: {exc}")
@@ -292,10 +297,41 @@ def _replay(args: argparse.Namespace) -> int:
         except OSError as exc:
             return fail(f"{target}: could not write: {exc.strerror or exc}")
     if args.format == "json":
-        return _write_stdout(
-            json.dumps(replay_to_dict(result, history), indent=2, allow_nan=False) + "\n"
+        data = replay_to_dict(result, history)
+        if slippage_note is not None:
+            data["spx_half_spread_from_chain"] = slippage_note
+        return _write_stdout(json.dumps(data, indent=2, allow_nan=False) + "\n")
+    text = replay_to_text(result, history)
+    if slippage_note is not None:
+        text = (
+            f"SPX slippage from {slippage_note['file']}: half spread "
+            f"{slippage_note['half_spread_pts']:.3f} pts (median of {slippage_note['quotes']} "
+            f"quotes, {slippage_note['min_days']}-{slippage_note['max_days']} days, "
+            f"3-25 delta)\n\n" + text
         )
-    return _write_stdout(replay_to_text(result, history))
+    return _write_stdout(text)
+
+
+def _chain_slippage(plan: Plan, path: str) -> tuple[Plan, dict[str, object]]:
+    """The plan with its programme's SPX half spread measured on a chain (DESIGN.md section 8:
+    the chain's bid/ask widths give the replay its slippage), around the programme's days."""
+    from planner.model.chain import load_chain, spx_half_spread_pts
+
+    chain = load_chain(path)
+    target = plan.programme.condor.target_days
+    min_days, max_days = max(1, round(target * 2 / 3)), max(2, round(target * 4 / 3))
+    half_spread, quotes = spx_half_spread_pts(chain, min_days, max_days)
+    costs = plan.programme.costs.with_changes(spx_half_spread_pts=round(half_spread, 3))
+    plan = plan.with_changes(programme=plan.programme.with_changes(costs=costs))
+    note: dict[str, object] = {
+        "file": chain.source,
+        "session": chain.session.isoformat(),
+        "half_spread_pts": round(half_spread, 3),
+        "quotes": quotes,
+        "min_days": min_days,
+        "max_days": max_days,
+    }
+    return plan, note
 
 
 def _os_reason(exc: Exception) -> str:
@@ -372,6 +408,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.add_argument("--spx", metavar="CSV", help="the S&P 500 file, if not found by name")
         parser.add_argument("--vix", metavar="CSV", help="the VIX file, if not found by name")
         parser.add_argument("--futures", metavar="CSV", help="the futures file, if not by name")
+        parser.add_argument(
+            "--chain",
+            metavar="CSV",
+            help="Cboe SPX option chain: the SPX slippage is its median half bid/ask width",
+        )
         return _replay(parser.parse_args(args_in[1:]))
     parser = _Parser(
         prog="hedge-planner",

@@ -61,6 +61,7 @@ __all__ = [
     "market_iron_condor",
     "parse_chain",
     "smile_targets",
+    "spx_half_spread_pts",
     "with_chain_smile",
     "with_market_entry_prices",
 ]
@@ -902,3 +903,38 @@ def market_iron_condor(
         short_call_delta,
         wing_width_pts,
     )
+
+
+def spx_half_spread_pts(
+    chain: OptionChain,
+    min_days: int = 30,
+    max_days: int = 60,
+    min_delta: float = 0.03,
+    max_delta: float = 0.25,
+) -> tuple[float, int]:
+    """(median half bid/ask width in index points, quotes counted) of the chain's
+    out-of-the-money SPX options `min_days`..`max_days` out with |delta| (Black, at the quote's
+    own vol) within [`min_delta`, `max_delta`] -- where a condor's strikes trade. The replay's
+    default SPX slippage is this figure on the 2022-02-04 chain (planner.model.programme)."""
+    widths: list[FloatArray] = []
+    for smile in chain.expiries:
+        if not min_days <= smile.days <= max_days:
+            continue
+        use_call = smile.strike >= smile.forward
+        bid = np.where(use_call, smile.call_bid, smile.put_bid)
+        ask = np.where(use_call, smile.call_ask, smile.put_ask)
+        quoted = (bid > 0) & (ask >= bid) & np.isfinite(smile.otm_iv)
+        vol = np.where(quoted, smile.otm_iv, 0.2)
+        delta = np.abs(
+            black76(use_call, smile.forward, smile.strike, smile.t_years, 0.0, vol).delta
+        )
+        keep = quoted & (delta >= min_delta) & (delta <= max_delta)
+        widths.append(0.5 * (ask - bid)[keep])
+    found = np.concatenate(widths) if widths else np.empty(0)
+    if found.size == 0:
+        raise ChainFileError(
+            chain.source,
+            f"no two-sided quotes {min_days}-{max_days} days out between "
+            f"{min_delta:g} and {max_delta:g} delta to measure the bid/ask width on",
+        )
+    return float(np.median(found)), int(found.size)

@@ -139,3 +139,67 @@ def test_render_with_chain_warns_when_stale(
     )
     assert out.stat().st_size > 0
     assert "stale chain" in capsys.readouterr().err
+
+
+DATA = CHAIN.parent.parent
+JAN = CHAIN.parent / "spx_quotedata_2022-01-07.csv"
+
+
+@needs_chain
+@pytest.mark.shared_data
+def test_replay_takes_its_spx_slippage_from_the_chain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.model.chain import load_chain, spx_half_spread_pts
+    from planner.model.programme import DEFAULT_SPX_HALF_SPREAD_PTS
+
+    # The programme's default slippage is this measure on the 2022-02-04 chain.
+    assert spx_half_spread_pts(load_chain(CHAIN))[0] == pytest.approx(DEFAULT_SPX_HALF_SPREAD_PTS)
+    base = ["replay", str(sample_plan_path()), "--history", str(DATA)]
+    period = ["--start", "2020-01-02", "--end", "2020-06-30", "--format", "json"]
+    assert main([*base, *period]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    from planner.model import load_plan
+
+    sample = load_plan(sample_plan_path())
+    wide = sample.programme.costs.with_changes(spx_half_spread_pts=1.5)
+    wide_path = tmp_path / "wide.hplan"
+    save_plan(sample.with_changes(programme=sample.programme.with_changes(costs=wide)), wide_path)
+    wide_base = ["replay", str(wide_path), "--history", str(DATA)]
+    assert main([*wide_base, *period]) == 0
+    assert json.loads(capsys.readouterr().out) != plain  # the wider spread costs something
+    assert main([*wide_base, *period, "--chain", str(CHAIN)]) == 0
+    with_chain = json.loads(capsys.readouterr().out)
+    note = with_chain.pop("spx_half_spread_from_chain")
+    assert note["file"] == CHAIN.name and note["session"] == "2022-02-04"
+    assert (note["min_days"], note["max_days"]) == (30, 60)
+    assert note["half_spread_pts"] == pytest.approx(DEFAULT_SPX_HALF_SPREAD_PTS)
+    assert note["quotes"] > 100
+    # The chain's slippage replaces the plan's 1.5: the default's replay, figure for figure.
+    assert with_chain == plain
+
+
+@needs_chain
+@pytest.mark.shared_data
+def test_replay_chain_without_condor_range_quotes_exits_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The Jan 2022 chain stops at 24 days: nothing 30-60 days out to measure.
+    code = main(
+        [
+            "replay",
+            str(sample_plan_path()),
+            "--history",
+            str(DATA),
+            "--start",
+            "2020-01-02",
+            "--end",
+            "2020-02-28",
+            "--chain",
+            str(JAN),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "spx_quotedata_2022-01-07.csv: no two-sided quotes 30-60 days out" in err
