@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -681,6 +681,7 @@ class LayerPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll_area)
 
+        self._pending_report: Report | None = None
         document.plan_changed.connect(self.refresh)
         document.report_ready.connect(self.set_report)
         self.refresh(document.plan)
@@ -1257,6 +1258,27 @@ class LayerPanel(QWidget):
         combo.blockSignals(False)
 
     def set_report(self, report: Report) -> None:
+        window = self.window()
+        if window is not self and window.isVisible() and self.visibleRegion().isEmpty():
+            # Tabbed away behind the Risk dock (Qt keeps such a dock "visible" but shows none
+            # of it): catch up when shown, not on every frame of a horizon drag.
+            self._pending_report = report
+            return
+        self._pending_report = None
+        self._show_report(report)
+
+    def catch_up(self) -> None:
+        """Show the report that arrived while the panel was out of sight."""
+        pending = self._pending_report
+        if pending is not None:
+            self._pending_report = None
+            self._show_report(pending)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.catch_up()
+
+    def _show_report(self, report: Report) -> None:
         self._report = report
         alvh = report.alvh
         if alvh is None:

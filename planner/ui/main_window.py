@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
             "Layers", "layerDock", self.layer_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.tabifyDockWidget(self.risk_dock, self.layer_dock)
+        self.layer_dock.visibilityChanged.connect(self._on_layer_dock_shown)
         self.risk_dock.raise_()
         # Leg columns fit their contents; no numeric column is stretched across the screen.
         self.position_editor.table.horizontalHeader().setStretchLastSection(False)
@@ -494,6 +495,11 @@ class MainWindow(QMainWindow):
             self._history_restored = True
             if self.replay_tab.history is None:
                 self.replay_actions.restore()
+
+    def _on_layer_dock_shown(self, shown: bool) -> None:
+        if shown:
+            # After the tab switch has laid the panel out (its visible region is set then).
+            QTimer.singleShot(0, self.layer_panel, self.layer_panel.catch_up)
 
     def _on_recompute_ms(self, elapsed_ms: float) -> None:
         # At most a few times a second: repainting the status bar on every frame of a drag

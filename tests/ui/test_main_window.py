@@ -394,3 +394,18 @@ def test_an_empty_plan_name_is_refused_at_the_field(window: MainWindow, plan: Pl
     assert window.document.plan.name == plan.name
     info.name_edit.editingFinished.emit()
     assert info.name_edit.text() == plan.name
+
+
+def test_hidden_layers_panel_catches_up_when_shown(
+    qtbot: QtBot, window: MainWindow, document: PlanDocument
+) -> None:
+    """The Layers dock behind the Risk tab skips redrawing each frame of a drag; shown, it
+    holds the latest report's proposal."""
+    window.risk_dock.raise_()
+    qtbot.waitUntil(lambda: window.layer_panel.visibleRegion().isEmpty())
+    window.market_panel.spin_boxes["market.vix"].setValue(21.0)
+    settle(qtbot, document)
+    assert window.layer_panel._pending_report is document.report
+    window.layer_dock.raise_()
+    qtbot.waitUntil(lambda: window.layer_panel._pending_report is None)
+    assert window.layer_panel._report is document.report
