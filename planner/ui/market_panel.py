@@ -95,6 +95,20 @@ def _preset_fields(preset: str) -> tuple[FieldSpec, ...]:
         FieldSpec(("model", preset, "k_up"), "k up", 2, 0.1, tooltip="VIX pts per 1 % rise"),
         FieldSpec(("model", preset, "beta_a"), "beta a", 3, 0.05, tooltip="Futures beta, 1 week"),
         FieldSpec(("model", preset, "beta_p"), "beta p", 3, 0.05, tooltip="Beta decay exponent"),
+        FieldSpec(
+            ("model", preset, "beta_max"),
+            "beta cap",
+            3,
+            0.01,
+            tooltip="Most of a spot move a future takes before its expiry (1 = all of it)",
+        ),
+        FieldSpec(
+            ("model", preset, "beta_reversion_per_year"),
+            "beta reversion /yr",
+            2,
+            0.5,
+            tooltip="kappa: a spike is expected to decay as exp(-kappa x years) by expiry",
+        ),
     )
 
 
@@ -110,8 +124,33 @@ ADVANCED_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(("model", "vov_scale_exponent"), "VoV scale exp.", 3, 0.05),
     FieldSpec(("model", "vov_scale_cap"), "VoV scale cap", 2, 0.1),
     FieldSpec(("model", "atm_iv_ratio"), "ATM IV / VIX", 3, 0.01),
+    FieldSpec(
+        ("model", "atm_level_exponent"),
+        "ATM / VIX level exp.",
+        3,
+        0.05,
+        tooltip="The ATM share of the VIX future scales with (VIX future / 20)^this",
+    ),
+    FieldSpec(("model", "atm_ratio_floor"), "ATM / VIX floor", 3, 0.01),
+    FieldSpec(("model", "atm_ratio_cap"), "ATM / VIX cap", 3, 0.01),
     FieldSpec(("model", "put_skew"), "Put skew (vol pts)", 2, 0.5),
     FieldSpec(("model", "call_skew"), "Call skew (vol pts)", 2, 0.5),
+    FieldSpec(("model", "put_curvature"), "Put curvature", 3, 0.1, tooltip="Vol pts per z²"),
+    FieldSpec(("model", "call_curvature"), "Call curvature", 3, 0.1, tooltip="Vol pts per z²"),
+    FieldSpec(
+        ("model", "skew_term_exponent"),
+        "Skew term exp.",
+        3,
+        0.05,
+        tooltip="The skew scales with (days / 30)^this",
+    ),
+    FieldSpec(
+        ("model", "skew_level_exponent"),
+        "Skew level exp.",
+        3,
+        0.05,
+        tooltip="The skew scales with (ATM vol / 20 %)^this",
+    ),
 )
 
 

@@ -1,0 +1,46 @@
+"""The fitted model's new fields (smile shape, futures-beta cap and reversion) are editable."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from planner.ui.document import PlanDocument
+from planner.ui.market_panel import MarketPanel
+
+NEW_FIELDS = {
+    "model.atm_level_exponent": 0.5,
+    "model.atm_ratio_floor": 0.6,
+    "model.atm_ratio_cap": 0.95,
+    "model.put_curvature": 0.4,
+    "model.call_curvature": 2.0,
+    "model.skew_term_exponent": 0.1,
+    "model.skew_level_exponent": 0.8,
+    "model.typical.beta_max": 0.95,
+    "model.stress.beta_reversion_per_year": 6.0,
+}
+
+
+def _plan_value(document: PlanDocument, key: str) -> float:
+    value: object = document.plan
+    for name in key.split("."):
+        value = getattr(value, name)
+    assert isinstance(value, float)
+    return value
+
+
+def test_each_new_field_is_shown_and_edits_in_one_undo_step(
+    qtbot: QtBot, document: PlanDocument
+) -> None:
+    panel = MarketPanel(document)
+    qtbot.addWidget(panel)
+    for key, new in NEW_FIELDS.items():
+        box = panel.spin_boxes[key]
+        assert box.value() == pytest.approx(_plan_value(document, key)), key
+        before = document.plan
+        steps = document.undo_stack.index()
+        box.setValue(new)
+        assert _plan_value(document, key) == pytest.approx(new), key
+        assert document.undo_stack.index() == steps + 1
+        document.undo_stack.undo()
+        assert document.plan == before
