@@ -52,6 +52,19 @@ def _check_plan_date(value: dt.date) -> dt.date:
 
 PlanDate = Annotated[dt.date, AfterValidator(_check_plan_date)]
 
+# Bounded work, not only bounded sizes: 500 legs on a 1001 x 1001 heat map are each within
+# their limits yet took 40-50 s per recalculation. About 40-80 ns per option valuation here, so
+# the cap is a few tenths of a second for the whole report.
+MAX_OPTION_VALUATIONS = 5_000_000
+
+
+def option_valuations(legs: int, view: ViewSettings, stress_rows: int) -> int:
+    """Option valuations one report needs: every leg at every curve point (three horizons),
+    heat-map cell and stress row."""
+    points = 3 * view.price_points + view.heat_price_points * view.heat_vix_points + stress_rows
+    return legs * points
+
+
 # Below this, "% of capital" figures lose meaning (1e-9 USD gave 64,490,722,708,409.91 %).
 MIN_CAPITAL_USD = 1_000.0
 
@@ -259,6 +272,14 @@ class Plan(FrozenValue):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        work = option_valuations(len(self.legs), self.view, len(self.stress))
+        if work > MAX_OPTION_VALUATIONS:
+            raise ValueError(
+                f"the report would need {work:,} option valuations ({len(self.legs)} legs x "
+                f"{work // max(1, len(self.legs)):,} points); the limit is "
+                f"{MAX_OPTION_VALUATIONS:,}: lower view.heat_price_points x "
+                "view.heat_vix_points or view.price_points, or use fewer legs"
+            )
         seen: set[str] = set()
         for leg in self.legs:
             if leg.id in seen:

@@ -39,7 +39,7 @@ from planner.model.plan import Plan
 from planner.ui.chain_import import ChainImporter, ChainInfoLabel
 from planner.ui.condor_dialog import CondorDialog
 from planner.ui.delegates import PositionEditor
-from planner.ui.document import PlanDocument
+from planner.ui.document import DEFAULT_UNDO_LIMIT, PlanDocument
 from planner.ui.file_actions import FileActions
 from planner.ui.heatmap_view import HeatMapView
 from planner.ui.layer_panel import LayerPanel
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 ORGANISATION = "HedgePlanner"
 APPLICATION = "Hedge Planner"
 STATUS_MESSAGE_MS = 8000
+UNDO_LIMIT_KEY = "edit/undo_limit"
 # 2: the Layers dock joined the right side (older saved layouts squeezed the right dock).
 _SETTINGS_VERSION = 2
 _LAYOUT_SETTLE_MS = 2000
@@ -224,6 +225,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.document = document
         self._settings = settings if settings is not None else app_settings()
+        self._apply_undo_limit()
         self.setObjectName("HedgePlannerMainWindow")
         self.setDockNestingEnabled(True)
 
@@ -310,6 +312,7 @@ class MainWindow(QMainWindow):
 
         document.report_ready.connect(self._on_report)
         document.recompute_ms.connect(self._on_recompute_ms)
+        document.busy_changed.connect(self._on_busy)
         document.evaluation_failed.connect(self.show_message)
         document.plan_changed.connect(self._update_title)
         document.modified_changed.connect(self.setWindowModified)
@@ -511,6 +514,13 @@ class MainWindow(QMainWindow):
         elif not self._recalc_label_timer.isActive():
             self._recalc_label_timer.start()
 
+    def _on_busy(self, busy: bool) -> None:
+        """A large plan recalculates on a worker thread: say so until its report is in."""
+        if busy:
+            self.recalc_label.setText("recalculating…")
+        else:
+            self._show_recalc_ms()
+
     def _show_recalc_ms(self) -> None:
         self._recalc_shown_at = time.monotonic()
         self.recalc_label.setText(f"recalc {self._latest_recalc_ms:.1f} ms")
@@ -528,6 +538,18 @@ class MainWindow(QMainWindow):
         return dialog
 
     # -- settings ------------------------------------------------------------------------
+
+    def _apply_undo_limit(self) -> None:
+        """Setting `edit/undo_limit` (default 500 steps, 0 = unlimited): Qt applies a limit
+        only to an empty stack, so it takes effect for a freshly opened document."""
+        value: object = self._settings.value(UNDO_LIMIT_KEY, DEFAULT_UNDO_LIMIT)
+        try:
+            limit = max(0, int(str(value)))
+        except ValueError:
+            limit = DEFAULT_UNDO_LIMIT
+        stack = self.document.undo_stack
+        if stack.count() == 0 and stack.undoLimit() != limit:
+            stack.setUndoLimit(limit)
 
     def restore_settings(self) -> None:
         s = self._settings
