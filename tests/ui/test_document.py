@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import time
+import weakref
 
 import pytest
 from PySide6.QtCore import QCoreApplication
@@ -10,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from planner.engine.report import Report
 from planner.model.plan import Plan
-from planner.ui.document import PlanDocument, validation_message
+from planner.ui.commands import ReplacePlanCommand
+from planner.ui.document import DEFAULT_UNDO_LIMIT, PlanDocument, validation_message
 
 from .conftest import CountingEvaluator, settle
 
@@ -205,3 +209,71 @@ def test_thousands_of_live_updates_stay_consistent(
     assert document.undo_stack.count() == 1
     document.undo_stack.undo()
     assert document.plan == plan
+
+
+def _rss_mb() -> float:
+    """Resident memory of this process (Linux /proc; elsewhere the peak from getrusage)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+
+
+def test_the_undo_history_is_bounded(qtbot: QtBot, plan: Plan) -> None:
+    document = PlanDocument(plan, CountingEvaluator(), undo_limit=5)
+    plans = [plan]
+    for step in range(20):
+        plans.append(with_spx(document.plan, 7000.0 + step))
+        document.push_plan(plans[-1], "SPX")
+    assert document.undo_stack.count() == 5
+    while document.undo_stack.canUndo():
+        document.undo_stack.undo()
+    assert document.plan == plans[-6]  # the five newest steps are kept, the oldest dropped
+    settle(qtbot, document)
+    document.stop()
+    assert PlanDocument(plan).undo_stack.undoLimit() == DEFAULT_UNDO_LIMIT
+
+
+@pytest.mark.slow
+def test_ten_thousand_edits_keep_memory_bounded(qtbot: QtBot, plan: Plan) -> None:
+    """Issue #14.6 soak: every step used to keep a whole plan (RSS 150 -> 599 MB over 10,000
+    edits, 389 MB after clearing). Bounded at the default 500 steps; nothing outlives a clear."""
+    from planner.engine.evaluate import evaluate
+
+    document = PlanDocument(plan, evaluate)  # (a counting evaluator would keep every plan)
+    settle(qtbot, document)
+    gc.collect()
+    rss_before = _rss_mb()
+    early: list[weakref.ref[Plan]] = []
+    slowest_s = 0.0
+    for step in range(10_000):
+        started = time.perf_counter()
+        new_plan = with_spx(document.plan, 7000.0 + step % 900 + 0.25)
+        document.push_plan(new_plan, "SPX")
+        if step % 50 == 0:
+            QCoreApplication.processEvents()  # recalculations run, as they would while editing
+        slowest_s = max(slowest_s, time.perf_counter() - started)
+        if step < 200:
+            early.append(weakref.ref(new_plan))
+    settle(qtbot, document)
+    gc.collect()
+    rss_after = _rss_mb()
+    assert document.undo_stack.count() == DEFAULT_UNDO_LIMIT
+    assert all(ref() is None for ref in early)  # dropped steps free their plans
+    commands = [document.undo_stack.command(i) for i in range(5)]
+    kept = [weakref.ref(c.new_plan) for c in commands if isinstance(c, ReplacePlanCommand)]
+    assert len(kept) == 5
+    del commands
+    document.undo_stack.clear()
+    gc.collect()
+    assert all(ref() is None for ref in kept)  # and clearing frees every remaining one
+    rss_cleared = _rss_mb()
+    print(
+        f"\n10,000 edits, undo limit {DEFAULT_UNDO_LIMIT}: RSS {rss_before:.0f} -> "
+        f"{rss_after:.0f} MB (+{rss_after - rss_before:.0f}), {rss_cleared:.0f} MB after "
+        f"clearing; slowest edit {slowest_s * 1000:.0f} ms (with its recalculation)"
+    )
+    document.stop()
