@@ -323,6 +323,8 @@ class MainWindow(QMainWindow):
         self.layer_panel.rejected.connect(self.show_message)
         self.position_editor.new_condor_requested.connect(self.open_condor_dialog)
         self.payoff_chart.curve_visibility_changed.connect(self._save_chart_toggles)
+        self._date_curves_key: object = None
+        self.payoff_chart.extra_days_changed.connect(self._refresh_date_curves)
 
         self._update_title(document.plan)
         self.setWindowModified(document.modified)
@@ -333,6 +335,8 @@ class MainWindow(QMainWindow):
         self._default_layout_done = False
         self._layout_follows_size = False
         self.restore_settings()
+        if document.report is not None:
+            self._refresh_date_curves()
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -480,6 +484,7 @@ class MainWindow(QMainWindow):
         self.payoff_chart.set_expected_move(
             expected_move(self.document.plan, report.curves.horizons_days[1])
         )
+        self._refresh_date_curves()
         self.heatmap_view.set_report(report)
         self.risk_panel.set_report(report)
         if report.warnings:
@@ -498,6 +503,25 @@ class MainWindow(QMainWindow):
             self._history_restored = True
             if self.replay_tab.history is None:
                 self.replay_actions.restore()
+
+    def _refresh_date_curves(self, _days: object = None) -> None:
+        """The chart's T+n curves for the current plan (kept while only the horizon moves)."""
+        from planner.engine.date_curves import date_curves
+
+        days = self.payoff_chart.extra_days()
+        plan = self.document.plan
+        # The horizon does not change the T+n curves: a drag of the slider reuses them.
+        key = (plan.with_changes(view=plan.view.with_changes(horizon_days=None)), days)
+        if key == self._date_curves_key:
+            return
+        self._date_curves_key = key
+        try:
+            curves = date_curves(plan, days) if days else None
+        except (ValueError, ArithmeticError) as exc:
+            self.show_message(f"T+n curves: {exc}")
+            curves = None
+        self.payoff_chart.set_date_curves(curves)
+        self._settings.setValue("chart/extra_days", ", ".join(str(d) for d in days))
 
     def _on_layer_dock_shown(self, shown: bool) -> None:
         if shown:
@@ -571,6 +595,8 @@ class MainWindow(QMainWindow):
             visibility = {}
         if isinstance(visibility, dict):
             self.payoff_chart.set_curve_visibility(visibility)
+        extra = s.value("chart/extra_days", "", str)
+        self.payoff_chart.set_extra_days_text(extra if isinstance(extra, str) else "")
 
     def default_dock_sizes(self) -> dict[QDockWidget, int]:
         """First-run dock sizes for this window's size: ~300 / 460 / 260 px at 1920x1080, less

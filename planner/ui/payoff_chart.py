@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -52,7 +53,11 @@ from planner.model.formatting import (
 from planner.ui.theme import SCREEN, CurveKey, Theme, theme_for
 
 if TYPE_CHECKING:
+    from planner.engine.date_curves import DateCurves
     from planner.engine.expected_move import ExpectedMove
+
+# The engine's limit (planner.engine.date_curves.MAX_DATES), without importing the engine here.
+MAX_EXTRA_DATES = 8
 
 __all__ = ["CURVE_ROWS", "DollarAxis", "MovePctAxis", "PayoffChart", "PriceAxis"]
 
@@ -245,6 +250,8 @@ class PayoffChart(QWidget):
 
     spot_preview = Signal(float)
     """The draggable spot marker moved to this SPX price."""
+    extra_days_changed = Signal(tuple)
+    """The T+n days typed in the chart's date box changed (the window recomputes them)."""
     curve_visibility_changed = Signal(dict)
     """`{curve key: visible}` after the user toggled a curve (for the view settings)."""
 
@@ -370,7 +377,20 @@ class PayoffChart(QWidget):
             box.toggled.connect(lambda on, k=key: self._set_visible(k, on, notify=True))
             self.checkboxes[key] = box
             toggles.addWidget(box)
-        self.sigma_box = QCheckBox("±1σ/±2σ")
+        self.dates_edit = QLineEdit()
+        self.dates_edit.setObjectName("extraDates")
+        self.dates_edit.setPlaceholderText("T+ days: 7, 14")
+        self.dates_edit.setToolTip(
+            "More combined P&L curves at these days from the valuation date (comma-separated, "
+            f"up to {MAX_EXTRA_DATES}), drawn as thin grey lines"
+        )
+        self.dates_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("T+ days: 7, 14") + 12)
+        self.dates_edit.setMinimumWidth(48)
+        self.dates_edit.editingFinished.connect(self._on_dates_edited)
+        toggles.addWidget(self.dates_edit)
+        self.date_curve_items: list[Any] = []
+        self._date_curves: DateCurves | None = None
+        self.sigma_box = QCheckBox("±σ")
         self.sigma_box.setToolTip(
             "Expected-move bands to the horizon: spot ± 1 and 2 standard deviations from the "
             "model's SPX ATM vol at that tenor (S·σ·√(days/365))"
@@ -603,7 +623,7 @@ class PayoffChart(QWidget):
         if key is CurveKey.HORIZON:
             return f"T+{h[1]}d" if h is not None else "Horizon"
         if key is CurveKey.EXPIRY:
-            return f"Expiry T+{h[2]}d" if h is not None else "Expiry"
+            return f"Exp T+{h[2]}d" if h is not None else "Expiry"
         if key is CurveKey.CONDOR:
             return "Condor"
         return "Hedge"
@@ -852,6 +872,45 @@ class PayoffChart(QWidget):
             if value is not None and math.isfinite(value):
                 lines.append(f"{self._short_name(key)} {fmt_usd(value, sign=True)}")
         return "\n".join(lines)
+
+    def extra_days(self) -> tuple[int, ...]:
+        """The T+n days typed in the chart's date box (bad entries are left out)."""
+        days: list[int] = []
+        for part in self.dates_edit.text().replace(";", ",").split(","):
+            text = part.strip().removeprefix("T+").removeprefix("t+").removesuffix("d").strip()
+            if text.isdigit() and int(text) not in days:
+                days.append(int(text))
+        return tuple(days[:MAX_EXTRA_DATES])
+
+    def set_extra_days_text(self, text: str) -> None:
+        self.dates_edit.setText(text)
+
+    def _on_dates_edited(self) -> None:
+        days = self.extra_days()
+        self.dates_edit.setText(", ".join(str(d) for d in days))
+        self.extra_days_changed.emit(days)
+
+    def set_date_curves(self, curves: DateCurves | None) -> None:
+        """Draw the engine's T+n curves (`date_curves`) as thin lines; None removes them."""
+        self._date_curves = curves
+        n = len(curves.days) if curves is not None else 0
+        while len(self.date_curve_items) < n:
+            item = pg.PlotDataItem(_EMPTY, _EMPTY, connect="finite")
+            item.setZValue(-10)
+            self.plot_item.addItem(item)
+            item.setClipToView(True)
+            self.date_curve_items.append(item)
+        while len(self.date_curve_items) > n:
+            self.plot_item.removeItem(self.date_curve_items.pop())
+        if curves is None:
+            return
+        theme = self._theme
+        for i, (item, day) in enumerate(zip(self.date_curve_items, curves.days, strict=True)):
+            # Lighter the later the date, so the fan of dates reads in order.
+            alpha = max(90, 220 - 30 * i)
+            item.setPen(pg.mkPen(theme.qcolor((*theme.foreground, alpha)), width=1.0))
+            item.setData(curves.spx, curves.combined_usd[i])
+            item.opts["name"] = f"T+{day}d"
 
     def set_expected_move(self, move: ExpectedMove | None) -> None:
         """Show ±1σ and ±2σ bands (the engine's `expected_move` at the report's horizon)."""

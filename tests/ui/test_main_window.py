@@ -409,3 +409,38 @@ def test_hidden_layers_panel_catches_up_when_shown(
     window.layer_dock.raise_()
     qtbot.waitUntil(lambda: window.layer_panel._pending_report is None)
     assert window.layer_panel._report is document.report
+
+
+def test_t_plus_n_curves_from_a_date_list(
+    qtbot: QtBot, window: MainWindow, document: PlanDocument, settings: QSettings
+) -> None:
+    """#13.14: P&L curves at several dates at once; T+0 and the horizon match the report."""
+    import numpy as np
+
+    chart = window.payoff_chart
+    report = document.report
+    assert report is not None
+    horizon = report.curves.horizons_days[1]
+    chart.dates_edit.setText(f"T+0, {horizon}d, 7, x, 7")
+    chart.dates_edit.editingFinished.emit()
+    assert chart.extra_days() == (0, horizon, 7)
+    assert chart.dates_edit.text() == f"0, {horizon}, 7"
+    items = chart.date_curve_items
+    assert len(items) == 3
+    x, y0 = items[0].getData()
+    np.testing.assert_allclose(y0, report.curves.combined_usd[0], atol=1e-6)
+    _, yh = items[1].getData()
+    np.testing.assert_allclose(yh, report.curves.combined_usd[1], atol=1e-6)
+    np.testing.assert_array_equal(x, report.curves.spx)
+    assert settings.value("chart/extra_days") == f"0, {horizon}, 7"
+    # Moving the horizon leaves the T+n curves (same items, same data).
+    _, before = items[2].getData()
+    before = np.array(before, copy=True)
+    window.horizon.slider.setValue(horizon + 3)
+    settle(qtbot, document)
+    _, again = items[2].getData()
+    assert chart.date_curve_items == items
+    np.testing.assert_array_equal(again, before)
+    chart.dates_edit.setText("")
+    chart.dates_edit.editingFinished.emit()
+    assert chart.date_curve_items == []
