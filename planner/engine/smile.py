@@ -203,8 +203,8 @@ def _svi_grid(
     # w ~ a + c y + d root with c = b rho, d = b: weighted normal equations, batched.
     basis = np.stack([ones, y, root], axis=-1) * weight[None, None, :, None]
     target = w * weight
-    normal = np.einsum("...ni,...nj->...ij", basis, basis)
-    rhs = np.einsum("...ni,n->...i", basis, target)
+    normal = np.matmul(basis.swapaxes(-1, -2), basis)
+    rhs = np.matmul(basis.swapaxes(-1, -2), target)
     normal += np.eye(3) * 1e-14 * np.trace(normal, axis1=-2, axis2=-1)[..., None, None]
     coef = np.linalg.solve(normal, rhs[..., None])[..., 0]
     a, c, d = coef[..., 0], coef[..., 1], coef[..., 2]

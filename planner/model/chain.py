@@ -579,11 +579,30 @@ def _mid(bid: FloatArray, ask: FloatArray) -> FloatArray:
     return np.where(quoted, 0.5 * (bid + ask), np.nan)
 
 
+@dataclass(slots=True)
+class _Quotes:
+    expiry: dt.date
+    root: str
+    days: int
+    forward: float
+    discount: float
+    strike: FloatArray
+    call_bid: FloatArray
+    call_ask: FloatArray
+    put_bid: FloatArray
+    put_ask: FloatArray
+    otm_mid: FloatArray
+
+    @property
+    def use_call(self) -> NDArray[np.bool_]:
+        return self.strike >= self.forward
+
+
 def _smiles(
     series: dict[tuple[dt.date, str], _Series], session: dt.date
 ) -> tuple[list[ExpirySmile], list[str]]:
-    smiles: list[ExpirySmile] = []
     notes: list[str] = []
+    quotes: list[_Quotes] = []
     for expiry in sorted({key[0] for key in series}):
         root = next(r for r in _PREFERRED_ROOTS if (expiry, r) in series)
         entry = series[(expiry, root)]
@@ -610,51 +629,81 @@ def _smiles(
         except ValueError as error:
             notes.append(f"{root} {expiry.isoformat()}: {error}")
             continue
-        t_years = days / DAYS_PER_YEAR
-        use_call = strike >= forward
-        otm_mid = np.where(use_call, call_mid, put_mid)
-        otm_iv = implied_vol(use_call, otm_mid, forward, strike, t_years, discount)
-        log_k = np.log(strike / forward)
-        svi: SviParams | None = None
-        rmse = math.nan
-        tolerance, delta = _vol_tolerance(
-            use_call,
-            strike,
-            forward,
-            t_years,
-            discount,
-            otm_iv,
-            call_ask - call_bid,
-            put_ask - put_bid,
-        )
-        # Quotes of a penny or two far out in the wings have no vol to speak of (the tick is
-        # most of the price): fit where the out-of-the-money delta is at least 1 %.
-        usable = np.isfinite(otm_iv) & (np.abs(delta) >= _MIN_FIT_DELTA)
-        try:
-            svi = fit_svi(log_k[usable], otm_iv[usable], t_years, tolerance[usable])
-            errors = svi.vol(log_k[usable], t_years) - otm_iv[usable]
-            rmse = float(np.sqrt(np.mean(errors**2)) * 100.0)
-        except ValueError as error:
-            notes.append(f"{root} {expiry.isoformat()}: no smile fitted ({error})")
-        smiles.append(
-            ExpirySmile(
-                expiry=expiry,
-                root=root,
-                days=days,
-                forward=forward,
-                discount=discount,
-                strike=strike,
-                call_bid=call_bid,
-                call_ask=call_ask,
-                put_bid=put_bid,
-                put_ask=put_ask,
-                otm_iv=otm_iv,
-                svi=svi,
-                fit_rmse_vol_pts=rmse,
-                fit_points=int(usable.sum()),
+        otm_mid = np.where(strike >= forward, call_mid, put_mid)
+        quotes.append(
+            _Quotes(
+                expiry,
+                root,
+                days,
+                forward,
+                discount,
+                strike,
+                call_bid,
+                call_ask,
+                put_bid,
+                put_ask,
+                otm_mid,
             )
         )
+    if not quotes:
+        return [], notes
+    # Every expiry's out-of-the-money vols in one vectorised inversion.
+    sizes = [q.strike.size for q in quotes]
+    flat_iv = implied_vol(
+        np.concatenate([q.use_call for q in quotes]),
+        np.concatenate([q.otm_mid for q in quotes]),
+        np.concatenate([np.full(n, q.forward) for q, n in zip(quotes, sizes, strict=True)]),
+        np.concatenate([q.strike for q in quotes]),
+        np.concatenate(
+            [np.full(n, q.days / DAYS_PER_YEAR) for q, n in zip(quotes, sizes, strict=True)]
+        ),
+        np.concatenate([np.full(n, q.discount) for q, n in zip(quotes, sizes, strict=True)]),
+    )
+    ivs = np.split(flat_iv, np.cumsum(sizes)[:-1])
+    smiles = [_fitted(q, iv, notes) for q, iv in zip(quotes, ivs, strict=True)]
     return smiles, notes
+
+
+def _fitted(q: _Quotes, otm_iv: FloatArray, notes: list[str]) -> ExpirySmile:
+    t_years = q.days / DAYS_PER_YEAR
+    log_k = np.log(q.strike / q.forward)
+    svi: SviParams | None = None
+    rmse = math.nan
+    tolerance, delta = _vol_tolerance(
+        q.use_call,
+        q.strike,
+        q.forward,
+        t_years,
+        q.discount,
+        otm_iv,
+        q.call_ask - q.call_bid,
+        q.put_ask - q.put_bid,
+    )
+    # Quotes of a penny or two far out in the wings have no vol to speak of (the tick is
+    # most of the price): fit where the out-of-the-money delta is at least 1 %.
+    usable = np.isfinite(otm_iv) & (np.abs(delta) >= _MIN_FIT_DELTA)
+    try:
+        svi = fit_svi(log_k[usable], otm_iv[usable], t_years, tolerance[usable])
+        errors = svi.vol(log_k[usable], t_years) - otm_iv[usable]
+        rmse = float(np.sqrt(np.mean(errors**2)) * 100.0)
+    except ValueError as error:
+        notes.append(f"{q.root} {q.expiry.isoformat()}: no smile fitted ({error})")
+    return ExpirySmile(
+        expiry=q.expiry,
+        root=q.root,
+        days=q.days,
+        forward=q.forward,
+        discount=q.discount,
+        strike=q.strike,
+        call_bid=q.call_bid,
+        call_ask=q.call_ask,
+        put_bid=q.put_bid,
+        put_ask=q.put_ask,
+        otm_iv=otm_iv,
+        svi=svi,
+        fit_rmse_vol_pts=rmse,
+        fit_points=int(usable.sum()),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
-from planner.model.chain import ChainFileError, OptionChain, load_chain, with_market_entry_prices
+from planner.model.chain import (
+    ChainFileError,
+    OptionChain,
+    load_chain,
+    with_chain_smile,
+    with_market_entry_prices,
+)
 from planner.model.formatting import fmt_num
 from planner.ui.document import PlanDocument
 
@@ -129,6 +135,23 @@ class ChainImporter(QObject):
             self.message.emit(f"Entry prices set to the market mid{note}")
         else:
             self.message.emit(f"Entry prices already at the market mid{note}")
+        return changed
+
+    def price_at_chain_smile(self) -> bool:
+        """Every SPX leg without a user IV at the chain's fitted smile (its expiry's SVI at
+        the strike), as one undo step; legs whose expiry the chain lacks keep the model's."""
+        chain = self._document.chain
+        if chain is None:
+            return False
+        plan = self._document.plan
+        repriced = with_chain_smile(plan, chain)
+        count = sum(1 for a, b in zip(plan.legs, repriced.legs, strict=True) if a != b)
+        changed = self._document.push_plan(repriced, "Price SPX legs at the chain's smile")
+        self.message.emit(
+            f"{count} SPX leg(s) priced at the chain's smile"
+            if changed
+            else "No SPX leg without its own IV has an expiry in the chain"
+        )
         return changed
 
     def shutdown(self) -> None:

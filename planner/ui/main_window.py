@@ -405,6 +405,12 @@ class MainWindow(QMainWindow):
             "Every SPX leg's entry price to the imported chain's mid (one undo step)"
         )
         self.market_mid_action.triggered.connect(self.chain_importer.set_entry_prices_to_mid)
+        self.chain_smile_action = edit_menu.addAction("Price SPX legs at the chain's &smile")
+        self.chain_smile_action.setToolTip(
+            "Every SPX leg without its own IV gets the imported chain's fitted smile at its "
+            "strike as its IV (one undo step)"
+        )
+        self.chain_smile_action.triggered.connect(self.chain_importer.price_at_chain_smile)
         self.document.chain_changed.connect(self._on_chain)
         self._on_chain(self.document.chain)
         self.condor_action = edit_menu.addAction("New iron &condor…")
@@ -653,6 +659,7 @@ class MainWindow(QMainWindow):
     def _on_chain(self, chain: object) -> None:
         loaded = chain is not None
         self.market_mid_action.setEnabled(loaded)
+        self.chain_smile_action.setEnabled(loaded)
         for column in MARKET_COLUMNS:
             self.position_editor.table.setColumnHidden(column, not loaded)
 

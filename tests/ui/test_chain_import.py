@@ -243,3 +243,24 @@ def test_new_condor_picks_strikes_by_market_delta(qtbot: QtBot, feb_window: Main
     for leg in proposal.plan.legs:
         if leg.group is Group.CONDOR:
             assert chain.leg_market(leg).status == "quoted", leg.id
+
+
+@needs_chain
+def test_price_at_the_chain_smile_is_one_undo_step(qtbot: QtBot, feb_window: MainWindow) -> None:
+    assert not feb_window.chain_smile_action.isEnabled()
+    load(qtbot, feb_window, CHAIN)
+    doc = feb_window.document
+    before = doc.plan
+    index = doc.undo_stack.index()
+    feb_window.chain_smile_action.trigger()
+    assert doc.undo_stack.index() == index + 1
+    chain = doc.chain
+    assert chain is not None
+    for leg in doc.plan.legs:
+        old = before.leg(leg.id)
+        if leg.underlying is Underlying.SPX and old.iv is None:
+            assert leg.iv == pytest.approx(chain.leg_market(old).smile_iv)
+        else:
+            assert leg == old
+    doc.undo_stack.undo()
+    assert doc.plan == before

@@ -1,0 +1,30 @@
+"""Speed of reading a Cboe chain (parse, 40 parity forwards and SVI fits): printed, not asserted.
+
+The window reads chains off the GUI thread, so this is how long File > Import > Option chain
+takes before the market columns fill in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_benchmark.fixture import BenchmarkFixture
+
+from planner.model.chain import load_chain
+
+CHAIN = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "data"
+    / "chains"
+    / "spx_quotedata_2022-02-04.csv"
+)
+pytest.importorskip("pytest_benchmark")
+pytestmark = pytest.mark.skipif(not CHAIN.is_file(), reason="../shared/data/chains is absent")
+
+
+def test_load_all_expiries_chain(benchmark: BenchmarkFixture) -> None:
+    """1.55 MB, 10,258 rows, 40 expiries (SPX and SPXW)."""
+    chain = benchmark(load_chain, CHAIN)
+    assert len(chain.expiries) == 40
