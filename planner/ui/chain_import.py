@@ -10,9 +10,10 @@ beside the model's, and "Set entry prices to market mid" writes the mids as one 
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
 from planner.model.chain import (
@@ -35,24 +36,14 @@ class _Relay(QObject):
     """(request number, OptionChain or None, error message)."""
 
 
-class _LoadTask(QRunnable):
-    def __init__(self, relay: _Relay, request: int, path: Path) -> None:
-        super().__init__()
-        self._relay = relay
-        self._request = request
-        self._path = path
-
-    def run(self) -> None:
-        try:
-            chain = load_chain(self._path)
-        except ChainFileError as error:
-            self._relay.done.emit(self._request, None, str(error))
-        except Exception as error:  # last line of defence: a worker must never die silently
-            self._relay.done.emit(
-                self._request, None, f"{self._path.name}: could not read the chain ({error})"
-            )
-        else:
-            self._relay.done.emit(self._request, chain, "")
+def _read(path: Path) -> tuple[OptionChain | None, str]:
+    """The worker's job: the chain, or None and the one-line reason."""
+    try:
+        return load_chain(path), ""
+    except ChainFileError as error:
+        return None, str(error)
+    except Exception as error:  # last line of defence: a worker must never die silently
+        return None, f"{path.name}: could not read the chain ({error})"
 
 
 class ChainImporter(QObject):
@@ -69,14 +60,16 @@ class ChainImporter(QObject):
         self._relay = _Relay(self)
         self._relay.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
         self._request = 0
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        # A plain Python worker thread (no Qt object owned across threads); its result comes
+        # back through the relay's queued signal.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chain-import")
+        self._pending: list[Future[tuple[OptionChain | None, str]]] = []
         self.show_dialogs = True
         self.last_folder = ""
 
     @property
     def loading(self) -> bool:
-        return self._pool.activeThreadCount() > 0
+        return any(not job.done() for job in self._pending)
 
     def _window(self) -> QWidget | None:
         # Looked up, not stored: a Python reference to the window would keep it alive.
@@ -93,13 +86,20 @@ class ChainImporter(QObject):
     def load_path(self, path: Path) -> None:
         """Read `path` in the background; the result replaces the document's chain."""
         self._request += 1
+        request = self._request
         self.last_folder = str(path.parent)
         self.message.emit(f"Reading option chain {path.name}…")
-        self._pool.start(_LoadTask(self._relay, self._request, path))
+        relay = self._relay
+        job = self._pool.submit(_read, path)
+        job.add_done_callback(lambda done: relay.done.emit(request, *done.result()))
+        self._pending = [j for j in self._pending if not j.done()] + [job]
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the background read is done (tests, shutdown)."""
-        return self._pool.waitForDone(msecs)
+        """Block until the background reads are done (tests, shutdown)."""
+        from concurrent.futures import wait
+
+        _, not_done = wait(self._pending, timeout=msecs / 1000.0)
+        return not not_done
 
     def _on_done(self, request: int, chain: OptionChain | None, error: str) -> None:
         if request != self._request:
@@ -116,6 +116,7 @@ class ChainImporter(QObject):
                 )
                 box.setTextFormat(Qt.TextFormat.PlainText)
                 box.exec()
+                box.deleteLater()
             return
         self._document.set_chain(chain)
         self.message.emit(
@@ -155,8 +156,9 @@ class ChainImporter(QObject):
         return changed
 
     def shutdown(self) -> None:
+        """Drop any read in flight and join the worker (the window is closing)."""
         self._request += 1
-        self._pool.waitForDone(5000)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class ChainInfoLabel(QLabel):
