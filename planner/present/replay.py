@@ -270,8 +270,10 @@ def episodes_table(result: ReplayResult) -> Table:
             Column("Condor"),
             Column("Hedge"),
             Column("Net"),
-            Column("Realised cut", tooltip="1 − net / condor, where the condor lost"),
-            Column("Predicted cut", tooltip="The plan's stress table for this row"),
+            Column(
+                "Realised", tooltip="Realised loss cut: 1 − net / condor, where the condor lost"
+            ),
+            Column("Predicted", tooltip="Loss cut the plan's stress table predicts for this row"),
         ),
         rows,
         note="Realised loss cut = 1 − net / condor loss; predicted: the plan's stress table.",

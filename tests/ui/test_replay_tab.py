@@ -390,3 +390,19 @@ def test_optional_rule_switch_is_one_step_and_compared(
     )
     sample_doc.undo_stack.undo()
     assert not tab.programme_editor.rule_switches["programme.monetise.enabled"].isChecked()
+
+
+def test_small_tab_gives_the_charts_a_tab_of_their_own(
+    qtbot: QtBot, sample_doc: PlanDocument
+) -> None:
+    tab = ReplayTab(sample_doc)
+    qtbot.addWidget(tab)
+    tab.resize(700, 500)  # the Replay tab at 1366x768 with every panel open
+    tab.show()
+    qtbot.waitUntil(lambda: tab.compact, timeout=5000)
+    assert tab.tables.widget(0) is tab.charts
+    tab.resize(1500, 900)
+    qtbot.waitUntil(lambda: not tab.compact, timeout=5000)
+    assert tab.splitter.widget(0) is tab.charts
+    assert tab.splitter.orientation() == Qt.Orientation.Horizontal
+    tab.shutdown()

@@ -168,14 +168,14 @@ class ReplayCharts(QWidget):
         self.plots: list[Any] = []
         axes_left = (DollarAxis("left"), PctAxis("left"), LevelAxis("left"))
         titles = ("Equity", "Drawdown", "VIX")
-        label_px = self.fontMetrics().horizontalAdvance(fmt_usd(-8_888_888.0)) + 8
+        label_px = self.fontMetrics().horizontalAdvance(fmt_usd(-888_888.0)) + 8
         for row, (axis, title) in enumerate(zip(axes_left, titles, strict=True)):
             bottom = OpaqueDateAxis("bottom")
             plot = self.layout_widget.addPlot(
                 row=row, col=0, axisItems={"left": axis, "bottom": bottom}
             )
             plot.setLabel("left", title)
-            axis.setWidth(label_px + 24)
+            axis.setWidth(label_px + 20)
             plot.showGrid(x=True, y=True, alpha=SCREEN.grid_alpha)
             for name in ("left", "bottom"):
                 plot.getAxis(name).setZValue(GRID_Z)
@@ -218,9 +218,12 @@ class ReplayCharts(QWidget):
         self.readout.setToolTip("The crosshair's day: every series at that close")
         self.key_label = QLabel()
         self.key_label.setTextFormat(Qt.TextFormat.RichText)  # our own fixed text only
-        # Long one-line texts must not set the tab's minimum width (the docks need it).
+        # Long texts wrap rather than set the tab's minimum width (the docks need it); the
+        # read-out keeps two lines' height so the charts do not jump as it changes.
         for label in (self.readout, self.key_label):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setWordWrap(True)
+        self.readout.setMinimumHeight(2 * self.fontMetrics().lineSpacing() + 4)
         self.reset_button = QPushButton("Whole range")
         self.reset_button.setToolTip("Zoom out to the whole replay (Ctrl+0 on the chart)")
         self.reset_button.clicked.connect(self.reset_view)
@@ -437,7 +440,7 @@ class ReplayCharts(QWidget):
             r, g, b = theme.curves[series.colour_key].colour
             parts.append(f"<span style='color:rgb({r},{g},{b})'>━</span> {series.name}")
         lr, lg, lb = theme.loss_fill[:3]
-        parts.append(f"<span style='color:rgb({lr},{lg},{lb})'>▮</span> backwardation (VIX plot)")
+        parts.append(f"<span style='color:rgb({lr},{lg},{lb})'>▮</span> backwardation")
         parts.append("<span style='color:rgb(230,140,0)'>▮</span> stress episode (click)")
         return " &nbsp; ".join(parts)
 

@@ -48,6 +48,8 @@ __all__ = ["NO_HISTORY_TEXT", "ReplayTab", "replay_inputs"]
 # A run that has not finished after this long shows a progress bar.
 PROGRESS_AFTER_MS = 300
 DEFAULT_SWEEP = "0:4:0.5"
+# A narrow tab shorter than this shows the charts as one of the tables' tabs.
+COMPACT_BELOW_PX = 640
 
 NO_HISTORY_TEXT = (
     "No market history loaded. The replay runs this plan's condor and hedge programme on real "
@@ -83,7 +85,7 @@ class HeadlineBox(QFrame):
         self.value = QLabel("—")
         self.value.setObjectName(f"headline.{key}.value")
         font = self.value.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.value.setFont(font)
         self.claim = QLabel("")
@@ -92,7 +94,10 @@ class HeadlineBox(QFrame):
         self.verdict.setObjectName(f"headline.{key}.verdict")
         for label in (self.title, self.value, self.claim, self.verdict):
             label.setTextFormat(Qt.TextFormat.PlainText)
+        # The figure itself is never cut; the words around it wrap on a narrow window.
+        for label in (self.title, self.claim, self.verdict):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 3, 6, 3)
         layout.setSpacing(0)
@@ -106,7 +111,7 @@ class HeadlineBox(QFrame):
         if figure.claim:
             self.claim.setText(f"claim {figure.claim}")
         else:
-            self.claim.setText("condor alone → with hedge; no claim")
+            self.claim.setText("alone → hedged; no claim")
         self.verdict.setText(figure.verdict_text)
         colour = _VERDICT_COLOURS[figure.verdict]
         self.verdict.setStyleSheet(f"color: {colour}; font-weight: bold;")
@@ -369,6 +374,7 @@ class ReplayTab(QWidget):
         self.empty_error.setText("")
         self.stack.setCurrentIndex(1)
         self.status_label.setText(self.history_text(history))
+        self.status_label.setToolTip(self.history_files_text(history))
         self.request_replay()
 
     def show_history_error(self, text: str) -> None:
@@ -379,15 +385,17 @@ class ReplayTab(QWidget):
     @staticmethod
     def history_text(history: LoadedHistory) -> str:
         market = history.market
-        files = history.files
         repaired = len(history.issues)
-        checks = (
-            "no repairs" if not repaired else f"{repaired} repair(s) and left-out day(s) (Notes)"
-        )
+        checks = "no repairs" if not repaired else f"{repaired} repair(s), see Notes"
         return (
-            f"History {market.dates[0]} to {market.dates[-1]} ({fmt_num(market.size, 0)} days: "
-            f"{files.spx.name}, {files.vix.name}, {files.futures.name}); {checks}"
+            f"History {market.dates[0]} to {market.dates[-1]} "
+            f"({fmt_num(market.size, 0)} days; {checks})"
         )
+
+    @staticmethod
+    def history_files_text(history: LoadedHistory) -> str:
+        files = history.files
+        return f"Files: {files.spx}, {files.vix}, {files.futures}"
 
     # -- running -------------------------------------------------------------------------
 
@@ -465,7 +473,7 @@ class ReplayTab(QWidget):
         if self._history is not None:
             self.status_label.setText(
                 f"{self.history_text(self._history)} · replayed {s.start} to {s.end} in "
-                f"{outcome.elapsed_s:.2f} s · model-priced"
+                f"{outcome.elapsed_s:.2f} s · model-priced, no option quotes"
             )
         self.results_shown.emit(outcome)
 
@@ -501,13 +509,18 @@ class ReplayTab(QWidget):
             self.views["trades"].setProperty("fitted", True)
 
     def _fit_splitter(self) -> None:
-        """Give the tables their natural width (side by side) while the charts keep half."""
-        if self.splitter.orientation() != Qt.Orientation.Horizontal or self._splitter_fitted:
+        """Give the tables their natural width (side by side) while the charts keep half;
+        one above the other, the charts keep ~60 % of the height."""
+        if self._splitter_fitted:
             return
         total = sum(self.splitter.sizes())
         if total <= 0:
             return
         self._splitter_fitted = True
+        if self.splitter.orientation() == Qt.Orientation.Vertical:
+            charts = round(0.6 * total)
+            self.splitter.setSizes([charts, total - charts])
+            return
         view = self.views["years"]
         wanted = view.horizontalHeader().length() + 2 * view.frameWidth() + 30
         tables = min(max(wanted, total // 3), total // 2)
@@ -552,10 +565,32 @@ class ReplayTab(QWidget):
 
     # -- layout --------------------------------------------------------------------------
 
+    @property
+    def compact(self) -> bool:
+        """True when the charts are the first of the tables' tabs (a short, narrow tab)."""
+        return self.tables.indexOf(self.charts) >= 0
+
+    def _set_compact(self, compact: bool) -> None:
+        if compact == self.compact:
+            return
+        if compact:
+            self.tables.insertTab(0, self.charts, "Charts")
+            self.tables.setCurrentIndex(0)
+        else:
+            self.tables.removeTab(self.tables.indexOf(self.charts))
+            self.splitter.insertWidget(0, self.charts)
+            self.charts.show()
+            self._splitter_fitted = False
+            if self._shown is not None:
+                self._fit_splitter()
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        # Side by side on a wide tab; charts above the tables when it is narrow.
-        wide = event.size().width() >= 1.25 * event.size().height() and event.size().width() > 900
+        size = event.size()
+        # Side by side on a wide tab; charts above the tables when it is narrow; on a tab too
+        # small for both (1366 x 768 with every panel open) the charts get a tab of their own.
+        wide = size.width() >= 1.25 * size.height() and size.width() > 900
+        self._set_compact(not wide and size.height() < COMPACT_BELOW_PX)
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
         if self.splitter.orientation() != orientation:
             self.splitter.setOrientation(orientation)
