@@ -270,9 +270,13 @@ def _replay(args: argparse.Namespace) -> int:
         target = getattr(args, option)
         if target is not None:
             out = Path(target)
-            if out.is_dir():
+            try:
+                is_folder, folder_exists = out.is_dir(), out.parent.is_dir()
+            except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
+                return fail(f"--{option} {target}: cannot write here: {_os_reason(exc)}")
+            if is_folder:
                 return fail(f"--{option} {target}: is a folder, not a file")
-            if not out.parent.is_dir():
+            if not folder_exists:
                 return fail(f"--{option} {target}: the folder {str(out.parent)!r} does not exist")
     slippage_note = None
     try:

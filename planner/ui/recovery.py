@@ -21,15 +21,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QStandardPaths
 
+from planner.model.atomic import write_bytes_atomic
 from planner.model.errors import PlanFileError
 from planner.model.plan import Plan
 from planner.model.planfile import load_plan, save_plan
+from planner.model.safe_read import read_text_bounded
 
 __all__ = ["RecoveredPlan", "RecoveryStore", "default_recovery_folder"]
 
 _SUFFIX = ".hplan"
 _INFO_SUFFIX = ".json"
 _LOCK_SUFFIX = ".lock"
+_MAX_INFO_BYTES = 64 * 1024  # a few hundred bytes are written; anything larger is not ours
 
 
 def default_recovery_folder() -> Path:
@@ -79,7 +82,7 @@ class RecoveryStore:
             "saved_at": dt.datetime.now().isoformat(timespec="seconds"),
             "pid": os.getpid(),
         }
-        self._info_path(self.session).write_text(json.dumps(info), encoding="utf-8")
+        write_bytes_atomic(self._info_path(self.session), json.dumps(info).encode("utf-8"))
 
     def remove(self) -> None:
         """Drop this session's autosave (after a clean save, a discard or a normal close)."""
@@ -138,8 +141,9 @@ class RecoveryStore:
 
     def _read_info(self, session: str) -> tuple[Path | None, dt.datetime | None]:
         try:
-            info = json.loads(self._info_path(session).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            text = read_text_bounded(self._info_path(session), _MAX_INFO_BYTES, "recovery info")
+            info = json.loads(text)
+        except (OSError, ValueError):  # InputFileError is a ValueError
             return None, None
         if not isinstance(info, dict):
             return None, None

@@ -110,3 +110,11 @@ def test_render_through_a_link_replaces_the_linked_file_and_keeps_the_link(
     assert result.returncode == 0, result.stderr
     assert link.is_symlink()
     assert real.read_bytes().startswith(b"\x89PNG")
+
+
+def test_replay_csv_with_a_name_too_long_is_one_line(tmp_path: Path) -> None:
+    target = tmp_path / ("t" * 300 + ".csv")
+    line = one_clean_line(
+        run_cli("replay", str(SAMPLE), "--history", str(tmp_path), "--trades", str(target))
+    )
+    assert "--trades" in line and "file name is too long" in line

@@ -214,3 +214,20 @@ def test_a_restored_edit_survives_a_second_crash_before_any_autosave(
     assert third.document.plan.name == "Work after crash one" and third.document.modified
     assert third.file_actions.current_path == source
     dispose(third, monkeypatch)
+
+
+def test_recovery_info_is_read_safely(plan: Plan, folder: Path) -> None:
+    """The small info file beside an autosave goes through the safe reader: a FIFO or a huge
+    file in its place is ignored (no hang), the autosave is still offered."""
+    import os
+
+    crashed = RecoveryStore(folder)
+    crashed.write(plan.with_changes(name="Info gone odd"), None)
+    assert crashed._lock is not None
+    crashed._lock.unlock()
+    info = folder / f"{crashed.session}.json"
+    info.unlink()
+    os.mkfifo(info)
+    orphans = RecoveryStore(folder).orphans()
+    assert [o.plan.name for o in orphans] == ["Info gone odd"]
+    assert orphans[0].source is None and orphans[0].saved_at is None
