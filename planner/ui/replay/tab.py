@@ -206,6 +206,11 @@ class ReplayTab(QWidget):
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(180)
         self.progress.setFormat("replaying %p%")
+        # Showing and hiding the bar must not re-lay the tab out (that repaints the charts and
+        # tables: ~100-250 ms of the GUI thread on every run).
+        policy = self.progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.progress.setSizePolicy(policy)
         self.progress.hide()
         status_row = QHBoxLayout()
         status_row.addWidget(self.status_label, 1)
