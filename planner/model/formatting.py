@@ -7,6 +7,7 @@ infinities) render as an em dash rather than "nan" so a table never shows a Pyth
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 
@@ -18,6 +19,7 @@ __all__ = [
     "MINUS",
     "MISSING",
     "fmt_days",
+    "fmt_expiry",
     "fmt_greek",
     "fmt_num",
     "fmt_pct",
@@ -137,6 +139,17 @@ def fmt_days(n: int | float | None) -> str:
     if n is None or not math.isfinite(n):
         return MISSING
     return f"{fmt_num(float(n), 0)} d"
+
+
+def fmt_expiry(expiry: dt.date, days: int | None) -> str:
+    """An expiry and the days left to it, one form in every table: "2027-01-08 (49d)".
+
+    ISO dates sort as text and read the same in every locale; the day count is what a trader
+    scans for.
+    """
+    if days is None:
+        return expiry.isoformat()
+    return f"{expiry.isoformat()} ({days}d)"
 
 
 def fmt_greek(x: float | None, significant: int = 4, sign: bool = False) -> str:

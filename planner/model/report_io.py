@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from planner.engine.report import AlvhReport, GreeksTotals, Report
-from planner.model.formatting import fmt_num, fmt_pct, fmt_usd
+from planner.model.formatting import fmt_expiry, fmt_num, fmt_pct, fmt_usd
 from planner.model.plan import has_control_characters
 
 
@@ -124,7 +124,7 @@ def report_to_text(report: Report) -> str:
             r.group.value,
             f"{r.quantity:+d}",
             f"{r.underlying.value} {fmt_num(r.strike, 1)} {r.right.value}",
-            f"{r.expiry.isoformat()} ({r.days_to_expiry}d)",
+            fmt_expiry(r.expiry, r.days_to_expiry),
             fmt_pct(100 * r.iv),
             "" if r.forward is None else fmt_num(r.forward, 2),
             fmt_num(r.model_price_pts, 2),
@@ -244,7 +244,7 @@ def alvh_text_lines(alvh: AlvhReport, capital_usd: float) -> list[str]:
                 layer.group.value,
                 f"{layer.contracts:+d}",
                 fmt_num(layer.strike, 1),
-                f"{layer.expiry.isoformat() if layer.expiry else '—'} ({layer.days_to_expiry}d)",
+                fmt_expiry(layer.expiry, layer.days_to_expiry) if layer.expiry else "—",
                 fmt_num(layer.forward, 2),
                 fmt_num(layer.delta, 2),
                 fmt_num(layer.price_pts, 2),

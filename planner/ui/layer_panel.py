@@ -61,7 +61,7 @@ from planner.model.allocation import (
 )
 from planner.model.formatting import (
     MISSING,
-    fmt_days,
+    fmt_expiry,
     fmt_greek,
     fmt_num,
     fmt_pct,
@@ -293,7 +293,7 @@ class LayerResultsModel(_ReadOnlyModel):
             tip = layer.message
             expiry = (
                 _Cell(
-                    f"{layer.expiry:%d %b %y} ({fmt_days(layer.days_to_expiry)})",
+                    fmt_expiry(layer.expiry, layer.days_to_expiry),
                     layer.expiry.isoformat(),
                     tip,
                 )

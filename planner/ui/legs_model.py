@@ -25,7 +25,7 @@ from PySide6.QtGui import QBrush, QColor
 from planner.engine.strikes import snap_spx_strike
 from planner.engine.types import Group, Right, Underlying
 from planner.model.chain import LegMarket
-from planner.model.formatting import fmt_num, fmt_usd
+from planner.model.formatting import fmt_expiry, fmt_num, fmt_usd
 from planner.model.leg_edits import with_leg
 from planner.model.plan import Leg, Plan
 from planner.ui.document import PlanDocument, validation_message
@@ -348,7 +348,7 @@ class LegTableModel(QAbstractTableModel):
                 return _fmt(leg.strike, 0 if leg.strike.is_integer() else 1)
             case Column.EXPIRY:
                 days = (leg.expiry - self._document.plan.valuation_date).days
-                return f"{leg.expiry.isoformat()} ({days}d)"
+                return fmt_expiry(leg.expiry, days)
             case Column.ENTRY_PRICE:
                 if leg.entry_price is not None:
                     return _fmt(leg.entry_price, 2)

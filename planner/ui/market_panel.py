@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.engine.types import SpotVolPreset
-from planner.model.formatting import fmt_num
+from planner.model.formatting import fmt_expiry, fmt_num
 from planner.model.market_edits import with_spot_vix
 from planner.model.plan import FuturePoint, Plan
 from planner.ui.document import PlanDocument, validation_message
@@ -221,7 +221,7 @@ class FuturesTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == 0:
                 days = (point.expiry - self._document.plan.valuation_date).days
-                return f"{point.expiry.isoformat()} ({days}d)"
+                return fmt_expiry(point.expiry, days)
             return fmt_num(point.price, 2)
         if role == Qt.ItemDataRole.EditRole:
             return _qdate(point.expiry) if index.column() == 0 else point.price

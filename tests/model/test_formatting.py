@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
@@ -12,6 +13,7 @@ from planner.model.formatting import (
     MINUS,
     MISSING,
     fmt_days,
+    fmt_expiry,
     fmt_greek,
     fmt_num,
     fmt_pct,
@@ -165,3 +167,15 @@ def test_short_scenario_names_read_well() -> None:
     assert short_scenario_name("Aug 24 2015, one day") == "Aug 24 '15"
     assert short_scenario_name("Feb-Mar 2020 episode") == "Feb-Mar '20 ep."
     assert short_scenario_name("SPX -10 %, VIX from map") == "SPX -10 %"
+
+
+@given(
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2200, 12, 31)),
+    st.integers(min_value=0, max_value=5000),
+)
+def test_fmt_expiry_is_the_iso_date_and_days(expiry: dt.date, days: int) -> None:
+    text = fmt_expiry(expiry, days)
+    date_text, rest = text.split(" (")
+    assert dt.date.fromisoformat(date_text) == expiry
+    assert rest == f"{days}d)"
+    assert fmt_expiry(expiry, None) == expiry.isoformat()

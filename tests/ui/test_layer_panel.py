@@ -14,7 +14,7 @@ from planner.engine.report import AlvhReport
 from planner.engine.signals import rsi_wilder
 from planner.engine.types import Group, RegimeRule, SizingMode, StrikeRule
 from planner.model.allocation import ALVH_REGIME, VXTH_REGIME, AllocationSettings
-from planner.model.formatting import MISSING, fmt_num, fmt_usd
+from planner.model.formatting import MISSING, fmt_expiry, fmt_num, fmt_usd
 from planner.ui.document import PlanDocument
 from planner.ui.layer_panel import APPLY_DESCRIPTION, LAYERS, LayerPanel, LayerResultsModel
 
@@ -59,8 +59,9 @@ def test_results_show_the_reports_layers(panel: LayerPanel, document: PlanDocume
     for layer in report.layers[:3]:
         assert layer.expiry is not None
         expiry = results_cell(panel, "Expiry", layer.group)
-        assert layer.expiry.strftime("%d %b %y") in expiry
-        assert f"{layer.days_to_expiry} d" in expiry
+        # One date format everywhere (#13.17): the position table's "2027-01-08 (49d)".
+        assert expiry == fmt_expiry(layer.expiry, layer.days_to_expiry)
+        assert expiry == f"{layer.expiry.isoformat()} ({layer.days_to_expiry}d)"
         assert results_cell(panel, "Contracts", layer.group) == str(layer.contracts)
         assert results_cell(panel, "Premium", layer.group) == fmt_usd(layer.premium_usd)
         assert results_cell(panel, "Maint. $/yr", layer.group) == fmt_usd(
