@@ -5,6 +5,7 @@ the generic cell table model, history errors and CSV export."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -406,3 +407,47 @@ def test_small_tab_gives_the_charts_a_tab_of_their_own(
     assert tab.splitter.widget(0) is tab.charts
     assert tab.splitter.orientation() == Qt.Orientation.Horizontal
     tab.shutdown()
+
+
+@needs_data
+def test_progress_bar_on_a_long_run_and_a_refused_plan_keeps_the_last_results(
+    qtbot: QtBot,
+    tab: ReplayTab,
+    history: LoadedHistory,
+    sample_doc: PlanDocument,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import planner.ui.replay.worker as worker
+
+    tab.set_history(history)
+    wait_shown(qtbot, tab)
+    assert not tab.progress.isVisible()
+    real = worker.replay_plan
+
+    def slow(*args: object, **kwargs: object) -> object:
+        progress = kwargs["progress"]
+        for step in range(10):  # ~0.8 s, checking for cancellation as the engine does
+            progress(step / 20)  # type: ignore[operator]
+            time.sleep(0.08)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worker, "replay_plan", slow)
+    shown = tab.shown
+    assert tab.request_replay(force=True)
+    qtbot.waitUntil(tab.progress.isVisible, timeout=WAIT_MS)
+    assert tab.progress.value() > 0
+    qtbot.waitUntil(lambda: tab.shown is not shown and not tab.runner.busy, timeout=WAIT_MS)
+    assert not tab.progress.isVisible()
+    monkeypatch.setattr(worker, "replay_plan", real)
+    # The engine refuses a programme (less than one lot): the tab says why, keeps the last run.
+    shown = tab.shown
+    messages: list[str] = []
+    tab.message.connect(messages.append)
+    plan = sample_doc.plan
+    condor = plan.programme.condor.with_changes(lots_per_100k_usd=0.01)
+    sample_doc.push_plan(
+        plan.with_changes(programme=plan.programme.with_changes(condor=condor)), "x"
+    )
+    qtbot.waitUntil(lambda: bool(messages), timeout=WAIT_MS)
+    assert "less than one lot" in messages[-1] and messages[-1] in tab.status_label.text()
+    assert tab.shown is shown
