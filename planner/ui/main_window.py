@@ -358,9 +358,9 @@ class MainWindow(QMainWindow):
         self.replay_actions = ReplayActions(self, self.replay_tab, self._settings)
         self.replay_actions.message.connect(self.show_message)
         self.replay_tab.message.connect(self.show_message)
-        file_menu.insertAction(
-            self.file_actions.copy_chart_action, self.replay_actions.export_menu.menuAction()
-        )
+        # File > Export > Replay CSV, beside the snapshot formats (issue #11).
+        self.file_actions.export_menu.addSeparator()
+        self.file_actions.export_menu.addMenu(self.replay_actions.export_menu)
         file_menu.insertAction(self.quit_action, self.replay_actions.load_history_action)
         file_menu.insertSeparator(self.quit_action)
         self.tabs.currentChanged.connect(self._on_tab_changed)

@@ -38,7 +38,7 @@ class ReplayActions(QObject):
         )
         self.load_history_action.triggered.connect(lambda _c=False: self.load_history_dialog())
         # Beside File ▸ Export (the snapshot's formats): the replay's own CSV files.
-        self.export_menu = QMenu("Export Re&play CSV", window)
+        self.export_menu = QMenu("&Replay CSV", window)
         self.export_daily_action = QAction("&Daily series…", window)
         self.export_daily_action.triggered.connect(lambda _c=False: self.export_dialog("daily"))
         self.export_trades_action = QAction("&Trades…", window)
