@@ -509,3 +509,30 @@ def test_weekly_cadence_and_wing_delta_place_every_friday_condor() -> None:
         )
         long_put, short_put, short_call, long_call = strikes
         assert long_put < short_put < 4000 < short_call < long_call
+
+
+def test_progress_hook_hears_rising_fractions_and_can_cancel_the_run() -> None:
+    """The worker's hook: fractions rise to 1 and the result equals a run without the hook;
+    raising ReplayCancelled from it stops the run there."""
+    from planner.engine.replay import ReplayCancelled
+
+    n = 200
+    market = _market(np.linspace(4000.0, 3800.0, n), np.linspace(18.0, 24.0, n))
+    plan = _plan(market)
+    calendar = _daily_vix_calendar(market)
+    heard: list[float] = []
+    with_hook = _run(plan, market, calendar, progress=heard.append)
+    assert heard and heard == sorted(heard) and heard[-1] == pytest.approx(1.0)
+    assert all(0.0 <= f <= 1.0 for f in heard)
+    plain = _run(plan, market, calendar)
+    assert with_hook.summary == plain.summary
+
+    calls: list[float] = []
+
+    def cancel(fraction: float) -> None:
+        calls.append(fraction)
+        raise ReplayCancelled
+
+    with pytest.raises(ReplayCancelled):
+        _run(plan, market, calendar, progress=cancel)
+    assert len(calls) == 1
