@@ -882,6 +882,15 @@ def run_replay(
     weekly_from = _to_date(
         int(calendar.weekly_vix_listed_from.astype("datetime64[D]").astype(np.int64))
     )
+    for label, equity in (("condor alone", condor_equity), ("condor + hedge", hedged_equity)):
+        broke = np.flatnonzero(equity <= 0.0)
+        if broke.size:
+            notes.append(
+                f"The {label} lost the whole capital on "
+                f"{_to_date(int(day_number[broke[0]])).isoformat()}; the programme keeps trading "
+                "its fixed size after that (sizes are set from the capital, not compounded), so "
+                "later years show P&L but no return."
+            )
     if summary.start < weekly_from:
         notes.append(
             f"Before {weekly_from.isoformat()} (the launch of weekly VIX options) the layers use "
@@ -973,7 +982,10 @@ def _year_rows(
             YearRow(
                 year=int(year),
                 days=hi - lo,
-                return_pct=100.0 * (float(equity[hi - 1]) / opening - 1.0),
+                # A year that opens with no equity left has no return to speak of.
+                return_pct=(
+                    100.0 * (float(equity[hi - 1]) / opening - 1.0) if opening > 0 else None
+                ),
                 max_drawdown_pct=float(_drawdown(inside, opening).max()),
                 condor_pnl_usd=float(condor_daily[lo:hi].sum()),
                 hedge_pnl_usd=float(hedge_daily[lo:hi].sum()),

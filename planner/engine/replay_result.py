@@ -43,8 +43,9 @@ class Summary:
 class YearRow:
     year: int
     days: int
-    return_pct: float
-    """Hedged equity's change over the year, % of its value at the start of the year."""
+    return_pct: float | None
+    """Hedged equity's change over the year, % of its value at the start of the year; None
+    when the year opens with no equity left."""
     max_drawdown_pct: float
     """Hedged equity's deepest fall from a peak inside the year (the year's start included)."""
     condor_pnl_usd: float

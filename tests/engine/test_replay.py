@@ -536,3 +536,34 @@ def test_progress_hook_hears_rising_fractions_and_can_cancel_the_run() -> None:
     with pytest.raises(ReplayCancelled):
         _run(plan, market, calendar, progress=cancel)
     assert len(calls) == 1
+
+
+def test_a_year_opening_with_no_equity_has_no_return_and_the_notes_say_so() -> None:
+    """A crash that costs more than the capital: the following year's return is None (not a
+    ratio of two negative numbers) and the notes name the day the capital was gone."""
+    n = 520
+    spx = np.full(n, 4000.0)
+    spx[30:] = 2400.0  # -40 % on one day, held: every short put is deep in the money
+    market = _market(spx, np.full(n, 20.0))
+    plan = _plan(market)
+    from planner.engine.replay_types import CondorSizing
+
+    condor = plan.programme.condor.with_changes(sizing=CondorSizing.FIXED, fixed_lots=1)
+    plan = plan.with_changes(
+        capital_usd=2_000.0, programme=plan.programme.with_changes(condor=condor)
+    )
+    result = _run(plan, market, _daily_vix_calendar(market))
+    equity = result.daily.hedged_equity_usd
+    assert equity.min() <= 0, "the synthetic crash must exhaust the capital"
+    broke_day = result.daily.dates[int(np.flatnonzero(equity <= 0)[0])]
+    assert any(broke_day.isoformat() in note for note in result.notes)
+    years_of_day = [d.year for d in result.daily.dates]
+    checked = 0
+    for row in result.years:
+        first = years_of_day.index(row.year)
+        if first > 0 and equity[first - 1] <= 0:
+            assert row.return_pct is None
+            checked += 1
+        elif first > 0:
+            assert row.return_pct is not None
+    assert checked >= 1
