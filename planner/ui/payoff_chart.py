@@ -176,7 +176,7 @@ class DollarAxis(OpaqueGridAxis):
 
 
 class PriceAxis(OpaqueGridAxis):
-    """SPX price axis with thousands separators: "7,450"."""
+    """A level axis with thousands separators: SPX "7,450", VIX "40", hedge units "2.5"."""
 
     def __init__(self, orientation: str = "bottom") -> None:
         super().__init__(orientation)

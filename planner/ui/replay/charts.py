@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from planner.engine.replay_result import EpisodeRow, ReplayResult
 from planner.model.formatting import MISSING, fmt_num, fmt_pct, fmt_usd
-from planner.ui.payoff_chart import GRID_Z, DollarAxis, OpaqueGridAxis
+from planner.ui.payoff_chart import GRID_Z, DollarAxis, OpaqueGridAxis, PriceAxis
 from planner.ui.theme import SCREEN, CurveKey, Theme, theme_for
 
 __all__ = ["ReplayCharts", "SweepChart", "day_seconds", "replay_legend"]
@@ -65,17 +65,6 @@ class PctAxis(OpaqueGridAxis):
     ) -> list[str]:
         decimals = 0 if spacing >= 1 else 1
         return [fmt_pct(v * scale, decimals) for v in values]
-
-
-class LevelAxis(OpaqueGridAxis):
-    def __init__(self, orientation: str = "left") -> None:
-        super().__init__(orientation)
-        self.enableAutoSIPrefix(False)
-
-    def tickStrings(  # noqa: N802 (pyqtgraph override)
-        self, values: list[float], scale: float, spacing: float
-    ) -> list[str]:
-        return [fmt_num(v * scale, 0 if spacing >= 1 else 1) for v in values]
 
 
 class _EpisodeRegion(pg.LinearRegionItem):  # type: ignore[misc]
@@ -166,7 +155,7 @@ class ReplayCharts(QWidget):
         self.layout_widget = pg.GraphicsLayoutWidget()
         self.layout_widget.ci.setSpacing(2)
         self.plots: list[Any] = []
-        axes_left = (DollarAxis("left"), PctAxis("left"), LevelAxis("left"))
+        axes_left = (DollarAxis("left"), PctAxis("left"), PriceAxis("left"))
         titles = ("Equity", "Drawdown", "VIX")
         label_px = self.fontMetrics().horizontalAdvance(fmt_usd(-888_888.0)) + 8
         for row, (axis, title) in enumerate(zip(axes_left, titles, strict=True)):
@@ -482,10 +471,10 @@ class SweepChart(QWidget):
         super().__init__(parent)
         self.layout_widget = pg.GraphicsLayoutWidget()
         self.cost_plot: Any = self.layout_widget.addPlot(
-            row=0, col=0, axisItems={"left": PctAxis("left"), "bottom": LevelAxis("bottom")}
+            row=0, col=0, axisItems={"left": PctAxis("left"), "bottom": PriceAxis("bottom")}
         )
         self.cut_plot: Any = self.layout_widget.addPlot(
-            row=0, col=1, axisItems={"left": PctAxis("left"), "bottom": LevelAxis("bottom")}
+            row=0, col=1, axisItems={"left": PctAxis("left"), "bottom": PriceAxis("bottom")}
         )
         for plot, title in ((self.cost_plot, "Hedge net cost /yr"), (self.cut_plot, "DD cut")):
             plot.setTitle(title)
