@@ -604,19 +604,7 @@ class Snapshot:
                 bands,
             )
         area = rect.adjusted(0, title_h + row_h + 2, 0, 0)
-        zoom = _CHART_ZOOM
-        p.save()
-        try:
-            p.translate(area.topLeft())
-            p.scale(1.0 / zoom, 1.0 / zoom)
-            self.replay_charts.render_to(
-                p, QRectF(0.0, 0.0, area.width() * zoom, area.height() * zoom), light_theme=True
-            )
-        finally:
-            p.restore()
-        p.setPen(QPen(_RULE, 0.8))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawRect(area)
+        _paint_framed_chart(p, area, self.replay_charts.render_to)
 
     def _row_height(self) -> float:
         return QFontMetricsF(self.fonts.body).height() * 1.2
@@ -853,22 +841,10 @@ class Snapshot:
         legend = self.chart.legend
         legend_was_visible = bool(legend.isVisible())
         legend.setVisible(False)
-        # Lay the plot out larger than the box and shrink it: the axis and marker labels come
-        # out at ~7 pt, small enough not to run into each other on a half-page chart.
-        zoom = _CHART_ZOOM
-        p.save()
         try:
-            p.translate(area.topLeft())
-            p.scale(1.0 / zoom, 1.0 / zoom)
-            self.chart.render_to(
-                p, QRectF(0.0, 0.0, area.width() * zoom, area.height() * zoom), light_theme=True
-            )
+            _paint_framed_chart(p, area, self.chart.render_to)
         finally:
-            p.restore()
             legend.setVisible(legend_was_visible)
-        p.setPen(QPen(_RULE, 0.8))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawRect(area)
 
     def _paint_table(self, p: QPainter, rect: QRectF, table: _Table) -> None:
         f = self.fonts
@@ -1054,6 +1030,25 @@ class Snapshot:
                 "more than the condor loses; adds loss: the hedge loses too."
             ),
         )
+
+
+def _paint_framed_chart(p: QPainter, area: QRectF, render_to: Callable[..., None]) -> None:
+    """A chart drawn into `area` with a thin frame, in the print theme.
+
+    The plot is laid out larger than the box and shrunk: the axis and marker labels come out at
+    ~7 pt, small enough not to run into each other on a half-page chart.
+    """
+    zoom = _CHART_ZOOM
+    p.save()
+    try:
+        p.translate(area.topLeft())
+        p.scale(1.0 / zoom, 1.0 / zoom)
+        render_to(p, QRectF(0.0, 0.0, area.width() * zoom, area.height() * zoom), light_theme=True)
+    finally:
+        p.restore()
+    p.setPen(QPen(_RULE, 0.8))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRect(area)
 
 
 def _image_to_png(image: QImage) -> bytes:
