@@ -81,7 +81,8 @@ def _detach_stdout() -> None:
 def _report(args: argparse.Namespace) -> int:
     from planner.engine import EngineInputError, evaluate
     from planner.model import PlanFileError, load_plan
-    from planner.model.report_io import report_to_dict, report_to_text
+    from planner.model.report_io import report_to_dict
+    from planner.present.report_text import report_to_text
 
     try:
         plan = load_plan(Path(args.plan))
@@ -122,7 +123,7 @@ def _report(args: argparse.Namespace) -> int:
         return _write_stdout(json.dumps(data, indent=2, allow_nan=False) + "\n")
     text = report_to_text(report)
     if comparison is not None:
-        from planner.model.chain import comparison_text_lines
+        from planner.present.chain_text import comparison_text_lines
 
         text += "\n" + "\n".join(comparison_text_lines(comparison)) + "\n"
     return _write_stdout(text)
@@ -241,10 +242,10 @@ def _replay(args: argparse.Namespace) -> int:
         parse_sweep,
         replay_plan,
         replay_to_dict,
-        replay_to_text,
         trades_csv,
         write_csv,
     )
+    from planner.present.replay_text import replay_to_text
 
     def fail(message: str) -> int:
         print(f"hedge-planner: {message}", file=sys.stderr)

@@ -19,7 +19,9 @@ def test_import_contracts_hold() -> None:
 def test_engine_and_model_load_without_qt_or_pandas() -> None:
     """Also at run time (a lazy import inside a function would slip past static analysis)."""
     code = (
-        "import sys, planner.engine, planner.model, planner.model.report_io;"
+        "import sys, planner.engine, planner.model, planner.model.report_io, planner.present;"
+        "import planner.present.report_text, planner.present.replay_text;"
+        "import planner.present.chain_text;"
         "from planner.engine import evaluate;"
         "from planner.model import load_plan;"
         "evaluate(load_plan('resources/sample.hplan'));"

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from planner.engine.replay_result import ReplayResult
-from planner.model.formatting import (
+from planner.model.replay import CLAIMED_COST_PCT, CLAIMED_DRAWDOWN_CUT_PCT, claim_holds
+from planner.present.formatting import (
     MISSING,
     fmt_loss_cut,
     fmt_num,
     fmt_pct,
     short_scenario_name,
 )
-from planner.model.replay import CLAIMED_COST_PCT, CLAIMED_DRAWDOWN_CUT_PCT, claim_holds
 from planner.present.table import (
     Align,
     Cell,

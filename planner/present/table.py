@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from planner.model.formatting import MISSING, fmt_num, fmt_pct, fmt_usd
+from planner.present.formatting import MISSING, fmt_num, fmt_pct, fmt_usd
 
 __all__ = [
     "Align",

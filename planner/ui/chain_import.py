@@ -23,7 +23,7 @@ from planner.model.chain import (
     with_chain_smile,
     with_market_entry_prices,
 )
-from planner.model.formatting import fmt_num
+from planner.present.formatting import fmt_num
 from planner.ui.document import PlanDocument
 
 CHAIN_FILTER = "Cboe SPX option chain (*.csv);;All files (*)"

@@ -29,8 +29,8 @@ from planner.engine.condor import CondorStrikes, model_iron_condor
 from planner.engine.types import Group, Right, Underlying
 from planner.model.calendar import listed_spx_expiries, listed_spx_monthly_expiries
 from planner.model.chain import chain_condor_expiry, market_iron_condor
-from planner.model.formatting import fmt_num, fmt_usd
 from planner.model.plan import Leg, Plan
+from planner.present.formatting import fmt_num, fmt_usd
 from planner.ui.document import PlanDocument, validation_message
 from planner.ui.plain_text import escape
 

@@ -18,7 +18,14 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from planner.engine.report import FloatArray, Report
-from planner.model.formatting import MISSING, fmt_pct, fmt_price, fmt_usd, fmt_usd_compact, fmt_vix
+from planner.present.formatting import (
+    MISSING,
+    fmt_pct,
+    fmt_price,
+    fmt_usd,
+    fmt_usd_compact,
+    fmt_vix,
+)
 from planner.ui.payoff_chart import PriceAxis
 from planner.ui.theme import SCREEN, Theme
 

@@ -59,7 +59,10 @@ from planner.model.allocation import (
     RegimeSettings,
     regime_preset,
 )
-from planner.model.formatting import (
+from planner.model.hedge_legs import apply_proposal
+from planner.model.plan import Plan
+from planner.model.vix_history import VixHistory, VixHistoryError, load_vix_history
+from planner.present.formatting import (
     MISSING,
     fmt_expiry,
     fmt_greek,
@@ -69,9 +72,6 @@ from planner.model.formatting import (
     fmt_usd,
     fmt_usd_compact,
 )
-from planner.model.hedge_legs import apply_proposal
-from planner.model.plan import Plan
-from planner.model.vix_history import VixHistory, VixHistoryError, load_vix_history
 from planner.ui.document import PlanDocument, validation_message
 from planner.ui.payoff_chart import GRID_Z, DollarAxis
 from planner.ui.plain_text import escape, plain_label, safe_text

@@ -25,9 +25,9 @@ from PySide6.QtGui import QBrush, QColor
 from planner.engine.strikes import snap_spx_strike
 from planner.engine.types import Group, Right, Underlying
 from planner.model.chain import LegMarket
-from planner.model.formatting import fmt_expiry, fmt_num, fmt_usd
 from planner.model.leg_edits import with_leg
 from planner.model.plan import Leg, Plan
+from planner.present.formatting import fmt_expiry, fmt_num, fmt_usd
 from planner.ui.document import PlanDocument, validation_message
 from planner.ui.plain_text import safe_text
 

@@ -44,9 +44,9 @@ from PySide6.QtWidgets import (
 )
 
 from planner.engine.types import SpotVolPreset
-from planner.model.formatting import fmt_expiry, fmt_num
 from planner.model.market_edits import with_spot_vix
 from planner.model.plan import FuturePoint, Plan
+from planner.present.formatting import fmt_expiry, fmt_num
 from planner.ui.document import PlanDocument, validation_message
 from planner.ui.plain_text import escape, safe_text
 

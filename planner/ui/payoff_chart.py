@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from planner.engine.report import BreakEven, FloatArray, Report
 from planner.engine.types import Group, Underlying
-from planner.model.formatting import (
+from planner.present.formatting import (
     MISSING,
     fmt_num,
     fmt_pct,

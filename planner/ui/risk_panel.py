@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from planner.engine.report import GreeksTotals, Report
 from planner.engine.types import Group
-from planner.model.formatting import (
+from planner.present.formatting import (
     MISSING,
     fmt_loss_cut,
     fmt_num,

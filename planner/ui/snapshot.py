@@ -43,7 +43,8 @@ from PySide6.QtSvg import QSvgGenerator
 from planner.engine.replay_result import ReplayResult
 from planner.engine.report import GreeksTotals, Report
 from planner.model.atomic import write_bytes_atomic
-from planner.model.formatting import (
+from planner.model.plan import Plan
+from planner.present.formatting import (
     fmt_greek,
     fmt_loss_cut,
     fmt_num,
@@ -53,7 +54,6 @@ from planner.model.formatting import (
     fmt_usd,
     fmt_vix,
 )
-from planner.model.plan import Plan
 from planner.present.replay import replay_tables
 from planner.present.table import Align, Tone
 from planner.present.table import Table as PresentTable

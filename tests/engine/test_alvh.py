@@ -28,7 +28,8 @@ from planner.model.allocation import (
     RegimeSettings,
 )
 from planner.model.plan import FuturePoint, Plan
-from planner.model.report_io import report_to_dict, report_to_text
+from planner.model.report_io import report_to_dict
+from planner.present.report_text import report_to_text
 from tests.engine.conftest import CONDOR, FUTURES, VALUATION, make_plan
 
 CAPITAL = 250_000.0

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from planner.engine.evaluate import evaluate
 from planner.engine.report import HeatMap
-from planner.model.formatting import MINUS, fmt_usd
 from planner.model.plan import Plan
+from planner.present.formatting import MINUS, fmt_usd
 from planner.ui.heatmap_view import HeatMapView, cell_rect, symmetric_levels
 
 from .test_payoff_chart import SPOT, empty_report, synthetic_report

@@ -14,7 +14,7 @@ from planner.engine.report import AlvhReport
 from planner.engine.signals import rsi_wilder
 from planner.engine.types import Group, RegimeRule, SizingMode, StrikeRule
 from planner.model.allocation import ALVH_REGIME, VXTH_REGIME, AllocationSettings
-from planner.model.formatting import MISSING, fmt_expiry, fmt_num, fmt_usd
+from planner.present.formatting import MISSING, fmt_expiry, fmt_num, fmt_usd
 from planner.ui.document import PlanDocument
 from planner.ui.layer_panel import APPLY_DESCRIPTION, LAYERS, LayerPanel, LayerResultsModel
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from planner.engine.types import Group, Right, Underlying
-from planner.model.formatting import fmt_num
 from planner.model.plan import Plan
+from planner.present.formatting import fmt_num
 from planner.ui.delegates import LegDelegate, PositionEditor
 from planner.ui.document import PlanDocument
 from planner.ui.legs_model import INPUT_COLUMNS, Column, LegTableModel
@@ -383,7 +383,7 @@ def test_totals_row_under_the_table(
     qtbot: QtBot, model: LegTableModel, document: PlanDocument
 ) -> None:
     """#13.15: net credit/debit, market value and P&L of the whole position, from the report."""
-    from planner.model.formatting import fmt_usd
+    from planner.present.formatting import fmt_usd
 
     editor = PositionEditor(model)
     qtbot.addWidget(editor)

@@ -9,8 +9,8 @@ from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
 from planner.engine.types import SpotVolPreset
-from planner.model.formatting import fmt_num
 from planner.model.plan import Plan
+from planner.present.formatting import fmt_num
 from planner.ui.document import PlanDocument
 from planner.ui.market_panel import MarketPanel
 

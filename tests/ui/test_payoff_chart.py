@@ -26,8 +26,8 @@ from planner.engine.report import (
     TermStructure,
 )
 from planner.engine.types import Group, Right, Underlying
-from planner.model.formatting import MINUS, fmt_usd
 from planner.model.plan import Plan
+from planner.present.formatting import MINUS, fmt_usd
 from planner.ui.payoff_chart import (
     CURVE_ROWS,
     DollarAxis,

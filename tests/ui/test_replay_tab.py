@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from planner.cli import sample_plan_path
 from planner.model import Plan, load_plan
-from planner.model.formatting import short_scenario_name
 from planner.model.history import LoadedHistory, find_history_files, load_history
 from planner.model.replay import daily_csv, replay_plan, trades_csv
+from planner.present.formatting import short_scenario_name
 from planner.present.replay import headline, replay_tables
 from planner.present.table import Tone
 from planner.ui.cell_table import CELL_ROLE, SORT_ROLE, CellTableModel

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from planner.engine.evaluate import evaluate
 from planner.engine.types import Group
-from planner.model.formatting import MINUS, fmt_pct, fmt_usd, fmt_usd_compact
 from planner.model.plan import Plan
+from planner.present.formatting import MINUS, fmt_pct, fmt_usd, fmt_usd_compact
 from planner.ui.risk_panel import (
     GREEK_COLUMNS,
     GreeksTableModel,

@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 from planner.cli import sample_plan_path
 from planner.engine.evaluate import evaluate
 from planner.engine.report import Report
-from planner.model.formatting import fmt_usd
 from planner.model.plan import Plan, StressScenario
 from planner.model.planfile import load_plan
+from planner.present.formatting import fmt_usd
 from planner.ui.snapshot import Snapshot, SnapshotFormat, default_page_size
 
 
@@ -135,7 +135,7 @@ def test_format_from_suffix() -> None:
 def test_print_keeps_positions_whole_and_reads_loss_cuts(sample: tuple[Plan, Report]) -> None:
     """#13.11: with a 7x position the legs' positions and ids print whole (the group column
     goes first); loss cuts past 0-100 % print in words; the condor line shows on paper."""
-    from planner.model.formatting import fmt_loss_cut, fmt_num
+    from planner.present.formatting import fmt_loss_cut, fmt_num
     from planner.ui.theme import PRINT, CurveKey
 
     plan, _ = sample

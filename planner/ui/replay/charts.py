@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.engine.replay_result import EpisodeRow, ReplayResult
-from planner.model.formatting import MISSING, fmt_num, fmt_pct, fmt_usd
+from planner.present.formatting import MISSING, fmt_num, fmt_pct, fmt_usd
 from planner.ui.payoff_chart import GRID_Z, DollarAxis, OpaqueGridAxis, PriceAxis
 from planner.ui.theme import SCREEN, CurveKey, Theme, theme_for
 

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from planner.engine.replay_result import ReplayResult
-from planner.model.formatting import fmt_num
 from planner.model.history import LoadedHistory
 from planner.model.plan import Plan
 from planner.model.replay import parse_sweep
+from planner.present.formatting import fmt_num
 from planner.present.replay import HeadlineFigure, ReplayTables, Verdict
 from planner.present.table import Table
 from planner.ui.cell_table import CellTableModel, ColumnFilterProxy

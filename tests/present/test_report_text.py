@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from planner.engine import evaluate
 from planner.model.plan import Plan
-from planner.model.report_io import one_line, report_to_text
+from planner.present.report_text import one_line, report_to_text
 
 
 def test_control_characters_in_names_are_escaped(sample_plan: Plan) -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.model.formatting import (
+from planner.present.formatting import (
     MINUS,
     MISSING,
     fmt_days,
@@ -143,7 +143,7 @@ def test_fmt_greek_significant_figures(value: float, expected: str) -> None:
 
 
 def test_loss_cut_in_words_past_the_ends() -> None:
-    from planner.model.formatting import fmt_loss_cut
+    from planner.present.formatting import fmt_loss_cut
 
     assert fmt_loss_cut(0.37) == "37%"
     assert fmt_loss_cut(17.12) == "net gain"
@@ -156,13 +156,13 @@ def test_loss_cut_in_words_past_the_ends() -> None:
 
 @given(st.text(min_size=1, max_size=80))
 def test_short_scenario_names_are_short(name: str) -> None:
-    from planner.model.formatting import short_scenario_name
+    from planner.present.formatting import short_scenario_name
 
     assert len(short_scenario_name(name)) <= 15
 
 
 def test_short_scenario_names_read_well() -> None:
-    from planner.model.formatting import short_scenario_name
+    from planner.present.formatting import short_scenario_name
 
     assert short_scenario_name("Aug 24 2015, one day") == "Aug 24 '15"
     assert short_scenario_name("Feb-Mar 2020 episode") == "Feb-Mar '20 ep."
