@@ -86,10 +86,21 @@ def _report(args: argparse.Namespace) -> int:
 
     try:
         plan = load_plan(Path(args.plan))
-        report = evaluate(plan)
     except PlanFileError as exc:
         print(f"hedge-planner: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    history = None
+    if args.vix_history is not None:
+        from planner.model.vix_history import VixHistoryError, load_vix_history
+
+        try:
+            history = load_vix_history(args.vix_history)
+        except VixHistoryError as exc:
+            print(f"hedge-planner: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    try:
+        # The history is an input of the engine, which derives the RSI / MACD signals from it.
+        report = evaluate(plan, vix_history=history)
     except EngineInputError as exc:
         print(f"hedge-planner: {args.plan}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -102,18 +113,6 @@ def _report(args: argparse.Namespace) -> int:
         except ChainFileError as exc:
             print(f"hedge-planner: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    if args.vix_history is not None and report.alvh is not None:
-        import dataclasses
-
-        from planner.model.vix_history import VixHistoryError, load_vix_history
-
-        try:
-            history = load_vix_history(args.vix_history)
-        except VixHistoryError as exc:
-            print(f"hedge-planner: {exc}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        alvh = dataclasses.replace(report.alvh, signals=history.signals(report.alvh.signals))
-        report = dataclasses.replace(report, alvh=alvh)
     if args.format == "json":
         data = report_to_dict(report)
         if comparison is not None:

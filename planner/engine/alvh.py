@@ -36,7 +36,7 @@ from planner.engine.report import (
     StressRow,
     TermStructure,
 )
-from planner.engine.signals import base_signals
+from planner.engine.signals import VixHistory, base_signals
 from planner.engine.strikes import snap_vix_strike, vix_strike_grid
 from planner.engine.today import VixCalls
 from planner.engine.types import (
@@ -186,12 +186,14 @@ def analyse_alvh(
     priced: PriceGreeks,
     values_at: FloatArray,
     stress_rows: Sequence[StressRow],
+    vix_history: VixHistory | None = None,
 ) -> AlvhReport:
     """Size and price the proposed ALVH layers against `stress_rows`.
 
     `priced` holds the price and greeks of `proposal.calls`; `values_at` is the value of each of
     `proposal.book`'s legs (one contract) at the stress points followed by the 30-day carry
-    point. Both come from `evaluate`'s passes over the plan.
+    point. Both come from `evaluate`'s passes over the plan. With `vix_history` the signals
+    carry RSI(14) / MACD of its closes.
     """
     settings = plan.allocation
     capital = plan.capital_usd
@@ -321,6 +323,8 @@ def analyse_alvh(
     offset_income = -float(q[_OFFSET] * maintenance_pts[_OFFSET])
     band = regime.band_label
     signals = base_signals(term.state, term.slope_pts_per_month, market.vix0, band)
+    if vix_history is not None:
+        signals = vix_history.signals(signals)
     proposed = tuple(
         ProposedLeg(
             id=f"alvh_{layer.group.value}",

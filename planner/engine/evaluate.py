@@ -27,6 +27,7 @@ from planner.engine.report import (
     Report,
     StressRow,
 )
+from planner.engine.signals import VixHistory
 from planner.engine.spot_vol_map import map_vix, map_vix_by_slopes
 from planner.engine.today import TodayGreeks, today_greeks
 from planner.engine.types import (
@@ -85,8 +86,12 @@ def model_prices_pts(plan: PlanLike, legs: Sequence[LegLike]) -> NDArray[np.floa
     return prices
 
 
-def evaluate(plan: PlanLike) -> Report:
-    """Price the plan today and across all its scenarios. Raises EngineInputError if it can't."""
+def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
+    """Price the plan today and across all its scenarios. Raises EngineInputError if it can't.
+
+    `vix_history` (daily VIX closes, not part of the plan) adds RSI(14) / MACD to
+    `Report.alvh.signals`; without it the signals hold the term structure and the VIX band only.
+    """
     warnings: list[str] = []
     market = plan_market(plan)
     curve = market.curve
@@ -221,7 +226,15 @@ def evaluate(plan: PlanLike) -> Report:
     if today.extra is None:  # pragma: no cover - today_greeks prices the calls it is given
         raise EngineInputError("the ALVH layers were not priced")
     alvh = analyse_alvh(
-        plan, market, curve, term_structure, proposal, today.extra, alvh_values, stress_rows
+        plan,
+        market,
+        curve,
+        term_structure,
+        proposal,
+        today.extra,
+        alvh_values,
+        stress_rows,
+        vix_history,
     )
     return Report(
         plan_name=plan.name,

@@ -113,6 +113,20 @@ def macd(
     return Macd(macd=line, signal=signal_line, histogram=line - signal_line)
 
 
+@dataclass(frozen=True, slots=True)
+class VixHistory:
+    """Daily spot VIX closes, oldest first, with their dates (or None when only closes are
+    known): the optional input from which `evaluate` adds RSI(14) / MACD to the ALVH signals."""
+
+    dates: NDArray[np.datetime64] | None
+    close: FloatArray
+
+    def signals(self, base: AlvhSignals) -> AlvhSignals:
+        """`base` (e.g. `Report.alvh.signals` of a report made without history) with RSI / MACD
+        of these closes."""
+        return with_history(base, self.dates, self.close)
+
+
 def base_signals(term_state: str, slope: float, vix: float, vix_band: str) -> AlvhSignals:
     return AlvhSignals(
         term_state=term_state,

@@ -7,15 +7,14 @@ imported only when a file is read, so loading the model stays light.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 
-from planner.engine.report import AlvhSignals
-from planner.engine.signals import with_history
+from planner.engine.signals import VixHistory
 from planner.model.safe_read import InputFileError, read_text_bounded
+
+__all__ = ["VixHistory", "VixHistoryError", "load_vix_history"]
 
 REQUIRED_COLUMNS = ("DATE", "CLOSE")
 # Cboe's full file since 1990 is ~0.5 MB; anything far larger is not a daily VIX history.
@@ -27,18 +26,6 @@ class VixHistoryError(ValueError):
 
     def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
         super().__init__(f"{Path(path).name}: {problem}")
-
-
-@dataclass(frozen=True, slots=True)
-class VixHistory:
-    """Dates (oldest first, unique) and closes of spot VIX."""
-
-    dates: NDArray[np.datetime64]
-    close: NDArray[np.float64]
-
-    def signals(self, base: AlvhSignals) -> AlvhSignals:
-        """`base` (from `Report.alvh.signals`) with RSI(14) / MACD of this history."""
-        return with_history(base, self.dates, self.close)
 
 
 def load_vix_history(path: str | os.PathLike[str]) -> VixHistory:

@@ -127,3 +127,25 @@ def test_no_hint_in_contango() -> None:
     x = np.concatenate((np.full(30, 15.0), np.linspace(15, 40, 10)))
     sig = with_history(base_signals("contango", 0.8, 40.0, "≥ 30"), None, x)
     assert sig.rsi14 is not None and sig.rsi14 > 70 and not sig.monetise_near
+
+
+def test_evaluate_takes_vix_history_and_computes_the_signals() -> None:
+    """`evaluate(plan, vix_history)` fills RSI / MACD itself (the window and the CLI pass the
+    history in); the rest of the report is what `evaluate(plan)` gives."""
+    import dataclasses
+
+    from planner.engine import VixHistory, evaluate
+    from tests.engine.conftest import CONDOR, make_plan
+
+    plan = make_plan(legs=CONDOR)
+    close = random_walk(60)
+    dates = np.arange("2026-08-01", 60, dtype="datetime64[D]")
+    history = VixHistory(dates=dates, close=close)
+    without = evaluate(plan)
+    with_it = evaluate(plan, vix_history=history)
+    expected = with_history(without.alvh.signals, dates, close)
+    assert with_it.alvh.signals == expected
+    assert with_it.alvh.signals.rsi14 == pytest.approx(float(rsi_wilder(close)[-1]), rel=1e-12)
+    assert with_it.alvh.signals.history_end == dt.date(2026, 9, 29)
+    assert without.alvh.signals.rsi14 is None
+    assert dataclasses.replace(with_it.alvh, signals=without.alvh.signals) == without.alvh
