@@ -97,6 +97,30 @@ _MONTHS = {
     )
     for name in names
 }
+# Cboe's page localises the quote-date line; a Russian-locale download (2023-12-08 in
+# tests/data/chains) writes "9 декабря 2023 г. в 13:49 GMT-5", the month in the genitive.
+_MONTHS.update(
+    {
+        name: number
+        for number, name in enumerate(
+            (
+                "января",
+                "февраля",
+                "марта",
+                "апреля",
+                "мая",
+                "июня",
+                "июля",
+                "августа",
+                "сентября",
+                "октября",
+                "ноября",
+                "декабря",
+            ),
+            start=1,
+        )
+    }
+)
 
 
 class ChainFileError(ValueError):
@@ -439,7 +463,8 @@ def _header_number(cell: str, source: str | os.PathLike[str], line: int, label: 
 
 def _quote_time(text: str, source: str | os.PathLike[str], line: int) -> dt.datetime:
     """'February 5 2022, 8:09 PM EST', 'January 9, 2022, 3:11 AM EST', 'December 8, 2023 at
-    4:15 PM ET', '2022-02-04 16:15', '02/04/2022 4:15 PM', '4 February 2022 16:15'."""
+    4:15 PM ET', '2022-02-04 16:15', '02/04/2022 4:15 PM', '4 February 2022 16:15',
+    '9 декабря 2023 г. в 13:49 GMT-5'."""
     cleaned = re.sub(r"[,]", " ", text).strip()
     cleaned = re.sub(r"\b(at|um|à|a las)\b", " ", cleaned, flags=re.IGNORECASE)
     words = cleaned.split()

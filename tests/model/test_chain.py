@@ -18,6 +18,8 @@ CHAINS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "chain
 FEB = CHAINS / "spx_quotedata_2022-02-04.csv"
 JAN = CHAINS / "spx_quotedata_2022-01-07.csv"
 needs_chains = pytest.mark.skipif(not FEB.is_file(), reason="../shared/data/chains is absent")
+# Faithful subsets of two more public Cboe chains, kept in the repo (tests/data/chains/SOURCES.md).
+SUBSETS = Path(__file__).resolve().parents[1] / "data" / "chains"
 
 HEADER = (
     "Expiration Date,Calls,Last Sale,Net,Bid,Ask,Volume,IV,Delta,Gamma,Open Interest,"
@@ -93,6 +95,7 @@ def test_trailing_commas_and_date_variants_read_the_same() -> None:
         ('"Date: 4 March 2022, 16:15"', dt.date(2022, 3, 4)),
         ("Date: 2022-03-04 16:15", dt.date(2022, 3, 4)),
         ('"Date: March 7, 2022, 8:00 AM EST"', dt.date(2022, 3, 4)),  # Monday before the open
+        ("Date: 5 марта 2022 г. в 13:49 GMT-5", dt.date(2022, 3, 4)),  # Russian locale, Saturday
     ):
         assert parse_chain(synthetic_chain(date_line=line), "c.csv").session == session, line
 
@@ -200,3 +203,19 @@ def test_real_chains_load() -> None:
     assert jan.session == dt.date(2022, 1, 7)
     assert [s.expiry for s in jan.expiries][-1] == dt.date(2022, 1, 31)
     assert all(s.fit_rmse_vol_pts < 1.0 for s in jan.expiries)
+
+
+def test_repo_chain_subsets_load() -> None:
+    dec = load_chain(SUBSETS / "spx_quotedata_2023-12-08_subset.csv")  # Russian date line
+    assert dec.session == dt.date(2023, 12, 8)
+    assert dec.quote_time == dt.datetime(2023, 12, 9, 13, 49)
+    assert [(s.expiry, s.days) for s in dec.expiries] == [
+        (dt.date(2023, 12, 15), 7),
+        (dt.date(2023, 12, 29), 21),
+    ]
+    feb = load_chain(SUBSETS / "spx_quotedata_2023-02-07_subset.csv")
+    assert feb.session == dt.date(2023, 2, 7)
+    assert [s.days for s in feb.expiries] == [8, 28, 52, 113]
+    for smile in (*dec.expiries, *feb.expiries):
+        assert smile.root == "SPXW"
+        assert smile.fit_rmse_vol_pts < 0.5, smile.expiry
