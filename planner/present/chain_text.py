@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from planner.model.chain import ChainComparison
 from planner.present.formatting import fmt_num, fmt_pct
-from planner.present.report_text import text_table
+from planner.present.table import Align, Cell, Column, Table, text_cell
+from planner.present.text import table_lines
 
-__all__ = ["comparison_text_lines"]
+__all__ = ["comparison_table", "comparison_text_lines"]
 
 
 def comparison_text_lines(comparison: ChainComparison) -> list[str]:
@@ -26,45 +27,56 @@ def comparison_text_lines(comparison: ChainComparison) -> list[str]:
     if not comparison.legs:
         lines.append("  The plan has no SPX legs.")
         return lines
+    return [*lines, *table_lines(comparison_table(comparison))]
 
-    def iv(value: float | None) -> str:
-        return "" if value is None else fmt_pct(100 * value)
 
-    def pts(value: float | None) -> str:
-        return "" if value is None else fmt_num(value, 2)
+def _pts(value: float | None) -> Cell:
+    return Cell("", None) if value is None else Cell(fmt_num(value, 2), value, "pts")
 
-    rows = [
-        [
-            row.market.leg_id,
-            row.market.root or "",
-            pts(row.market.bid),
-            pts(row.market.ask),
-            pts(row.market.width),
-            pts(row.market.mid),
-            pts(row.model_price_pts),
-            iv(row.market.market_iv),
-            iv(row.market.smile_iv),
-            iv(row.model_iv),
-            ""
-            if row.market.market_iv is None
-            else fmt_num(100 * (row.model_iv - row.market.market_iv), 2, True),
-            row.market.status,
-        ]
-        for row in comparison.legs
-    ]
-    headers = [
-        "id",
-        "root",
-        "bid",
-        "ask",
-        "width",
-        "mid",
-        "model",
-        "mkt IV",
-        "smile IV",
-        "model IV",
-        "model-mkt",
-        "status",
-    ]
-    lines += ["  " + line for line in text_table(headers, rows, left=2)]
-    return lines
+
+def _iv(value: float | None) -> Cell:
+    return Cell("", None) if value is None else Cell(fmt_pct(100 * value), 100 * value, "%")
+
+
+def comparison_table(comparison: ChainComparison) -> Table:
+    """Each SPX leg of the plan: the chain's bid, ask, mid and implied vols beside the
+    model's price and vol."""
+    rows = []
+    for row in comparison.legs:
+        m = row.market
+        gap = None if m.market_iv is None else 100 * (row.model_iv - m.market_iv)
+        rows.append(
+            (
+                text_cell(m.leg_id),
+                text_cell(m.root or ""),
+                _pts(m.bid),
+                _pts(m.ask),
+                _pts(m.width),
+                _pts(m.mid),
+                _pts(row.model_price_pts),
+                _iv(m.market_iv),
+                _iv(m.smile_iv),
+                _iv(row.model_iv),
+                Cell("", None) if gap is None else Cell(fmt_num(gap, 2, True), gap, "vol pts"),
+                text_cell(m.status),
+            )
+        )
+    left = Align.LEFT
+    return Table(
+        "Market vs model",
+        (
+            Column("id", left),
+            Column("root", left, "SPX or SPXW: the series the quote comes from"),
+            Column("bid"),
+            Column("ask"),
+            Column("width"),
+            Column("mid"),
+            Column("model", tooltip="The plan's model price, index points"),
+            Column("mkt IV", tooltip="Black-76 vol of the mid"),
+            Column("smile IV", tooltip="The expiry's fitted smile at the strike"),
+            Column("model IV"),
+            Column("model-mkt", tooltip="Model IV minus market IV, vol points"),
+            Column("status", left),
+        ),
+        tuple(rows),
+    )

@@ -4,10 +4,17 @@ sorting and for reading back), its unit, whether it is a gain or a loss, and a t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from planner.present.formatting import MISSING, fmt_num, fmt_pct, fmt_usd
+from planner.present.formatting import (
+    MISSING,
+    fmt_loss_cut,
+    fmt_num,
+    fmt_pct,
+    fmt_usd,
+    fmt_usd_compact,
+)
 
 __all__ = [
     "Align",
@@ -15,7 +22,9 @@ __all__ = [
     "Column",
     "Table",
     "Tone",
+    "compact_usd_cell",
     "count_cell",
+    "loss_cut_cell",
     "pct_cell",
     "text_cell",
     "usd_cell",
@@ -45,10 +54,20 @@ class Cell:
     tone: Tone = Tone.PLAIN
     tooltip: str = ""
     bold: bool = False
+    full_text: str = ""
+    """The whole text where `text` is shortened for a narrow view (a short scenario name, a
+    compact "−$12.3k"); the page and the text report print it. "" when `text` is whole."""
+    align: Align | None = None
+    """This cell's alignment where it differs from its column's (a word among numbers)."""
 
     @property
     def sort_key(self) -> float | str:
         return self.number if self.number is not None else self.text
+
+    @property
+    def wide_text(self) -> str:
+        """What a renderer with room prints: the whole text."""
+        return self.full_text or self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +75,8 @@ class Column:
     title: str
     align: Align = Align.RIGHT
     tooltip: str = ""
+    optional: bool = False
+    """A detail a narrow page may leave out (rightmost first) rather than cut a number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +88,40 @@ class Table:
     bold_rows: frozenset[int] = field(default_factory=frozenset)
     empty_text: str = ""
     """What to say when there are no rows (a table never shows as a blank box)."""
+    row_headers: tuple[Cell, ...] = ()
+    """One label per row (a group, a scenario), shown as the view's row header; () for none."""
+    row_header_title: str = ""
+    """The row headers' column title where a renderer prints them as a first column."""
 
     def __post_init__(self) -> None:
         width = len(self.columns)
         for i, row in enumerate(self.rows):
             if len(row) != width:
                 raise ValueError(f"{self.title}: row {i} has {len(row)} cells for {width} columns")
+        if self.row_headers and len(self.row_headers) != len(self.rows):
+            raise ValueError(
+                f"{self.title}: {len(self.row_headers)} row headers for {len(self.rows)} rows"
+            )
+
+    def with_row_headers_as_column(self) -> Table:
+        """The same table with its row headers as a first, left-aligned column (for the page
+        and the text report, which have no row-header strip); itself when it has none."""
+        if not self.row_headers:
+            return self
+        return replace(
+            self,
+            columns=(Column(self.row_header_title, Align.LEFT), *self.columns),
+            rows=tuple(
+                (header, *row) for header, row in zip(self.row_headers, self.rows, strict=True)
+            ),
+            row_headers=(),
+            row_header_title="",
+        )
+
+    @property
+    def row_names(self) -> tuple[str, ...]:
+        """Each row header's whole text (a scenario's full name)."""
+        return tuple(h.wide_text for h in self.row_headers)
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -98,13 +147,41 @@ def text_cell(text: str, tooltip: str = "", bold: bool = False) -> Cell:
     return Cell(text, tooltip=tooltip, bold=bold)
 
 
-def usd_cell(x: float | None, *, sign: bool = False, toned: bool = True, tooltip: str = "") -> Cell:
+def usd_cell(
+    x: float | None,
+    *,
+    sign: bool = False,
+    toned: bool = True,
+    tooltip: str = "",
+    decimals: int = 0,
+) -> Cell:
     """Dollars, red when it rounds to a loss (green for a gain when `toned`)."""
     value = _finite(x)
-    tone = _tone(value, 0) if toned else Tone.PLAIN
-    if not toned and value is not None and round(value) < 0:
+    tone = _tone(value, decimals) if toned else Tone.PLAIN
+    if not toned and value is not None and round(value, decimals) < 0:
         tone = Tone.LOSS
-    return Cell(fmt_usd(value, sign=sign), value, "$", tone, tooltip)
+    return Cell(fmt_usd(value, decimals, sign=sign), value, "$", tone, tooltip)
+
+
+def compact_usd_cell(x: float | None, note: str = "") -> Cell:
+    """ "−$12.3k" for a narrow column, the exact dollars as its whole text and in the tooltip
+    (with `note` after them); red for a loss."""
+    value = _finite(x)
+    exact = fmt_usd(value, sign=True)
+    tone = Tone.LOSS if value is not None and round(value) < 0 else Tone.PLAIN
+    tooltip = f"{exact} ({note})" if note else exact
+    return Cell(fmt_usd_compact(value, sign=True), value, "$", tone, tooltip, full_text=exact)
+
+
+def loss_cut_cell(cut: float | None) -> Cell:
+    """A loss cut (1 − net / condor, a fraction) as every table shows it: `fmt_loss_cut`'s
+    words past 0–100 %, the sentence with the exact figure in the tooltip, red when the hedge
+    adds to the loss; the percentage behind the cell for sorting."""
+    value = _finite(cut)
+    if value is None:
+        return Cell(MISSING, tooltip="the condor does not lose here")
+    tone = Tone.LOSS if value < 0 else Tone.PLAIN
+    return Cell(fmt_loss_cut(value), 100.0 * value, "%", tone, fmt_loss_cut(value, long=True))
 
 
 def pct_cell(
