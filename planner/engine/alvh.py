@@ -1,8 +1,9 @@
 """The ALVH layer engine: 4/4/2 layers across VIX expiries, sizing, regime scaling, theta offset.
 
-DESIGN.md section 4 and issue #3. `analyse_alvh` is called by `evaluate(plan)` and fills
-`Report.alvh`; it prices a *proposed* hedge built from `plan.allocation` (the plan's current
-hedge legs are not used: the proposal would replace them).
+DESIGN.md section 4 and issue #3. `evaluate(plan)` plans the layers (`layer_plan.plan_layers`),
+values them in its own passes and calls `analyse_layers`, which fills `Report.alvh`: a *proposed*
+hedge built from `plan.allocation` (the plan's current hedge legs are not used: the proposal
+would replace them).
 
 Every money figure is linear in the number of contracts, so each layer is priced once per
 contract (today, at the stress points, after 30 days, and over a roll cycle) and the sizing
@@ -11,20 +12,15 @@ solvers evaluate every whole number of units 0..max_units in one matrix product.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR, loss_cut, loss_cut_of
 from planner.engine.curve import FuturesCurve
-from planner.engine.errors import EngineInputError
-from planner.engine.expiries import expiry_in_window
-from planner.engine.leg_book import LegBook, MarketState, build_leg_book
-from planner.engine.normal import norm_cdf
-from planner.engine.pricing import PriceGreeks
+from planner.engine.layer_plan import LayerPlan, LayerSpec, LayerValues
+from planner.engine.leg_book import MarketState
 from planner.engine.report import (
     AlvhReport,
     AlvhStressRow,
@@ -37,8 +33,6 @@ from planner.engine.report import (
     TermStructure,
 )
 from planner.engine.signals import VixHistory, base_signals
-from planner.engine.strikes import snap_vix_strike, vix_strike_grid
-from planner.engine.today import VixCalls
 from planner.engine.types import (
     VIX_OPTION_MULTIPLIER_USD,
     Group,
@@ -48,17 +42,14 @@ from planner.engine.types import (
     RegimeSettingsLike,
     Right,
     SizingMode,
-    StrikeRule,
     Underlying,
 )
-from planner.engine.vol import VIX_VOL_FLOOR, vix_option_vol
 
 FloatArray = NDArray[np.float64]
 
-LAYER_GROUPS: tuple[Group, ...] = (Group.NEAR, Group.MID, Group.TAIL, Group.OFFSET)
+# Positions in `layer_plan.layer_specs`' order (near, mid, tail, offset).
 _TAIL = 2
 _OFFSET = 3
-_LISTED_STRIKES = vix_strike_grid(5.0, 200.0)
 # Guards the "fits the budget / meets the target" comparisons against rounding noise.
 _TOLERANCE = 1e-9
 
@@ -80,151 +71,50 @@ ASSUMPTIONS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Spec:
-    group: Group
-    ratio: float
-    min_days: int
-    max_days: int
-    rule: StrikeRule
-    value: float
-    enabled: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AlvhProposal:
-    """The layers' expiries and strikes, and the one contract per layer the analysis prices.
-
-    Built before the plan's scenario pass (it needs only today's market), so `evaluate` values
-    these legs at the stress and carry points in the same kernel call as the plan's own legs.
-    """
-
-    specs: tuple[_Spec, ...]
-    placed: NDArray[np.bool_]
-    expiries: tuple[dt.date | None, ...]
-    days: FloatArray
-    forward: FloatArray
-    strikes: FloatArray
-    roll_strikes: FloatArray
-    book: LegBook
-    """One contract of each placed layer, in layer order."""
-    calls: VixCalls
-    """Today's placed layers, then every layer's roll cycle: bought at the window's max days and
-    sold (same strike) at its min days, the curve and the vol surface unchanged (so the future
-    rolls down from F(max) to F(min))."""
-    messages: tuple[str, ...]
-
-
-def propose_layers(plan: PlanLike, market: MarketState, curve: FuturesCurve) -> AlvhProposal:
-    """Each layer's listed expiry in its window and its strike by the layer's rule."""
-    messages: list[str] = []
-    specs = _specs(plan)
-    days = np.zeros(len(specs))
-    placed = np.zeros(len(specs), dtype=bool)
-    expiries: list[dt.date | None] = []
-    listed = tuple(plan.listed_vix_expiries)
-    for i, spec in enumerate(specs):
-        expiry = None
-        if spec.enabled:
-            expiry = expiry_in_window(listed, plan.valuation_date, spec.min_days, spec.max_days)
-            if expiry is None:
-                messages.append(_empty_window_message(spec, listed, plan.valuation_date))
-        expiries.append(expiry)
-        if expiry is not None:
-            placed[i] = True
-            days[i] = (expiry - plan.valuation_date).days
-
-    rules = [s.rule for s in specs]
-    values = np.array([s.value for s in specs])
-    buy_days = np.array([float(s.max_days) for s in specs])
-    # Today's strikes and the roll cycle's strikes (chosen at the window's max days) together:
-    # one pricing pass for the delta search.
-    both_days = np.concatenate((days, buy_days))
-    both_forward = curve.future(both_days)
-    both_strikes = _rule_strikes(rules + rules, np.tile(values, 2), both_days, both_forward, market)
-    n_specs = len(specs)
-    forward, strikes = both_forward[:n_specs], both_strikes[:n_specs]
-    legs_per_contract = [
-        ProposedLeg(
-            id=f"alvh_{spec.group.value}",
-            underlying=Underlying.VIX,
-            right=Right.CALL,
-            quantity=1,
-            strike=float(strikes[i]),
-            expiry=expiry,
-            group=spec.group,
-        )
-        for i, (spec, expiry) in enumerate(zip(specs, expiries, strict=True))
-        if expiry is not None
-    ]
-    rows = np.flatnonzero(placed)
-    sell_days = np.array([float(s.min_days) for s in specs])
-    roll_strikes = both_strikes[n_specs:]
-    tau = np.concatenate((days[rows], buy_days, sell_days))
-    k = np.concatenate((strikes[rows], roll_strikes, roll_strikes))
-    fwd = curve.future(tau)
-    return AlvhProposal(
-        specs=tuple(specs),
-        placed=placed,
-        expiries=tuple(expiries),
-        days=days,
-        forward=forward,
-        strikes=strikes,
-        roll_strikes=both_strikes[n_specs:],
-        book=build_leg_book(legs_per_contract, market, plan.model),
-        calls=VixCalls(fwd, k, tau / DAYS_PER_YEAR, _vix_vol(tau, k, fwd, market)),
-        messages=tuple(messages),
-    )
-
-
-def analyse_alvh(
+def analyse_layers(
     plan: PlanLike,
-    market: MarketState,
-    curve: FuturesCurve,
-    term: TermStructure,
-    proposal: AlvhProposal,
-    priced: PriceGreeks,
-    values_at: FloatArray,
+    planned: LayerPlan,
+    values: LayerValues,
     stress_rows: Sequence[StressRow],
+    *,
+    market: MarketState,
+    term: TermStructure,
     vix_history: VixHistory | None = None,
 ) -> AlvhReport:
-    """Size and price the proposed ALVH layers against `stress_rows`.
+    """Size and price the planned layers against the plan's `stress_rows`.
 
-    `priced` holds the price and greeks of `proposal.calls`; `values_at` is the value of each of
-    `proposal.book`'s legs (one contract) at the stress points followed by the 30-day carry
-    point. Both come from `evaluate`'s passes over the plan. With `vix_history` the signals
-    carry RSI(14) / MACD of its closes.
+    `values` holds what `evaluate`'s passes priced for `planned` (today, at the stress points,
+    at the carry point, over the roll cycle). With `vix_history` the signals carry RSI(14) /
+    MACD of its closes.
     """
     settings = plan.allocation
     capital = plan.capital_usd
-    messages = list(proposal.messages)
-    specs = proposal.specs
-    placed, expiries, days = proposal.placed, proposal.expiries, proposal.days
-    forward, strikes = proposal.forward, proposal.strikes
+    curve = market.curve
+    messages = list(planned.messages)
+    specs = planned.layers
+    placed, expiries, days = planned.placed, planned.expiries, planned.days
+    forward, strikes = planned.forward, planned.strikes
     buy_days = np.array([float(s.max_days) for s in specs])
+    sell_days = np.array([float(s.min_days) for s in specs])
     n_specs = len(specs)
     rows = np.flatnonzero(placed)
     n_stress = len(stress_rows)
 
-    sell_days = np.array([float(s.min_days) for s in specs])
-    vol = proposal.calls.vol
-    n_rows = rows.size
-    today_price = priced.price[:n_rows]
+    # Per-layer figures over all four layers; zero where a layer is not placed.
+    today = values.today
     price = np.zeros(n_specs)
     delta = np.zeros(n_specs)
     theta = np.zeros(n_specs)
     iv = np.zeros(n_specs)
     stress_pts = np.zeros((n_specs, n_stress))
     carry_pts = np.zeros(n_specs)
-    price[rows] = today_price
-    delta[rows] = priced.delta[:n_rows]
-    theta[rows] = priced.theta[:n_rows]
-    iv[rows] = vol[:n_rows]
-    stress_pts[rows] = values_at[:, :n_stress] - today_price[:, None]
-    carry_pts[rows] = values_at[:, n_stress] - today_price
-    buy = priced.price[n_rows : n_rows + n_specs]
-    sell = priced.price[n_rows + n_specs :]
-    roll_pts = buy - sell
+    price[rows] = today.price
+    delta[rows] = today.delta
+    theta[rows] = today.theta
+    iv[rows] = planned.today_calls.vol
+    stress_pts[rows] = values.at_stress_pts - today.price[:, None]
+    carry_pts[rows] = values.at_carry_pts - today.price
+    roll_pts = values.roll_buy_pts - values.roll_sell_pts
     rolls_per_year = DAYS_PER_YEAR / (buy_days - sell_days)
     maintenance_pts = np.where(placed, roll_pts * rolls_per_year, 0.0)
 
@@ -351,88 +241,6 @@ def analyse_alvh(
         assumptions=ASSUMPTIONS,
         messages=tuple(messages),
     )
-
-
-def _specs(plan: PlanLike) -> list[_Spec]:
-    a = plan.allocation
-    specs = [
-        _Spec(g, float(s.ratio), s.min_days, s.max_days, s.strike_rule, s.strike_value, True)
-        for g, s in ((Group.NEAR, a.near), (Group.MID, a.mid), (Group.TAIL, a.tail))
-    ]
-    o = a.offset
-    specs.append(
-        _Spec(
-            Group.OFFSET, o.ratio, o.min_days, o.max_days, o.strike_rule, o.strike_value, o.enabled
-        )
-    )
-    for spec in specs:
-        if not 0 <= spec.min_days < spec.max_days:
-            raise EngineInputError(
-                f"the {spec.group.value} layer's window {spec.min_days}-{spec.max_days} days "
-                "is empty"
-            )
-        if spec.ratio < 0:
-            raise EngineInputError(f"the {spec.group.value} layer's ratio must not be negative")
-    return specs
-
-
-def _vix_vol(
-    tau: FloatArray, strike: FloatArray, forward: FloatArray, market: MarketState
-) -> FloatArray:
-    """The model's VIX option vol (today: no scenario scaling), floored as the kernel floors it."""
-    return vix_option_vol(
-        tau,
-        strike,
-        forward,
-        market.vov30,
-        market.vov_term_exponent,
-        market.vov_skew,
-        VIX_VOL_FLOOR,
-    )
-
-
-def _rule_strikes(
-    rules: Sequence[StrikeRule],
-    values: FloatArray,
-    days: FloatArray,
-    forward: FloatArray,
-    market: MarketState,
-) -> FloatArray:
-    """Listed strike per layer: delta rule by search over the listed grid, others snapped."""
-    is_delta = np.array([r is StrikeRule.DELTA for r in rules])
-    is_points = np.array([r is StrikeRule.POINTS for r in rules])
-    raw = np.where(is_points, forward + values, values)
-    strikes = np.asarray(snap_vix_strike(np.where(is_delta, forward, raw)), dtype=np.float64)
-    if is_delta.any():
-        strikes[is_delta] = delta_strike(
-            values[is_delta], days[is_delta], forward[is_delta], market
-        )
-    return strikes
-
-
-def delta_strike(
-    target_delta: FloatArray, days: FloatArray, forward: FloatArray, market: MarketState
-) -> FloatArray:
-    """The listed VIX strike whose Black-76 call delta (model vol) is nearest each target."""
-    tau = days[:, None]
-    fwd = forward[:, None]
-    grid = _LISTED_STRIKES[None, :]
-    vol = _vix_vol(tau, grid, fwd, market)
-    t_years = np.maximum(tau, 0.0) / DAYS_PER_YEAR
-    # Black-76 call delta e^{-rT} N(d1) straight from d1: only the delta is needed here, and a
-    # full greeks pass over the whole strike grid would cost more than the rest of the analysis.
-    sd = vol * np.sqrt(t_years)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d1 = np.log(fwd / grid) / sd + 0.5 * sd
-    at_expiry = np.where(fwd > grid, 1.0, np.where(fwd < grid, 0.0, 0.5))
-    deltas = np.where(
-        t_years > 0.0,
-        np.exp(-market.rate * t_years) * norm_cdf(np.where(sd > 0, d1, 0.0)),
-        at_expiry,
-    )
-    best = np.argmin(np.abs(deltas - target_delta[:, None]), axis=1)
-    chosen: FloatArray = _LISTED_STRIKES[best]
-    return chosen
 
 
 def _size(
@@ -597,7 +405,7 @@ def _regime(
 
 
 def _stress(
-    rows: Sequence[StressRow], layer_stress: FloatArray, specs: Sequence[_Spec]
+    rows: Sequence[StressRow], layer_stress: FloatArray, specs: Sequence[LayerSpec]
 ) -> tuple[AlvhStressRow, ...]:
     groups = [spec.group for spec in specs]
     offset_index = groups.index(Group.OFFSET)
@@ -627,22 +435,7 @@ def _stress(
     return tuple(out)
 
 
-def _empty_window_message(spec: _Spec, listed: Sequence[dt.date], today: dt.date) -> str:
-    before = [d for d in listed if (d - today).days < spec.min_days and d >= today]
-    after = [d for d in listed if (d - today).days > spec.max_days]
-    near = []
-    if before:
-        near.append(f"{before[-1].isoformat()} ({(before[-1] - today).days} days)")
-    if after:
-        near.append(f"{after[0].isoformat()} ({(after[0] - today).days} days)")
-    around = f"; the nearest are {' and '.join(near)}" if near else ""
-    return (
-        f"No listed VIX expiry is {spec.min_days}–{spec.max_days} days out for the "
-        f"{spec.group.value} layer{around}. The layer is left empty; widen its window to use one."
-    )
-
-
-def _layer_message(spec: _Spec, placed: bool) -> str | None:
+def _layer_message(spec: LayerSpec, placed: bool) -> str | None:
     if not spec.enabled:
         return "Theta offset is off."
     if not placed:

@@ -7,15 +7,17 @@ are stacked into one block and valued in a single pass of the kernel.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.engine.alvh import analyse_alvh, propose_layers
+from planner.engine.alvh import analyse_layers
 from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR, loss_cut
 from planner.engine.curve import futures_curve
 from planner.engine.errors import EngineInputError
 from planner.engine.kernel import ScenarioPoints, ValuationJob, scenario_points, value_jobs
+from planner.engine.layer_plan import LayerValues, plan_layers
 from planner.engine.leg_book import LegBook, MarketState, build_leg_book, market_state
 from planner.engine.report import (
     BreakEven,
@@ -118,8 +120,14 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
         warnings.append("The plan has no live legs: every figure is zero.")
     book = build_leg_book(live_legs, market, plan.model)
     curve_params = spot_vol_params(plan, plan.model.curve_preset)
-    proposal = propose_layers(plan, market, curve)
-    today = today_greeks(book, market, curve_params, proposal.calls)
+    layers = plan_layers(plan, market)
+    today = today_greeks(
+        book,
+        market,
+        curve_params,
+        (layers.today_calls, layers.roll_buy_calls, layers.roll_sell_calls),
+    )
+    layers_today, roll_buy, roll_sell = today.extra
     model_price = today.greeks.price
     entry = np.where(np.isfinite(book.entry), book.entry, model_price)
 
@@ -143,46 +151,38 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
     curve_points = [scenario_points(spx_grid, grid_vix, h, curve_params) for h in horizons]
     heat_points = scenario_points(heat_spx[None, :], heat_vix[:, None], horizons[1], curve_params)
     stress_points = _stress_points(plan, market)
-    # The carry point (30 days on, market unchanged) rides along with the stress points.
-    stress_and_carry = ScenarioPoints.concat(
-        (stress_points, scenario_points(market.spx0, market.vix0, CARRY_DAYS, curve_params))
+    stress_and_carry = _StressAndCarry.of(
+        stress_points, scenario_points(market.spx0, market.vix0, CARRY_DAYS, curve_params)
     )
 
     # Every output over the grid is a sum over legs, so the plan's jobs return weighted sums and
     # never a (legs x points) matrix: all / condor / hedge on the curves, all on the heat map, and
-    # each group plus the hedge at the stress and carry points. The ALVH proposal's layers (one
-    # contract each) are valued at the stress and carry points in the same kernel calls.
+    # the hedge plus each group at the stress and carry points. The ALVH layers (one contract
+    # each, per-contract values wanted) are their own job at the stress and carry points; the
+    # kernel prices every job in the same calls.
     line_usd = book.quantity * SPX_MULTIPLIER_USD
     condor_mask = book.group_mask(CONDOR_GROUPS)
     hedge_mask = book.group_mask(set(HEDGE_GROUPS))
     curve_weights = np.stack((line_usd, line_usd * condor_mask, line_usd * hedge_mask))
-    group_weights = np.stack(
+    hedge_and_group_weights = np.stack(
         (line_usd * hedge_mask, *(line_usd * book.group_mask({g}) for g in GROUP_ORDER))
     )
-    # At the stress and carry points the plan's legs and the ALVH proposal's layers (one contract
-    # each, per-contract values wanted) are one book: weights [[group weights, 0], [0, I]].
-    n_layers = proposal.book.size
-    stress_weights = np.zeros((group_weights.shape[0] + n_layers, book.size + n_layers))
-    stress_weights[: group_weights.shape[0], : book.size] = group_weights
-    stress_weights[group_weights.shape[0] :, book.size :] = np.eye(n_layers)
-    curve_sums, heat_sums, stress_sums = value_jobs(
+    curve_sums, heat_sums, group_sums, layer_values = value_jobs(
         [
             ValuationJob(book, curve_points, curve_weights),
             ValuationJob(book, (heat_points,), line_usd[None, :]),
-            ValuationJob(
-                LegBook.concat((book, proposal.book)), (stress_and_carry,), stress_weights
-            ),
+            ValuationJob(book, (stress_and_carry.points,), hedge_and_group_weights),
+            ValuationJob(layers.book, (stress_and_carry.points,)),
         ],
         market,
     )
-    group_sums = stress_sums[: group_weights.shape[0]]
-    alvh_values = stress_sums[group_weights.shape[0] :]
     # Payoff curves and the heat map show trade P&L (against entry); stress rows and carry show
     # the change from today's value, i.e. what the shock itself does to the position.
     curve_pnl = curve_sums - (curve_weights @ entry)[:, None]
-    group_pnl = group_sums - (group_weights @ model_price)[:, None]
-    n_stress = stress_points.size
-    stress_pnl = {g: group_pnl[1 + i, :n_stress] for i, g in enumerate(GROUP_ORDER)}
+    hedge_pnl, *group_pnl = group_sums - (hedge_and_group_weights @ model_price)[:, None]
+    stress_pnl = {
+        g: stress_and_carry.at_stress(pnl) for g, pnl in zip(GROUP_ORDER, group_pnl, strict=True)
+    }
     n_price = spx_grid.size
 
     curves = PayoffCurves(
@@ -210,7 +210,7 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
     }
     total = _totals(leg_risks)
     hedge_totals = _totals([r for r in leg_risks if r.group in HEDGE_GROUPS])
-    carry_usd = float(group_pnl[0, n_stress])
+    carry_usd = float(stress_and_carry.at_carry(hedge_pnl))
     carry_annual = carry_usd * DAYS_PER_YEAR / CARRY_DAYS
     hedge_cost = HedgeCost(
         premium_usd=hedge_totals.premium_usd,
@@ -221,20 +221,25 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
         carry_annual_pct_capital=100.0 * carry_annual / plan.capital_usd,
     )
     max_profit, max_loss = _condor_extremes(book, entry, condor_mask, warnings)
-    stress_rows = _stress_rows(plan, book, stress_points, stress_pnl, group_pnl[0, :n_stress])
+    stress_rows = _stress_rows(
+        plan, book, stress_points, stress_pnl, stress_and_carry.at_stress(hedge_pnl)
+    )
     term_structure = curve.term_structure()
-    if today.extra is None:  # pragma: no cover - today_greeks prices the calls it is given
-        raise EngineInputError("the ALVH layers were not priced")
-    alvh = analyse_alvh(
+    layer_prices = LayerValues(
+        today=layers_today,
+        roll_buy_pts=roll_buy.price,
+        roll_sell_pts=roll_sell.price,
+        at_stress_pts=stress_and_carry.at_stress(layer_values),
+        at_carry_pts=stress_and_carry.at_carry(layer_values),
+    )
+    alvh = analyse_layers(
         plan,
-        market,
-        curve,
-        term_structure,
-        proposal,
-        today.extra,
-        alvh_values,
+        layers,
+        layer_prices,
         stress_rows,
-        vix_history,
+        market=market,
+        term=term_structure,
+        vix_history=vix_history,
     )
     return Report(
         plan_name=plan.name,
@@ -259,6 +264,27 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
         warnings=tuple(warnings),
         alvh=alvh,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _StressAndCarry:
+    """The stress points with the carry point (30 days on, market unchanged) after them: one
+    part of the kernel's block, so the scattered horizons are priced as one pooled block."""
+
+    points: ScenarioPoints
+    n_stress: int
+
+    @staticmethod
+    def of(stress: ScenarioPoints, carry: ScenarioPoints) -> _StressAndCarry:
+        return _StressAndCarry(ScenarioPoints.concat((stress, carry)), stress.size)
+
+    def at_stress(self, values: FloatArray) -> FloatArray:
+        """The stress columns of values over `points` (last axis)."""
+        return values[..., : self.n_stress]
+
+    def at_carry(self, values: FloatArray) -> FloatArray:
+        """The carry column of values over `points` (last axis)."""
+        return values[..., self.n_stress]
 
 
 def _condor_expiry_days(book: LegBook) -> int | None:

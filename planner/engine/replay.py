@@ -6,7 +6,7 @@ with the plan's own model on that day's SPX, VIX and futures curve -- the defaul
 (`vol.vix_option_vol`), Black-Scholes-Merton / Black-76 through `pricing.bsm` -- the functions
 `evaluate` prices a leg with today, so a replay day and a plan built from that day's market
 agree to rounding. Strikes come from `condor.iron_condor_strikes` and the ALVH strike rules
-(`alvh.delta_strike`, `strikes.snap_vix_strike`); regime bands from `alvh.band_index`.
+(`layer_plan.rule_strikes`); regime bands from `alvh.band_index`.
 
 Vectorised: every (leg, day) pair of the whole replay -- condor legs and hedge purchases -- is
 priced in one `bsm` call. The loops are over condor entries (strike search) and over each
@@ -26,12 +26,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.engine.alvh import band_index, delta_strike
+from planner.engine.alvh import band_index
 from planner.engine.condor import iron_condor_strikes
 from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.curve import CurveHistory, FuturesCurve
 from planner.engine.errors import EngineInputError
 from planner.engine.expiries import VIX_LISTED_WEEKLIES
+from planner.engine.layer_plan import LayerSpec, layer_specs, rule_strikes
 from planner.engine.leg_book import MarketState, market_state
 from planner.engine.pricing import bsm
 from planner.engine.replay_result import (
@@ -53,7 +54,6 @@ from planner.engine.replay_types import (
     WingRule,
 )
 from planner.engine.signals import rsi_wilder
-from planner.engine.strikes import snap_vix_strike
 from planner.engine.types import (
     SPX_MULTIPLIER_USD,
     VIX_OPTION_MULTIPLIER_USD,
@@ -62,7 +62,6 @@ from planner.engine.types import (
     RegimeMeasure,
     RegimeRule,
     SizingMode,
-    StrikeRule,
 )
 from planner.engine.vol import VIX_VOL_FLOOR, model_spx_iv, vix_option_vol
 
@@ -293,16 +292,6 @@ def _plan_condors(
 
 
 @dataclass(frozen=True, slots=True)
-class _LayerSpec:
-    group: Group
-    ratio: float
-    min_days: int
-    max_days: int
-    rule: StrikeRule
-    value: float
-
-
-@dataclass(frozen=True, slots=True)
 class _Purchases:
     layer: IntArray
     """Index into the specs."""
@@ -317,22 +306,13 @@ class _Purchases:
     """Sold early by the monetising rule."""
 
 
-def _layer_specs(plan: PlanLike) -> list[_LayerSpec]:
-    a = plan.allocation
-    specs = [
-        _LayerSpec(g, float(s.ratio), s.min_days, s.max_days, s.strike_rule, s.strike_value)
-        for g, s in ((Group.NEAR, a.near), (Group.MID, a.mid), (Group.TAIL, a.tail))
-    ]
-    o = a.offset
-    if o.enabled:
-        specs.append(
-            _LayerSpec(Group.OFFSET, o.ratio, o.min_days, o.max_days, o.strike_rule, o.strike_value)
-        )
-    return specs
+def _layer_specs(plan: PlanLike) -> list[LayerSpec]:
+    """The layers the replay trades: near, mid, tail, and the offset when it is on."""
+    return [spec for spec in layer_specs(plan) if spec.enabled]
 
 
 def _schedule(
-    specs: Sequence[_LayerSpec],
+    specs: Sequence[LayerSpec],
     calendar: ReplayCalendar,
     day_number: NDArray[np.int64],
     monetise: NDArray[np.bool_] | None = None,
@@ -397,23 +377,17 @@ def _schedule(
 
 
 def _rule_strikes(
-    specs: Sequence[_LayerSpec],
+    specs: Sequence[LayerSpec],
     layer: IntArray,
     tau: FloatArray,
     forward: FloatArray,
     market: MarketState,
 ) -> FloatArray:
     """Each purchase's strike by its layer's rule, snapped to the listed VIX grid (the rules
-    `alvh.propose_layers` applies today)."""
+    `layer_plan.plan_layers` applies today)."""
     rules = [specs[i].rule for i in layer.tolist()]
     values = np.array([specs[i].value for i in layer.tolist()], dtype=np.float64)
-    is_delta = np.array([r is StrikeRule.DELTA for r in rules], dtype=bool)
-    is_points = np.array([r is StrikeRule.POINTS for r in rules], dtype=bool)
-    raw = np.where(is_points, forward + values, values)
-    strikes = np.asarray(snap_vix_strike(np.where(is_delta, forward, raw)), dtype=np.float64)
-    if is_delta.any():
-        strikes[is_delta] = delta_strike(values[is_delta], tau[is_delta], forward[is_delta], market)
-    return strikes
+    return rule_strikes(rules, values, tau, forward, market)
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,14 +405,14 @@ class _Sizing:
 
 def _unit_counts(
     plan: PlanLike,
-    specs: Sequence[_LayerSpec],
+    specs: Sequence[LayerSpec],
     purchases: _Purchases,
     market: DailyMarket,
     curves: CurveHistory,
     state: MarketState,
 ) -> _Sizing:
     """Units on each purchase day: the sizing mode (units, or the budget solved on that day's
-    market), then the regime table on that day's VIX level, as `alvh.analyse_alvh` does today."""
+    market), then the regime table on that day's VIX level, as `alvh.analyse_layers` does today."""
     settings = plan.allocation
     regime = settings.regime
     notes: list[str] = []
@@ -558,7 +532,7 @@ def _unit_counts(
     return _Sizing(units, multiplier, tuple(notes))
 
 
-def _contracts(specs: Sequence[_LayerSpec], purchases: _Purchases, units: FloatArray) -> FloatArray:
+def _contracts(specs: Sequence[LayerSpec], purchases: _Purchases, units: FloatArray) -> FloatArray:
     """Signed contracts per purchase: ratio x units rounded half up; the offset sells
     ratio x the tail contracts held on its purchase day."""
     ratio = np.array([s.ratio for s in specs])[purchases.layer]
@@ -1046,7 +1020,7 @@ def _episode_rows(
 
 
 def _coverage(
-    specs: Sequence[_LayerSpec],
+    specs: Sequence[LayerSpec],
     purchases: _Purchases,
     contracts: FloatArray,
     n: int,
@@ -1079,7 +1053,7 @@ def _trade_log(
     exit_code: NDArray[np.int8],
     open_at_end: NDArray[np.bool_],
     purchases: _Purchases,
-    specs: Sequence[_LayerSpec],
+    specs: Sequence[LayerSpec],
     contracts: FloatArray,
     vix_strike: FloatArray,
     buy_mark: FloatArray,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,17 +44,19 @@ class TodayGreeks:
     """Futures beta for VIX legs; for SPX legs the vol response per VIX point (decimal vol)."""
     vov_sensitivity: FloatArray
     """d(VIX option vol)/d(spot VIX), decimal vol per VIX point, for VIX legs (0 for SPX)."""
-    extra: PriceGreeks | None = None
-    """Price and greeks of the `extra_calls` passed in, priced in the same pass."""
+    extra: tuple[PriceGreeks, ...] = ()
+    """Price and greeks of each set of `extra_calls` passed in (same order), priced in the
+    same pass."""
 
 
 def today_greeks(
     book: LegBook,
     market: MarketState,
     params: SpotVolParamsLike,
-    extra_calls: VixCalls | None = None,
+    extra_calls: Sequence[VixCalls] = (),
 ) -> TodayGreeks:
-    """Price and greeks of every leg today (and of `extra_calls`), in one BSM pass."""
+    """Price and greeks of every leg today (and of each set of `extra_calls`), in one BSM
+    pass."""
     t_years = np.maximum(book.expiry_days, 0.0) / DAYS_PER_YEAR
     forward = market.curve.future(book.expiry_days)
     # Black-76 on F discounted at r is BSM with S = F and q = r, so SPX and VIX legs share one
@@ -63,21 +66,23 @@ def today_greeks(
     strike = book.strike
     carry = np.where(book.is_spx, market.div_yield, market.rate)
     vol = book.base_iv
-    n_extra = 0
-    if extra_calls is not None:
-        n_extra = extra_calls.strike.size
+    if extra_calls:
+        n_extra = sum(calls.strike.size for calls in extra_calls)
         is_call = np.concatenate((is_call, np.ones(n_extra, dtype=bool)))
-        spot = np.concatenate((spot, extra_calls.forward))
-        strike = np.concatenate((strike, extra_calls.strike))
-        t_years = np.concatenate((t_years, extra_calls.t_years))
+        spot = np.concatenate((spot, *(calls.forward for calls in extra_calls)))
+        strike = np.concatenate((strike, *(calls.strike for calls in extra_calls)))
+        t_years = np.concatenate((t_years, *(calls.t_years for calls in extra_calls)))
         carry = np.concatenate((carry, np.full(n_extra, market.rate)))
-        vol = np.concatenate((vol, extra_calls.vol))
+        vol = np.concatenate((vol, *(calls.vol for calls in extra_calls)))
     priced = bsm(is_call, spot, strike, t_years, market.rate, carry, vol)
-    n = book.size
-    greeks = PriceGreeks(*(field[:n] for field in _fields(priced)))
-    extra = None
-    if extra_calls is not None:
-        extra = PriceGreeks(*(field[n:] for field in _fields(priced)))
+    # The book's legs come first, then each set of extra calls in the order given.
+    ends = np.cumsum([book.size, *(calls.strike.size for calls in extra_calls)])
+    starts = np.concatenate(([0], ends[:-1]))
+    fields = _fields(priced)
+    greeks, *extra = (
+        PriceGreeks(*(field[start:end] for field in fields))
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+    )
     alive = book.expiry_days > 0
     spx_response = np.where(
         alive, spx_vol_shift(1.0, book.expiry_days, market.spx_vol_exponent), 0.0
@@ -102,7 +107,7 @@ def today_greeks(
         forward=np.where(book.is_spx, np.nan, forward),
         vix_beta=np.where(book.is_spx, spx_response, beta),
         vov_sensitivity=np.where(book.is_spx, 0.0, vov_sens),
-        extra=extra,
+        extra=tuple(extra),
     )
 
 
