@@ -128,13 +128,16 @@ class HorizonSlider(QWidget):
         self.slider.setPageStep(7)
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        # Wide enough for the longest label, so the text changing while the slider moves never
-        # re-lays out the window (a full repaint on every frame of the drag).
-        self.label.setFixedWidth(
-            self.label.fontMetrics().horizontalAdvance(
+        # A fixed size that fits the longest label, so the text changing while the slider moves
+        # never re-lays out the window (a full repaint on every frame of the drag): a label of
+        # fixed width and height asks no layout above it to re-lay out.
+        metrics = self.label.fontMetrics()
+        self.label.setFixedSize(
+            metrics.horizontalAdvance(
                 "365 d · 2027-11-20 (half way) · after condor expiry (365 d): hedge only"
             )
-            + 8
+            + 8,
+            metrics.height() + 4,
         )
         self.auto_button = QPushButton("Half way")
         self.auto_button.setToolTip("Follow the default horizon: half way to the condor's expiry")
@@ -195,7 +198,8 @@ class HorizonSlider(QWidget):
             elif days == end:
                 text += " · condor expiry"
         self.label.setText(text)
-        self.slider.setToolTip(tip)
+        if self.slider.toolTip() != tip:
+            self.slider.setToolTip(tip)
 
     def step_days(self, days: int) -> None:
         """Move the horizon by `days` (a keyboard step: one undo step per press)."""
@@ -295,10 +299,13 @@ class MainWindow(QMainWindow):
 
         self.recalc_label = QLabel("recalc — ms")
         self.recalc_label.setObjectName("recalcLabel")
-        # A width that fits any figure: a label growing by a digit re-laid out (and repainted)
-        # the whole window on every frame of a drag.
-        self.recalc_label.setMinimumWidth(
-            self.recalc_label.fontMetrics().horizontalAdvance("recalc 9999.9 ms") + 8
+        # A fixed size that fits any figure: a label growing by a digit re-laid out (and
+        # repainted) the whole window on every frame of a drag, and one of a size that may
+        # change asks the window's layout to run again on each new text.
+        metrics = self.recalc_label.fontMetrics()
+        self.recalc_label.setFixedSize(
+            max(metrics.horizontalAdvance(t) for t in ("recalc 9999.9 ms", "recalculating…")) + 8,
+            metrics.height() + 2,
         )
         self.statusBar().addPermanentWidget(self.recalc_label)
         self._latest_recalc_ms = 0.0
@@ -491,7 +498,9 @@ class MainWindow(QMainWindow):
             expected_move(self.document.plan, report.curves.horizons_days[1])
         )
         self._refresh_date_curves()
-        self.heatmap_view.set_report(report)
+        # Behind its tab the heat map skips the frames of a drag; shown, it takes the latest.
+        if self.tabs.currentWidget() is self.heatmap_view or self.heatmap_view.report is None:
+            self.heatmap_view.set_report(report)
         self.risk_panel.set_report(report)
         if report.warnings:
             self.show_message(report.warnings[0])
@@ -504,6 +513,14 @@ class MainWindow(QMainWindow):
     def _on_tab_changed(self, index: int) -> None:
         # The horizon belongs to the payoff chart and heat map, not to the replay.
         self.horizon.setVisible(self.tabs.widget(index) is not self.replay_tab)
+        report = self.document.report
+        heat_map = self.heatmap_view
+        if (
+            self.tabs.widget(index) is heat_map
+            and report is not None
+            and heat_map.report is not report
+        ):
+            heat_map.set_report(report)
         # The history folder of the last session is read when the Replay tab is first shown.
         if self.tabs.widget(index) is self.replay_tab and not self._history_restored:
             self._history_restored = True
@@ -516,8 +533,14 @@ class MainWindow(QMainWindow):
 
         days = self.payoff_chart.extra_days()
         plan = self.document.plan
-        # The horizon does not change the T+n curves: a drag of the slider reuses them.
-        key = (plan.with_changes(view=plan.view.with_changes(horizon_days=None)), days)
+        # The horizon does not change the T+n curves: a drag of the slider reuses them. The key
+        # is only compared, never used as a plan, so it is not re-validated (that cost ~1 ms a
+        # frame of the drag).
+        key = (
+            tuple(item for item in plan if item[0] != "view"),
+            plan.view.model_copy(update={"horizon_days": None}),
+            days,
+        )
         if key == self._date_curves_key:
             return
         self._date_curves_key = key

@@ -27,11 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSizePolicy,
@@ -81,10 +80,39 @@ _FLAT_RANGE_USD = 1_000.0
 
 
 def _show_line(line: Any, on: bool) -> None:
-    """Show/hide an InfiniteLine and refresh its label (a hidden label ignores setFormat)."""
+    """Show/hide an InfiniteLine; one coming into view refreshes its label (a hidden label
+    ignores setFormat). A shown label follows setFormat and moves by itself: re-laying it out
+    again on every report was a good part of a drag frame."""
+    was_shown = line.isVisible()
     line.setVisible(on)
-    if on and line.label is not None:
+    if on and not was_shown and line.label is not None:
         line.label.valueChanged()
+
+
+def _set_label(line: Any, text: str) -> None:
+    """A marker's label text, re-laid out only when it changed."""
+    if line.label.format != text:
+        line.label.setFormat(text)
+
+
+def _set_tip(item: Any, text: str) -> None:
+    if item.toolTip() != text:
+        item.setToolTip(text)
+
+
+def _set_steady_text(box: QCheckBox, text: str) -> None:
+    """Set a check box's text at a fixed size that only ever grows.
+
+    The horizon's box reads "T+24d", "T+25d"… on each frame of a horizon drag; a box whose
+    size may change asks every layout up to the main window to re-lay out (and the window then
+    repaints its docks' edges). Fixed in both directions, it asks none.
+    """
+    if box.text() == text:
+        return
+    box.setText(text)
+    hint = box.sizeHint()
+    width = max(hint.width(), box.minimumWidth() if box.minimumWidth() == box.maximumWidth() else 0)
+    box.setFixedSize(width, hint.height())
 
 
 _SWATCH_W, _SWATCH_H = 30, 14
@@ -202,7 +230,10 @@ class MovePctAxis(OpaqueGridAxis):
         self.spot: float | None = None
 
     def set_spot(self, spot: float | None) -> None:
-        self.spot = spot if spot is not None and math.isfinite(spot) and spot > 0 else None
+        spot = spot if spot is not None and math.isfinite(spot) and spot > 0 else None
+        if spot == self.spot:
+            return  # a drag of the horizon keeps spot: no new ticks to lay out
+        self.spot = spot
         self.picture = None
         self.update()
 
@@ -232,6 +263,37 @@ class MovePctAxis(OpaqueGridAxis):
         step_pct = spacing * 100.0 / spot
         decimals = max(0, -math.floor(math.log10(step_pct) + 1e-9)) if step_pct > 0 else 0
         return [fmt_pct(100.0 * (v / spot - 1.0), decimals, sign=True) for v in values]
+
+
+class ReadoutLine(QLineEdit):
+    """One line of read-out text that can be selected and copied, like a label.
+
+    Not a QLabel: a label asks its parent layouts to re-lay out on every new text, and that
+    request climbs to the main window, which then re-lays out and repaints its docks and
+    separators on each frame of a drag. A read-only line edit's size never depends on its text.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setReadOnly(True)
+        self.setFrame(False)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # The window's colour behind the text, as under a label.
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+        self.setPalette(palette)
+
+    def setText(self, text: str | None) -> None:  # noqa: N802 (Qt override)
+        text = text or ""
+        if text == self.text():
+            return  # a line edit repaints on every setText, even with the same text
+        super().setText(text)
+        # The start of a line longer than the chart is the part to read, not its end.
+        self.setCursorPosition(0)
+        tip = text if self.fontMetrics().horizontalAdvance(text) > self.width() else ""
+        if tip != self.toolTip():
+            self.setToolTip(tip)
 
 
 def _row(values: FloatArray, row: int, n: int) -> FloatArray:
@@ -404,12 +466,8 @@ class PayoffChart(QWidget):
         self.reset_button.clicked.connect(self.reset_view)
         toggles.addWidget(self.reset_button)
 
-        self.cursor_readout = QLabel(MISSING)
-        self.marker_readout = QLabel("")
-        for label in (self.cursor_readout, self.marker_readout):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.cursor_readout = ReadoutLine(MISSING)
+        self.marker_readout = ReadoutLine("")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -644,8 +702,8 @@ class PayoffChart(QWidget):
     def _update_names(self, report: Report | None) -> None:
         for key, curve in self.curves.items():
             name = self._long_name(key) if report is not None else key.value
-            self.checkboxes[key].setText(self._short_name(key) if report else name)
-            self.checkboxes[key].setToolTip(self._long_name(key))
+            _set_steady_text(self.checkboxes[key], self._short_name(key) if report else name)
+            _set_tip(self.checkboxes[key], self._long_name(key))
             # The in-plot legend stays hidden (the check boxes are the key): its rich-text
             # labels cost ~1 ms each to set, on every frame of a horizon drag.
             label = self.legend.getLabel(curve) if self.legend.isVisible() else None
@@ -685,12 +743,15 @@ class PayoffChart(QWidget):
 
     def _update_markers(self, report: Report) -> None:
         spot = report.spx
-        self.spot_line.setValue(spot)
-        self.spot_line.label.setFormat(f"spot {fmt_price(spot, 0)}")
+        if self.spot_line.value() != spot:
+            self.spot_line.setValue(spot)
+        _set_label(self.spot_line, f"spot {fmt_price(spot, 0)}")
         _show_line(self.spot_line, math.isfinite(spot))
         x = self._x
         if x.shape[0] > 0:
-            self.preview_line.setBounds((float(x[0]), float(x[-1])))
+            bounds = [float(x[0]), float(x[-1])]
+            if self.preview_line.bounds() != bounds:
+                self.preview_line.setBounds(bounds)
         if self._last_spot != spot or not self.preview_line.isVisible():
             self.preview_line.blockSignals(True)
             self.preview_line.setValue(spot)
@@ -737,12 +798,11 @@ class PayoffChart(QWidget):
             line.setValue(be.spx)
             # Price only on the chart (the % move is on the top axis and in the tooltip): the
             # longer labels stacked in a staircase across the curves on a 1366-pixel screen.
-            text = f"BE {fmt_num(be.spx, 0)}"
-            if line.label.format != text:
-                line.label.setFormat(text)
-            line.setToolTip(
+            _set_label(line, f"BE {fmt_num(be.spx, 0)}")
+            _set_tip(
+                line,
                 f"Break-even at T+{be.horizon_days}d: SPX {fmt_price(be.spx)}, "
-                f"{fmt_pct(be.move_pct, 2, sign=True)}, VIX {fmt_vix(be.vix, 1)}"
+                f"{fmt_pct(be.move_pct, 2, sign=True)}, VIX {fmt_vix(be.vix, 1)}",
             )
             if getattr(line, "_styled_row", None) != row:
                 self._style_break_even(line, row)
@@ -930,10 +990,11 @@ class PayoffChart(QWidget):
             region.setRegion((band.low_spx, band.high_spx))
             alpha = 34 if i == 0 else 18
             region.setBrush(theme.brush((*theme.foreground, alpha)))
-            region.setToolTip(
+            _set_tip(
+                region,
                 f"±{band.sigmas:g}σ by T+{move.horizon_days}d: SPX {fmt_price(band.low_spx, 0)}"
                 f" to {fmt_price(band.high_spx, 0)} (1σ = {fmt_num(move.one_sigma_pts, 0)} pts,"
-                f" ATM vol {fmt_pct(100.0 * move.atm_vol, 1)})"
+                f" ATM vol {fmt_pct(100.0 * move.atm_vol, 1)})",
             )
             region.show()
 
@@ -956,5 +1017,5 @@ class PayoffChart(QWidget):
             self.marker_readout.setText("")
             return
         price = self.preview_price()
-        self.preview_line.label.setFormat(fmt_price(price, 0))
+        _set_label(self.preview_line, fmt_price(price, 0))
         self.marker_readout.setText(f"Marker: {self.readout_at(price)}")

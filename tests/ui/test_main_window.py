@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
 from pytestqt.qtbot import QtBot
@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from planner.model.plan import Plan
 from planner.ui.document import PlanDocument
 from planner.ui.main_window import MainWindow, top_level_windows
+from planner.ui.theme import CurveKey
 
 from .conftest import CountingEvaluator, settle
 
@@ -444,3 +445,55 @@ def test_t_plus_n_curves_from_a_date_list(
     chart.dates_edit.setText("")
     chart.dates_edit.editingFinished.emit()
     assert chart.date_curve_items == []
+
+
+class _EventCount(QObject):
+    """Counts events of one type reaching the widgets it is installed on."""
+
+    def __init__(self, kind: QEvent.Type) -> None:
+        super().__init__()
+        self.kind = kind
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == self.kind:
+            self.count += 1
+        return False
+
+
+def test_a_horizon_drag_does_not_re_lay_out_the_window(
+    qtbot: QtBot, window: MainWindow, document: PlanDocument
+) -> None:
+    """#13 speed: a label or check box whose text changes on every frame of a drag (the
+    horizon's "T+24d", the marker read-out) asked every layout up to the main window to re-lay
+    out, and the window then repainted its docks' edges and the whole centre each frame."""
+    qtbot.wait(100)  # the first layout passes are over
+    layouts = _EventCount(QEvent.Type.LayoutRequest)
+    window.installEventFilter(layouts)
+    slider = window.horizon.slider
+    slider.setSliderDown(True)
+    for days in range(5, 15):
+        slider.setValue(days)
+        settle(qtbot, document)
+        QCoreApplication.processEvents()
+    slider.setSliderDown(False)
+    window.removeEventFilter(layouts)
+    assert window.payoff_chart.checkboxes[CurveKey.HORIZON].text() == "T+14d"
+    assert "14 d" in window.horizon.label.text()
+    assert layouts.count == 0
+
+
+def test_the_heat_map_behind_its_tab_catches_up_when_shown(
+    qtbot: QtBot, window: MainWindow, document: PlanDocument
+) -> None:
+    """The hidden heat map skips the frames of a drag; its tab shown, it has the latest report."""
+    window.tabs.setCurrentWidget(window.payoff_chart)
+    window.horizon.slider.setValue(window.horizon.slider.value() + 3)
+    settle(qtbot, document)
+    assert window.payoff_chart.report is document.report
+    assert window.heatmap_view.report is not document.report
+    window.heatmap_tab_action.trigger()
+    assert window.heatmap_view.report is document.report
+    window.horizon.slider.setValue(window.horizon.slider.value() + 3)
+    settle(qtbot, document)
+    assert window.heatmap_view.report is document.report
