@@ -27,15 +27,25 @@ from planner.ui.commands import ReplacePlanCommand
 
 if TYPE_CHECKING:
     from planner.engine.report import Report
+    from planner.engine.signals import VixHistory
     from planner.model.chain import OptionChain
 
-Evaluator = Callable[[Plan], "Report"]
+Evaluator = Callable[..., "Report"]
+"""`evaluate(plan)`, given `vix_history=` as well when a VIX history is loaded."""
 
 
 # ~40-80 ns per option valuation (README "Speed"): 400k is about a 16-30 ms frame.
 BACKGROUND_VALUATIONS = 400_000
 DEFAULT_UNDO_LIMIT = 500
 """Undo steps kept (each holds two whole plans); the oldest are dropped beyond this."""
+
+
+def _run(evaluator: Evaluator, plan: Plan, history: VixHistory | None) -> Report:
+    # Without a history the evaluator gets the plan alone, so any `Callable[[Plan], Report]`
+    # still serves a document that never loads one.
+    if history is None:
+        return evaluator(plan)
+    return evaluator(plan, vix_history=history)
 
 
 class _ResultRelay(QObject):
@@ -83,6 +93,8 @@ class PlanDocument(QObject):
     """True while a background recalculation runs, False when its result is in."""
     chain_changed = Signal(object)
     """The imported option chain (an `OptionChain`), or None when cleared."""
+    vix_history_changed = Signal(object)
+    """The loaded VIX history (a `VixHistory`), or None."""
 
     def __init__(
         self,
@@ -102,10 +114,13 @@ class PlanDocument(QObject):
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._recalc_pending = False
         self._worker_plan: Plan | None = None  # the plan a background job is evaluating
+        self._worker_history: VixHistory | None = None  # and the VIX history it was given
         self._stopped = False
         self._relay = _ResultRelay(self)
         self._relay.done.connect(self._on_background_done, Qt.ConnectionType.QueuedConnection)
         self._chain: OptionChain | None = None
+        self._vix_history: VixHistory | None = None
+        self._vix_history_name = ""
         self.schedule_recalculation()
 
     # -- state ---------------------------------------------------------------------------
@@ -133,6 +148,25 @@ class PlanDocument(QObject):
     def set_chain(self, chain: OptionChain | None) -> None:
         self._chain = chain
         self.chain_changed.emit(chain)
+
+    @property
+    def vix_history(self) -> VixHistory | None:
+        """The loaded daily VIX history: market data beside the plan (no undo step, not saved),
+        evaluated with it so the report's signals carry RSI / MACD."""
+        return self._vix_history
+
+    @property
+    def vix_history_name(self) -> str:
+        """The file the VIX history came from ("" when none is loaded)."""
+        return self._vix_history_name
+
+    def set_vix_history(self, history: VixHistory | None, name: str = "") -> None:
+        """Use `history` (read from the file `name`) from the next recalculation on; one is
+        scheduled."""
+        self._vix_history = history
+        self._vix_history_name = name if history is not None else ""
+        self.vix_history_changed.emit(history)
+        self.schedule_recalculation()
 
     @property
     def modified(self) -> bool:
@@ -236,7 +270,7 @@ class PlanDocument(QObject):
             return
         started = time.perf_counter()
         try:
-            report = self._evaluator(plan)
+            report = _run(self._evaluator, plan, self._vix_history)
         except (ValueError, ArithmeticError) as exc:
             # The engine names what it cannot price; the views keep the last valid picture.
             self._deliver(None, validation_message(exc) or type(exc).__name__, 0.0)
@@ -260,6 +294,7 @@ class PlanDocument(QObject):
         evaluator = self._evaluator
         assert evaluator is not None
         self._worker_plan = plan
+        history = self._worker_history = self._vix_history
         relay = self._relay
         self.busy_changed.emit(True)
 
@@ -268,7 +303,7 @@ class PlanDocument(QObject):
             report: Report | None = None
             error: str | None = None
             try:
-                report = evaluator(plan)
+                report = _run(evaluator, plan, history)
             except (ValueError, ArithmeticError) as exc:
                 error = validation_message(exc) or type(exc).__name__
             except Exception as exc:  # a worker must always answer, or the window waits
@@ -286,11 +321,12 @@ class PlanDocument(QObject):
         self._worker_plan = None
         if self._stopped:
             return
-        current = plan is self._plan
+        current = plan is self._plan and self._worker_history is self._vix_history
         if current:
             self._deliver(report, error, elapsed_ms)
         if not current and self.runs_in_background(self._plan):
-            # Edits arrived meanwhile: the newest plan is evaluated now (the last edit wins).
+            # Edits (or a VIX history) arrived meanwhile: the newest plan is evaluated now (the
+            # last edit wins).
             self._start_background(self._plan)
             return
         self.busy_changed.emit(False)
@@ -299,7 +335,7 @@ class PlanDocument(QObject):
         """Evaluate a trial plan (a dialog's preview) without touching the document."""
         if self._evaluator is None:
             self._evaluator = default_evaluator()
-        return self._evaluator(plan)
+        return _run(self._evaluator, plan, self._vix_history)
 
     def stop(self) -> None:
         """Cancel a pending recalculation (the window is closing); a running one is ignored."""

@@ -42,7 +42,7 @@ from planner.ui.delegates import PositionEditor
 from planner.ui.document import DEFAULT_UNDO_LIMIT, PlanDocument
 from planner.ui.file_actions import FileActions
 from planner.ui.heatmap_view import HeatMapView
-from planner.ui.layer_panel import LayerPanel
+from planner.ui.layers import LayerPanel
 from planner.ui.legs_model import MARKET_COLUMNS, LegTableModel
 from planner.ui.market_panel import MarketPanel
 from planner.ui.payoff_chart import PayoffChart

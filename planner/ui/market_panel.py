@@ -1,19 +1,17 @@
 """Market inputs and model parameters: every field edit is one undo step on the document.
 
-Spin boxes accept a wider range than the plan allows, on purpose: an out-of-range value then
-reaches the plan's validation, which explains what is wrong (red border, tooltip, status bar)
-instead of the widget silently clamping it.
+The fields are bound through `planner.ui.fields` (path, scale, label, and the red outline with
+the reason when the plan refuses a value), like the Layers dock's settings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
@@ -25,11 +23,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QAbstractSpinBox,
     QCheckBox,
-    QComboBox,
     QDateEdit,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,7 +33,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QToolButton,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -48,35 +42,17 @@ from planner.model.market_edits import with_spot_vix
 from planner.model.plan import FuturePoint, Plan
 from planner.present.formatting import fmt_expiry, fmt_num
 from planner.ui.document import PlanDocument, validation_message
-from planner.ui.plain_text import escape, safe_text
+from planner.ui.fields import FieldBinder, FieldSpec, set_path
+from planner.ui.plain_text import escape
 
 if TYPE_CHECKING:
     from planner.engine.report import Report, TermStructure
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-INVALID_STYLE = "QAbstractSpinBox, QDateEdit { border: 2px solid #d0312d; }"
-
-
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """One numeric plan field shown in a spin box; `scale` converts plan units to shown units."""
-
-    path: tuple[str, ...]
-    label: str
-    decimals: int
-    step: float
-    scale: float = 1.0
-    minimum: float = -1e6
-    maximum: float = 1e6
-    tooltip: str = ""
-
-    @property
-    def key(self) -> str:
-        return ".".join(self.path)
-
-
 VIX_KEY = "market.vix"
+_DATE_TIP = "Valuation date of the plan"
+_PRESET_NAMES = {SpotVolPreset.TYPICAL: "Typical day", SpotVolPreset.STRESS: "Stress (fast shock)"}
 
 MARKET_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(("market", "spx"), "SPX", 2, 5.0, maximum=1e7, tooltip="SPX index level"),
@@ -152,23 +128,6 @@ ADVANCED_FIELDS: tuple[FieldSpec, ...] = (
         tooltip="The skew scales with (ATM vol / 20 %)^this",
     ),
 )
-
-
-def get_path(plan: Plan, path: tuple[str, ...]) -> Any:
-    value: Any = plan
-    for name in path:
-        value = getattr(value, name)
-    return value
-
-
-def set_path(value: BaseModel, path: tuple[str, ...], new: Any) -> Any:
-    """A re-validated copy of `value` with the nested field at `path` replaced."""
-    head, *rest = path
-    if not rest:
-        return value.with_changes(**{head: new})  # type: ignore[attr-defined]
-    return value.with_changes(  # type: ignore[attr-defined]
-        **{head: set_path(getattr(value, head), tuple(rest), new)}
-    )
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -305,8 +264,9 @@ class MarketPanel(QWidget):
     def __init__(self, document: PlanDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._document = document
-        self.spin_boxes: dict[str, QDoubleSpinBox] = {}
-        self._specs: dict[str, FieldSpec] = {}
+        self.fields = FieldBinder(document, self)
+        self.fields.rejected.connect(self.rejected)
+        self.spin_boxes = self.fields.spin_boxes
 
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -315,9 +275,11 @@ class MarketPanel(QWidget):
         self.valuation_date.setDisplayFormat("yyyy-MM-dd")
         self.valuation_date.setKeyboardTracking(False)
         self.valuation_date.dateChanged.connect(self._on_valuation_date)
+        self.fields.set_tooltip(self.valuation_date, _DATE_TIP)
         form.addRow("Valuation date", self.valuation_date)
         for spec in MARKET_FIELDS:
-            form.addRow(spec.label, self._make_spin(spec))
+            on_value = self._edit_spot_vix if spec.key == VIX_KEY else None
+            form.addRow(spec.label, self.fields.spin(spec, on_value))
             if spec.key == VIX_KEY:
                 self.futures_follow = QCheckBox("Futures follow")
                 self.futures_follow.setObjectName("futuresFollowVix")
@@ -375,14 +337,12 @@ class MarketPanel(QWidget):
         layout.addWidget(curve_box)
 
         preset_form = QFormLayout()
-        self.preset_combo = QComboBox()
-        for preset in SpotVolPreset:
-            self.preset_combo.addItem(
-                "Typical day" if preset is SpotVolPreset.TYPICAL else "Stress (fast shock)",
-                preset.value,
-            )
-        self.preset_combo.setToolTip("Spot-vol preset used for the payoff curves and greeks")
-        self.preset_combo.currentIndexChanged.connect(self._on_preset)
+        self.preset_combo = self.fields.combo(
+            ("model", "curve_preset"),
+            [(_PRESET_NAMES[preset], preset.value) for preset in SpotVolPreset],
+            "Spot-vol preset used for the payoff curves and greeks",
+            on_choice=self._on_preset,
+        )
         preset_form.addRow("Curves preset", self.preset_combo)
         layout.addLayout(preset_form)
 
@@ -400,7 +360,7 @@ class MarketPanel(QWidget):
             label = spec.label
             if spec.path[1] in (SpotVolPreset.TYPICAL.value, SpotVolPreset.STRESS.value):
                 label = f"{spec.path[1].capitalize()} {label}"
-            advanced_form.addRow(label, self._make_spin(spec))
+            advanced_form.addRow(label, self.fields.spin(spec))
         self.advanced.setVisible(False)
         layout.addWidget(self.advanced)
         layout.addStretch(1)
@@ -412,103 +372,43 @@ class MarketPanel(QWidget):
         if document.report is not None:
             self.set_report(document.report)
 
-    # -- building ------------------------------------------------------------------------
-
-    def _make_spin(self, spec: FieldSpec) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
-        spin.setObjectName(spec.key)
-        spin.setDecimals(spec.decimals)
-        spin.setSingleStep(spec.step)
-        spin.setRange(spec.minimum, spec.maximum)
-        spin.setKeyboardTracking(False)
-        spin.setAccelerated(True)
-        spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
-        spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
-        # Narrower than its widest possible value (ten digits): the dock fits a small screen.
-        spin.setMinimumWidth(90)
-        if spec.maximum >= 1e6:
-            # "250,000" and "7,450.00": large amounts read at a glance (typing them without
-            # separators still works).
-            spin.setGroupSeparatorShown(True)
-        if spec.tooltip:
-            spin.setToolTip(spec.tooltip)
-        spin.valueChanged.connect(lambda value, s=spec: self.edit_field(s, value))
-        spin.editingFinished.connect(self._document.seal_merge)
-        self.spin_boxes[spec.key] = spin
-        self._specs[spec.key] = spec
-        return spin
-
     # -- edits ---------------------------------------------------------------------------
 
-    def edit_field(self, spec: FieldSpec, shown_value: float) -> bool:
-        """Push the plan with the field at `spec.path` set from the widget's shown value."""
-        spin = self.spin_boxes[spec.key]
-        if spec.key == VIX_KEY:
-            return self._edit_spot_vix(spin, spec, shown_value)
-        try:
-            new_plan = set_path(self._document.plan, spec.path, shown_value / spec.scale)
-        except ValidationError as exc:
-            self._refuse(spin, spec.label, exc)
-            return False
-        self._accept(spin, spec)
-        return self._document.push_plan(new_plan, f"Set {spec.label}", merge_key=spec.key)
-
-    def _edit_spot_vix(self, spin: QDoubleSpinBox, spec: FieldSpec, vix: float) -> bool:
+    def _edit_spot_vix(self, vix: float) -> bool:
+        spin = self.spin_boxes[VIX_KEY]
         follow = self.futures_follow.isChecked()
         what = "futures follow" if follow and self._document.plan.market.futures else "spot only"
         # The two kinds never merge into one step: each says what it did.
-        merge_key = f"{spec.key}.{what}"
+        merge_key = f"{VIX_KEY}.{what}"
         try:
             edit = with_spot_vix(self._document.merge_base(merge_key), vix, futures_follow=follow)
         except ValidationError as exc:
-            self._refuse(spin, spec.label, exc)
+            self.fields.refuse_error(spin, "VIX", exc)
             return False
-        self._accept(spin, spec)
-        pushed = self._document.push_plan(edit.plan, f"Set VIX ({what})", merge_key=merge_key)
+        pushed = self.fields.push(edit.plan, f"Set VIX ({what})", spin, merge_key)
         if pushed:
             self._vix_note_for = edit.plan.market.vix
             self.vix_edit_note.setText(edit.description)
         return pushed
 
     def _on_valuation_date(self, day: QDate) -> None:
-        try:
-            new_plan = self._document.plan.with_changes(valuation_date=_pydate(day))
-        except ValidationError as exc:
-            self._refuse(self.valuation_date, "Valuation date", exc)
-            return
-        self._clear_refusal(self.valuation_date, "Valuation date of the plan")
-        self._document.push_plan(new_plan, "Set valuation date", merge_key="valuation_date")
+        self.fields.edit(("valuation_date",), _pydate(day), "Valuation date", self.valuation_date)
 
-    def _on_preset(self, _index: int) -> None:
-        preset = SpotVolPreset(self.preset_combo.currentData())
-        new_plan = set_path(self._document.plan, ("model", "curve_preset"), preset)
-        self._document.push_plan(new_plan, f"Curves preset: {preset.value}")
+    def _on_preset(self, value: str) -> None:
+        preset = SpotVolPreset(value)
+        self.fields.edit(
+            ("model", "curve_preset"),
+            preset,
+            "curves preset",
+            self.preset_combo,
+            merge=False,
+            description=f"Curves preset: {preset.value}",
+        )
 
     def _remove_selected_futures(self) -> None:
         rows = sorted({i.row() for i in self.futures_view.selectionModel().selectedRows()})
         if rows:
             self.futures_model.remove_rows(rows)
-
-    def _refuse(self, widget: QWidget, label: str, exc: ValidationError) -> None:
-        message = f"{label}: {validation_message(exc)}"
-        widget.setStyleSheet(INVALID_STYLE)
-        widget.setToolTip(safe_text(message))
-        widget.setProperty("invalid", True)
-        # At the field at once, and kept as its tooltip until a valid value replaces it.
-        QToolTip.showText(
-            widget.mapToGlobal(widget.rect().bottomLeft()), safe_text(message), widget
-        )
-        self.rejected.emit(message)
-
-    def _accept(self, spin: QWidget, spec: FieldSpec) -> None:
-        self._clear_refusal(spin, spec.tooltip)
-
-    @staticmethod
-    def _clear_refusal(widget: QWidget, tooltip: str) -> None:
-        if widget.property("invalid"):
-            widget.setStyleSheet("")
-            widget.setToolTip(tooltip)
-            widget.setProperty("invalid", False)
 
     def _on_advanced_toggled(self, shown: bool) -> None:
         self.advanced.setVisible(shown)
@@ -524,25 +424,13 @@ class MarketPanel(QWidget):
             # Undone, or another plan: the note no longer describes the VIX shown.
             self._vix_note_for = None
             self.vix_edit_note.setText("")
-        for key, spin in self.spin_boxes.items():
-            spec = self._specs[key]
-            shown = float(get_path(plan, spec.path)) * spec.scale
-            if spin.value() != round(shown, spec.decimals) or spin.property("invalid"):
-                spin.blockSignals(True)
-                spin.setValue(shown)
-                spin.blockSignals(False)
-            self._clear_refusal(spin, spec.tooltip)
+        self.fields.refresh(plan)
         date = _qdate(plan.valuation_date)
         if self.valuation_date.date() != date:
             self.valuation_date.blockSignals(True)
             self.valuation_date.setDate(date)
             self.valuation_date.blockSignals(False)
-        self._clear_refusal(self.valuation_date, "Valuation date of the plan")
-        index = self.preset_combo.findData(plan.model.curve_preset.value)
-        if index != self.preset_combo.currentIndex():
-            self.preset_combo.blockSignals(True)
-            self.preset_combo.setCurrentIndex(index)
-            self.preset_combo.blockSignals(False)
+        self.fields.accept(self.valuation_date)
 
     def set_report(self, report: Report) -> None:
         term = report.term_structure

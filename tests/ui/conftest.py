@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -108,10 +109,10 @@ class CountingEvaluator:
         self.calls = 0
         self.plans: list[Plan] = []
 
-    def __call__(self, plan: Plan) -> Report:
+    def __call__(self, plan: Plan, **options: Any) -> Report:
         self.calls += 1
         self.plans.append(plan)
-        return self._evaluate(plan)
+        return self._evaluate(plan, **options)
 
 
 @pytest.fixture

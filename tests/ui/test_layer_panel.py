@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,15 +11,18 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
+from planner.cli import main
 from planner.engine.report import AlvhReport
 from planner.engine.signals import rsi_wilder
 from planner.engine.types import Group, RegimeRule, SizingMode, StrikeRule
 from planner.model.allocation import ALVH_REGIME, VXTH_REGIME, AllocationSettings
+from planner.model.planfile import save_plan
 from planner.present.formatting import MISSING, fmt_expiry, fmt_num, fmt_usd
 from planner.ui.document import PlanDocument
-from planner.ui.layer_panel import APPLY_DESCRIPTION, LAYERS, LayerPanel, LayerResultsModel
+from planner.ui.layers import APPLY_DESCRIPTION, LAYERS, LayerPanel
+from planner.ui.layers.results import LayerResultsModel
 
-from .conftest import settle
+from .conftest import CountingEvaluator, settle
 
 
 @pytest.fixture
@@ -43,14 +47,18 @@ def alvh(document: PlanDocument) -> AlvhReport:
 
 
 def results_cell(panel: LayerPanel, row: str, group: Group) -> str:
-    model = panel.results_model
+    model = panel.results.results_model
     r = LayerResultsModel.ROWS.index(row)
     c = LAYERS.index(group)
     return str(model.data(model.index(r, c)))
 
 
 def test_table_models_pass_qt_model_tester(qtmodeltester: object, panel: LayerPanel) -> None:
-    for model in (panel.results_model, panel.stress_model, panel.band_model):
+    for model in (
+        panel.results.results_model,
+        panel.results.stress_model,
+        panel.settings.regime.band_model,
+    ):
         qtmodeltester.check(model, force_py=True)  # type: ignore[attr-defined]
 
 
@@ -70,7 +78,7 @@ def test_results_show_the_reports_layers(panel: LayerPanel, document: PlanDocume
     # The 4/4/2 default at one unit.
     assert [layer.contracts for layer in report.layers] == [4, 4, 2, 0]
     # Shares of the yearly cost add up to the whole.
-    model = panel.results_model
+    model = panel.results.results_model
     share_row = LayerResultsModel.ROWS.index("Share of cost")
     shares = [model.data(model.index(share_row, c), Qt.ItemDataRole.UserRole) for c in range(4)]
     assert sum(s for s in shares if s is not None) == pytest.approx(1.0)
@@ -84,7 +92,7 @@ def test_layer_ratio_edit_is_one_merged_undo_step(
     qtbot: QtBot, panel: LayerPanel, document: PlanDocument
 ) -> None:
     original = document.plan
-    spin = panel.layer_editors[Group.NEAR].ratio
+    spin = panel.settings.layers.editors[Group.NEAR].ratio
     spin.setValue(5)
     spin.setValue(6)
     settle(qtbot, document)
@@ -104,14 +112,14 @@ def test_out_of_range_values_are_refused_at_the_editor(
     qtbot: QtBot, panel: LayerPanel, document: PlanDocument, refusals: list[str]
 ) -> None:
     original = document.plan
-    spin = panel.layer_editors[Group.MID].ratio
+    spin = panel.settings.layers.editors[Group.MID].ratio
     spin.setValue(150)
     assert document.plan == original
     assert spin.property("invalid") is True
     assert "100" in spin.toolTip() and "Mid ratio" in spin.toolTip()
     assert refusals and "Mid ratio" in refusals[-1]
     # An empty window (from >= to) is refused with the settings' explanation.
-    panel.layer_editors[Group.TAIL].min_days.setValue(130)
+    panel.settings.layers.editors[Group.TAIL].min_days.setValue(130)
     assert document.plan == original
     assert "window is empty" in refusals[-1]
     assert document.undo_stack.count() == 0
@@ -127,13 +135,13 @@ def test_strike_rule_switch_sets_a_value_that_fits_the_rule(
 ) -> None:
     tail_strike = alvh(document).layers[2].strike
     assert tail_strike is not None
-    combo = panel.layer_editors[Group.TAIL].rule
+    combo = panel.settings.layers.editors[Group.TAIL].rule
     combo.setCurrentIndex(combo.findData(StrikeRule.FIXED.value))
     settle(qtbot, document)
     tail = document.plan.allocation.tail
     assert (tail.strike_rule, tail.strike_value) == (StrikeRule.FIXED, tail_strike)
     # Now move the fixed strike: the report's tail layer follows.
-    panel.layer_editors[Group.TAIL].value.setValue(35.0)
+    panel.settings.layers.editors[Group.TAIL].value.setValue(35.0)
     settle(qtbot, document)
     assert alvh(document).layers[2].strike == 35.0
     assert document.undo_stack.count() == 2
@@ -147,12 +155,17 @@ def test_empty_window_is_reported_not_filled(
 ) -> None:
     # From 2026-11-20 the listed VIX expiries include Dec 1 (11 d) and Dec 9 (19 d): nothing is
     # 12-18 days out.
-    assert panel.edit(("near", "min_days"), 12, "Near min days", extra={("near", "max_days"): 18})
+    assert panel.settings.fields.edit(
+        ("allocation", "near", "min_days"),
+        12,
+        "Near min days",
+        extra={("allocation", "near", "max_days"): 18},
+    )
     settle(qtbot, document)
     report = alvh(document)
     assert not report.layers[0].placed
-    assert panel.messages_label.isVisibleTo(panel)
-    assert "No listed VIX expiry" in panel.messages_label.text()
+    assert panel.results.messages_label.isVisibleTo(panel)
+    assert "No listed VIX expiry" in panel.results.messages_label.text()
     assert results_cell(panel, "Expiry", Group.NEAR) == MISSING
     assert results_cell(panel, "Contracts", Group.NEAR) == "0"
 
@@ -160,36 +173,36 @@ def test_empty_window_is_reported_not_filled(
 def test_regime_presets_and_layer_defaults(
     qtbot: QtBot, panel: LayerPanel, document: PlanDocument
 ) -> None:
-    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("vxth"))
+    panel.settings.preset_combo.setCurrentIndex(panel.settings.preset_combo.findData("vxth"))
     settle(qtbot, document)
     assert document.plan.allocation.regime == VXTH_REGIME
     decision = alvh(document).regime
     assert decision.table == "VXTH" and decision.rule is RegimeRule.PREMIUM_PCT
-    assert decision.band_label in panel.regime_label.text()
-    assert panel.band_model.rowCount() == len(VXTH_REGIME.bands)
-    assert panel.band_model.headerData(2, Qt.Orientation.Horizontal) == "Premium %"
+    assert decision.band_label in panel.settings.regime.decision_label.text()
+    assert panel.settings.regime.band_model.rowCount() == len(VXTH_REGIME.bands)
+    assert panel.settings.regime.band_model.headerData(2, Qt.Orientation.Horizontal) == "Premium %"
     assert document.undo_stack.undoText() == "Regime preset VXTH"
 
-    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("off"))
+    panel.settings.preset_combo.setCurrentIndex(panel.settings.preset_combo.findData("off"))
     settle(qtbot, document)
     assert alvh(document).regime.rule is RegimeRule.OFF
-    assert not panel.band_view.isEnabled()
+    assert not panel.settings.regime.band_view.isEnabled()
 
-    panel.layer_editors[Group.NEAR].ratio.setValue(7)
-    panel.layer_editors[Group.TAIL].max_days.setValue(150)
+    panel.settings.layers.editors[Group.NEAR].ratio.setValue(7)
+    panel.settings.layers.editors[Group.TAIL].max_days.setValue(150)
     settle(qtbot, document)
-    assert panel.reset_layers()
+    assert panel.settings.reset_layers()
     settle(qtbot, document)
     defaults = AllocationSettings()
     a = document.plan.allocation
     assert (a.near, a.mid, a.tail) == (defaults.near, defaults.mid, defaults.tail)
     assert a.regime.rule is RegimeRule.OFF  # the reset leaves the regime alone
     assert document.undo_stack.undoText() == "Reset layers to 4/4/2 defaults"
-    assert panel.layer_editors[Group.NEAR].ratio.value() == 4
+    assert panel.settings.layers.editors[Group.NEAR].ratio.value() == 4
 
 
 def test_band_table_edits(qtbot: QtBot, panel: LayerPanel, document: PlanDocument) -> None:
-    model = panel.band_model
+    model = panel.settings.regime.band_model
     # The market (VIX 16.4) is in the second ALVH band; it is marked.
     assert alvh(document).regime.band_index == 1
     assert model.data(model.index(1, 0), Qt.ItemDataRole.FontRole).bold()
@@ -199,7 +212,7 @@ def test_band_table_edits(qtbot: QtBot, panel: LayerPanel, document: PlanDocumen
     settle(qtbot, document)
     bands = document.plan.allocation.regime.bands
     assert (bands[0].upper, bands[0].value) == (15.0, 0.75)
-    assert panel.preset_combo.currentData() == "custom"
+    assert panel.settings.preset_combo.currentData() == "custom"
     # Hold on the band the market is in: the multiplier goes back to 1 and the reason says so.
     assert model.setData(
         model.index(1, model.HOLD), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
@@ -207,7 +220,7 @@ def test_band_table_edits(qtbot: QtBot, panel: LayerPanel, document: PlanDocumen
     settle(qtbot, document)
     assert document.plan.allocation.regime.bands[1].hold
     assert alvh(document).regime.hold
-    assert "hold" in panel.regime_label.text()
+    assert "hold" in panel.settings.regime.decision_label.text()
     # Edges must increase: refused, plan unchanged.
     before = document.plan
     messages: list[str] = []
@@ -226,8 +239,10 @@ def test_band_table_edits(qtbot: QtBot, panel: LayerPanel, document: PlanDocumen
 def test_sizing_modes_and_impossible_target(
     qtbot: QtBot, panel: LayerPanel, document: PlanDocument
 ) -> None:
-    panel.sizing_combo.setCurrentIndex(panel.sizing_combo.findData(SizingMode.BUDGET.value))
-    panel.budget_spin.setValue(10.0)
+    panel.settings.sizing.mode_combo.setCurrentIndex(
+        panel.settings.sizing.mode_combo.findData(SizingMode.BUDGET.value)
+    )
+    panel.settings.sizing.budget_spin.setValue(10.0)
     settle(qtbot, document)
     a = document.plan.allocation
     assert (a.sizing, a.budget_pct_capital) == (SizingMode.BUDGET, 10.0)
@@ -235,48 +250,53 @@ def test_sizing_modes_and_impossible_target(
     # Budget: the largest whole number of units whose yearly cost fits 10 % of capital.
     one_unit = sizing.unit_maintenance_usd_per_year
     assert sizing.base_units == int(0.10 * document.plan.capital_usd // one_unit)
-    assert sizing.reason in panel.sizing_label.text()
-    assert panel.budget_spin.isEnabled() and not panel.units_spin.isEnabled()
+    assert sizing.reason in panel.settings.sizing.result_label.text()
+    assert (
+        panel.settings.sizing.budget_spin.isEnabled()
+        and not panel.settings.sizing.units_spin.isEnabled()
+    )
 
-    panel.sizing_combo.setCurrentIndex(panel.sizing_combo.findData(SizingMode.PROTECTION.value))
+    panel.settings.sizing.mode_combo.setCurrentIndex(
+        panel.settings.sizing.mode_combo.findData(SizingMode.PROTECTION.value)
+    )
     settle(qtbot, document)
     a = document.plan.allocation
     assert a.sizing is SizingMode.PROTECTION
     assert a.target_scenario == document.plan.stress[0].name
-    panel.target_combo.setCurrentIndex(1)
+    panel.settings.sizing.target_combo.setCurrentIndex(1)
     # Only the small tail layer left, at most one unit: it cannot cut the loss by 100 %.
-    panel.layer_editors[Group.NEAR].ratio.setValue(0)
-    panel.layer_editors[Group.MID].ratio.setValue(0)
-    panel.max_units_spin.setValue(1)
-    panel.target_cut_spin.setValue(100.0)
+    panel.settings.layers.editors[Group.NEAR].ratio.setValue(0)
+    panel.settings.layers.editors[Group.MID].ratio.setValue(0)
+    panel.settings.sizing.max_units_spin.setValue(1)
+    panel.settings.sizing.target_cut_spin.setValue(100.0)
     settle(qtbot, document)
     assert document.plan.allocation.target_scenario == document.plan.stress[1].name
     sizing = alvh(document).sizing
     assert not sizing.feasible
-    assert "No size up to 1 units" in panel.sizing_label.text()
-    assert "#d0312d" in panel.sizing_label.styleSheet()
+    assert "No size up to 1 units" in panel.settings.sizing.result_label.text()
+    assert "#d0312d" in panel.settings.sizing.result_label.styleSheet()
 
 
 def test_theta_offset(qtbot: QtBot, panel: LayerPanel, document: PlanDocument) -> None:
-    panel.offset_enabled.setChecked(True)
+    panel.settings.layers.offset_enabled.setChecked(True)
     settle(qtbot, document)
     assert document.plan.allocation.offset.enabled
     report = alvh(document)
     offset = report.layers[3]
     assert offset.placed and offset.contracts == -2  # one short call per tail contract
-    assert "Offset recovers" in panel.offset_label.text()
+    assert "Offset recovers" in panel.results.offset_label.text()
     assert fmt_usd(report.offset_premium_recovered_usd_per_year, sign=True) in (
-        panel.offset_label.text()
+        panel.results.offset_label.text()
     )
-    assert panel.layer_editors[Group.OFFSET].ratio.isEnabled()
+    assert panel.settings.layers.editors[Group.OFFSET].ratio.isEnabled()
     document.undo_stack.undo()
-    assert not panel.offset_enabled.isChecked()
+    assert not panel.settings.layers.offset_enabled.isChecked()
 
 
 def test_apply_is_one_step_rewriting_hedge_legs_only(
     qtbot: QtBot, panel: LayerPanel, document: PlanDocument
 ) -> None:
-    panel.layer_editors[Group.MID].ratio.setValue(3)
+    panel.settings.layers.editors[Group.MID].ratio.setValue(3)
     settle(qtbot, document)
     before = document.plan
     proposal = alvh(document).legs
@@ -302,27 +322,29 @@ def test_chart_bars_are_the_reports_numbers(
     qtbot: QtBot, panel: LayerPanel, document: PlanDocument
 ) -> None:
     report = alvh(document)
-    cost, pnl = panel.chart_data()
+    cost, pnl = panel.chart.bar_heights()
     assert cost == [-layer.maintenance_cost_usd_per_year for layer in report.layers]
     first = report.stress[0]
-    assert panel.chart_scenario() == first.name
+    assert panel.chart.scenario() == first.name
     assert pnl == [first.layer_pnl_usd[g] for g in LAYERS]
-    panel.chart_scenario_combo.setCurrentIndex(1)
+    panel.chart.scenario_combo.setCurrentIndex(1)
     second = report.stress[1]
-    assert panel.chart_data()[1] == [second.layer_pnl_usd[g] for g in LAYERS]
+    assert panel.chart.bar_heights()[1] == [second.layer_pnl_usd[g] for g in LAYERS]
     # The near layer pays most in a fast one-day shock: it is the best layer there.
     assert second.best_layer is Group.NEAR
-    best = panel.stress_model.index(1, LAYERS.index(Group.NEAR))
-    assert panel.stress_model.data(best, Qt.ItemDataRole.FontRole).bold()
+    best = panel.results.stress_model.index(1, LAYERS.index(Group.NEAR))
+    assert panel.results.stress_model.data(best, Qt.ItemDataRole.FontRole).bold()
     # The chart follows an edit.
-    panel.layer_editors[Group.TAIL].ratio.setValue(6)
+    panel.settings.layers.editors[Group.TAIL].ratio.setValue(6)
     settle(qtbot, document)
-    assert panel.chart_data()[0][2] == -alvh(document).layers[2].maintenance_cost_usd_per_year
+    assert (
+        panel.chart.bar_heights()[0][2] == -alvh(document).layers[2].maintenance_cost_usd_per_year
+    )
     assert alvh(document).layers[2].contracts == 6
 
 
 def test_stress_table_matches_report(panel: LayerPanel, document: PlanDocument) -> None:
-    model = panel.stress_model
+    model = panel.results.stress_model
     report = alvh(document)
     assert model.rowCount() == len(report.stress)
     for r, row in enumerate(report.stress):
@@ -342,21 +364,23 @@ def write_history(path: Path, closes: np.ndarray) -> None:
 
 
 def test_load_vix_history_shows_rsi_and_macd(
-    tmp_path: Path, panel: LayerPanel, document: PlanDocument
+    qtbot: QtBot, tmp_path: Path, panel: LayerPanel, document: PlanDocument
 ) -> None:
     closes = 16.0 + 3.0 * np.sin(np.arange(60) / 4.0) + np.arange(60) * 0.05
     path = tmp_path / "vix.csv"
     write_history(path, closes)
     plan = document.plan
     steps = document.undo_stack.count()
-    assert panel.load_history(path)
-    signals = panel.signals()
+    assert panel.signals_box.loader.load(path)
+    # One recalculation with the history: the engine's signals, as the CLI's report shows them.
+    settle(qtbot, document)
+    signals = alvh(document).signals
     assert signals is not None and signals.rsi14 is not None
     assert signals.rsi14 == pytest.approx(float(rsi_wilder(np.round(closes, 2))[-1]))
-    text = panel.signals_label.text()
+    text = panel.signals_box.signals_label.text()
     assert f"RSI(14) <b>{fmt_num(signals.rsi14, 1)}</b>" in text
     assert "MACD" in text
-    assert "vix.csv" in panel.history_label.text()
+    assert "vix.csv" in panel.signals_box.history_label.text()
     # UI state only: the plan and its history are untouched.
     assert document.plan == plan and document.undo_stack.count() == steps
 
@@ -366,24 +390,24 @@ def test_corrupt_vix_history_names_the_file(
 ) -> None:
     good = tmp_path / "good.csv"
     write_history(good, np.linspace(15.0, 25.0, 40))
-    assert panel.load_history(good)
-    loaded = panel.vix_history
+    assert panel.signals_box.loader.load(good)
+    loaded = document.vix_history
     bad = tmp_path / "broken_vix.csv"
     bad.write_text("DATE,OPEN,HIGH,LOW,CLOSE\n13/45/2026,1,2,3,abc\n", encoding="utf-8")
     plan = document.plan
-    assert not panel.load_history(bad)
-    box = panel.error_box
+    assert not panel.signals_box.loader.load(bad)
+    box = panel.signals_box.loader.error_box
     assert box is not None and box.isVisible()
     assert "broken_vix.csv" in box.text()
-    assert panel.vix_history is loaded  # the previous history stays
+    assert document.vix_history is loaded  # the previous history stays
     assert document.plan == plan
     box.close()
-    qtbot.waitUntil(lambda: panel.error_box is None, timeout=2000)
+    qtbot.waitUntil(lambda: panel.signals_box.loader.error_box is None, timeout=2000)
 
 
 def test_signals_without_history(panel: LayerPanel, document: PlanDocument) -> None:
     signals = alvh(document).signals
-    text = panel.signals_label.text()
+    text = panel.signals_box.signals_label.text()
     assert f"<b>{signals.term_state}</b>" in text
     assert fmt_num(signals.slope_pts_per_month, 2, sign=True) in text
     assert signals.vix_band in text
@@ -391,5 +415,35 @@ def test_signals_without_history(panel: LayerPanel, document: PlanDocument) -> N
 
 
 def test_refresh_ignores_unrelated_index(panel: LayerPanel) -> None:
-    assert panel.band_model.data(QModelIndex()) is None
-    assert panel.results_model.rowCount(panel.results_model.index(0, 0)) == 0
+    assert panel.settings.regime.band_model.data(QModelIndex()) is None
+    assert panel.results.results_model.rowCount(panel.results.results_model.index(0, 0)) == 0
+
+
+def test_a_loaded_history_is_one_recalculation_giving_the_clis_signals(
+    qtbot: QtBot,
+    tmp_path: Path,
+    panel: LayerPanel,
+    document: PlanDocument,
+    evaluator: CountingEvaluator,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """#12.3: the window gives the engine the history with the plan (one recalculation, no
+    signals computed in the view), so it shows what `report --vix-history` prints."""
+    closes = 18.0 + 4.0 * np.cos(np.arange(80) / 5.0)
+    csv = tmp_path / "vix.csv"
+    write_history(csv, closes)
+    calls = evaluator.calls
+    assert panel.signals_box.loader.load(csv)
+    settle(qtbot, document)
+    assert evaluator.calls == calls + 1
+    shown = alvh(document).signals
+    assert shown.rsi14 is not None
+    plan_file = tmp_path / "plan.hplan"
+    save_plan(document.plan, plan_file)
+    capsys.readouterr()
+    assert main(["report", str(plan_file), "--vix-history", str(csv), "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)["alvh"]["signals"]
+    assert printed["rsi14"] == pytest.approx(shown.rsi14, rel=1e-12)
+    assert printed["macd"] == pytest.approx(shown.macd, rel=1e-12)
+    assert printed["monetise_near"] == shown.monetise_near
+    assert f"RSI(14) <b>{fmt_num(shown.rsi14, 1)}</b>" in panel.signals_box.signals_label.text()

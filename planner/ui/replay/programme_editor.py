@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from planner.engine.replay_types import CondorCadence, CondorSizing, WingRule
 from planner.model.plan import Plan
 from planner.ui.document import PlanDocument, validation_message
-from planner.ui.market_panel import INVALID_STYLE, get_path, set_path
+from planner.ui.fields import INVALID_STYLE, get_path, set_path
 
 __all__ = ["ProgrammeEditor", "ProgrammeField"]
 

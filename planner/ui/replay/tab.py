@@ -37,7 +37,7 @@ from planner.present.replay import HeadlineFigure, ReplayTables, Verdict
 from planner.present.table import Table
 from planner.ui.cell_table import CellTableModel, ColumnFilterProxy
 from planner.ui.document import PlanDocument
-from planner.ui.market_panel import INVALID_STYLE
+from planner.ui.fields import INVALID_STYLE
 from planner.ui.replay.charts import ReplayCharts, SweepChart
 from planner.ui.replay.programme_editor import ProgrammeEditor
 from planner.ui.replay.worker import ReplayOutcome, ReplayRunner

@@ -1,0 +1,157 @@
+"""The Layers dock: the ALVH settings editor, the proposal's results, the cost-vs-protection
+chart and the signals, in one scrolling column, and Apply, which writes the proposal on screen
+into the plan as one undo step."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.engine.errors import EngineInputError
+from planner.engine.report import Report
+from planner.model.hedge_legs import apply_proposal
+from planner.ui.document import PlanDocument, validation_message
+from planner.ui.layers.chart import LayerChart
+from planner.ui.layers.results import ResultsBox
+from planner.ui.layers.settings import LayerSettingsEditor
+from planner.ui.layers.signals import SignalsBox
+from planner.ui.theme import SCREEN, Theme
+
+__all__ = ["APPLY_DESCRIPTION", "LayerPanel"]
+
+APPLY_DESCRIPTION = "Apply ALVH layers"
+
+
+class LayerPanel(QWidget):
+    """Edits `plan.allocation` and shows `report.alvh` (the layer-allocation dock)."""
+
+    rejected = Signal(str)
+    """A refused edit or a failed action, for the status bar."""
+
+    def __init__(
+        self, document: PlanDocument, parent: QWidget | None = None, theme: Theme = SCREEN
+    ) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._report: Report | None = None
+        self._pending_report: Report | None = None
+
+        self.settings = LayerSettingsEditor(document)
+        self.results = ResultsBox(theme)
+        self.chart = LayerChart(theme)
+        self.signals_box = SignalsBox(document)
+        self.settings.fields.rejected.connect(self.rejected)
+        self.signals_box.loader.rejected.connect(self.rejected)
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addLayout(self._build_top_row())
+        column.addWidget(self.settings)
+        column.addWidget(self.results)
+        column.addWidget(self.chart)
+        column.addWidget(self.signals_box)
+        column.addStretch(1)
+
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        # In a dock narrower than the editors, scroll sideways rather than cut them off.
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll_area.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll_area)
+
+        document.report_ready.connect(self.set_report)
+        if document.report is not None:
+            self.set_report(document.report)
+
+    def _build_top_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        # Apply comes first so it stays in view when the dock is narrower than the panel.
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setToolTip(
+            "Replace the plan's near / mid / tail / offset legs with this proposal (one undo step)"
+        )
+        font = self.apply_button.font()
+        font.setBold(True)
+        self.apply_button.setFont(font)
+        self.apply_button.clicked.connect(self.apply)
+        row.addWidget(self.apply_button)
+        row.addSpacing(12)
+        row.addWidget(QLabel("Regime"))
+        row.addWidget(self.settings.preset_combo)
+        row.addWidget(self.settings.defaults_button)
+        row.addStretch(1)
+        return row
+
+    def apply(self) -> bool:
+        """Write the proposal's hedge legs into the plan as one undo step."""
+        self._document.seal_merge()
+        plan = self._document.plan
+        try:
+            # The proposal on screen is the one applied; only a plan edited since its last
+            # recalculation is evaluated here first.
+            report = self._document.report
+            if report is None or self._document.recalc_pending:
+                report = self._document.evaluate(plan)
+            new_plan = apply_proposal(plan, report.alvh)
+        except (EngineInputError, ValidationError, ValueError) as exc:
+            self.rejected.emit(f"Apply ALVH layers: {validation_message(exc)}")
+            return False
+        changed = self._document.push_plan(new_plan, APPLY_DESCRIPTION)
+        if not changed:
+            self.rejected.emit("The plan's hedge legs already match the proposal")
+        return changed
+
+    # -- document → widgets --------------------------------------------------------------
+
+    @property
+    def report(self) -> Report | None:
+        return self._report
+
+    def set_report(self, report: Report) -> None:
+        window = self.window()
+        if window is not self and window.isVisible() and self.visibleRegion().isEmpty():
+            # Tabbed away behind the Risk dock (Qt keeps such a dock "visible" but shows none
+            # of it): catch up when shown, not on every frame of a horizon drag.
+            self._pending_report = report
+            return
+        self._pending_report = None
+        self._show_report(report)
+
+    def catch_up(self) -> None:
+        """Show the report that arrived while the panel was out of sight."""
+        pending = self._pending_report
+        if pending is not None:
+            self._pending_report = None
+            self._show_report(pending)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.catch_up()
+
+    def _show_report(self, report: Report) -> None:
+        self._report = report
+        alvh = report.alvh
+        if alvh is None:
+            return
+        self.settings.show_alvh(alvh)
+        self.results.show_alvh(alvh)
+        self.chart.show_alvh(alvh)
+        self.signals_box.show_signals(alvh.signals)
+        self.apply_button.setToolTip(
+            "Replace the plan's near / mid / tail / offset legs with "
+            f"{len(alvh.legs)} proposed leg(s) (one undo step)"
+        )
