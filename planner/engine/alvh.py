@@ -17,7 +17,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR, loss_cut, loss_cut_of
+from planner.engine.conventions import (
+    CARRY_DAYS,
+    DAYS_PER_YEAR,
+    hedge_cost,
+    loss_cut,
+    loss_cut_of,
+)
 from planner.engine.curve import FuturesCurve
 from planner.engine.layer_plan import LayerPlan, LayerSpec, LayerValues
 from planner.engine.leg_book import MarketState
@@ -198,15 +204,10 @@ def analyse_layers(
     carry_30d = float(q @ carry_pts)
     maintenance = float(q @ maintenance_pts)
     premium = float(q @ price)
-    totals = AlvhTotals(
+    totals = AlvhTotals.of(
+        hedge_cost(premium, float(q @ theta), carry_30d, capital),
         contracts_long=int(final[final > 0].sum()),
         contracts_short=int(-final[final < 0].sum()),
-        premium_usd=premium,
-        premium_pct_capital=100.0 * premium / capital,
-        theta_usd_per_day=float(q @ theta),
-        carry_30d_usd=carry_30d,
-        carry_annual_usd=carry_30d * DAYS_PER_YEAR / CARRY_DAYS,
-        carry_annual_pct_capital=100.0 * carry_30d * DAYS_PER_YEAR / CARRY_DAYS / capital,
         maintenance_cost_usd_per_year=maintenance,
         maintenance_pct_capital=100.0 * maintenance / capital,
     )

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.curve import futures_curve
 from planner.engine.pricing import bsm
-from planner.engine.strikes import SPX_STRIKE_STEP_PTS, snap_spx_strike
+from planner.engine.strikes import SPX_STRIKE_STEP_PTS, nearest_delta_index, snap_spx_strike
 from planner.engine.types import MarketLike, ModelParamsLike
 from planner.engine.vol import model_spx_iv
 
@@ -77,8 +77,8 @@ def iron_condor_strikes(
 
     puts = bsm(False, spot, strikes, t_years, rate, div_yield, vols).delta
     calls = bsm(True, spot, strikes, t_years, rate, div_yield, vols).delta
-    put_pick = int(np.argmin(np.where(strikes <= spot, np.abs(puts + short_put_delta), np.inf)))
-    call_pick = int(np.argmin(np.where(strikes >= spot, np.abs(calls - short_call_delta), np.inf)))
+    put_pick = int(nearest_delta_index(puts, -short_put_delta, strikes <= spot))
+    call_pick = int(nearest_delta_index(calls, short_call_delta, strikes >= spot))
     short_put = float(strikes[put_pick])
     short_call = float(strikes[call_pick])
     if short_put - wing < strike_step_pts:

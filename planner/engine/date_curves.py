@@ -43,11 +43,11 @@ def date_curves(plan: PlanLike, days: Sequence[int]) -> DateCurves:
     if not wanted:
         return DateCurves(grid, (), np.zeros((0, grid.size)))
     live: list[LegLike] = [leg for leg in plan.legs if leg.expiry >= plan.valuation_date]
-    book = build_leg_book(live, market, plan.model)
+    book = build_leg_book(live, market)
     params = spot_vol_params(plan, plan.model.curve_preset)
     model_price = today_greeks(book, market, params).greeks.price
     entry = np.where(np.isfinite(book.entry), book.entry, model_price)
-    vix = map_vix(grid, market.spx0, market.vix0, params, market.vix_floor)
+    vix = map_vix(grid, market.spx0, market.vix0, params, market.model.vix_floor)
     points = [scenario_points(grid, vix, d, params) for d in wanted]
     line_usd = book.quantity * SPX_MULTIPLIER_USD
     (sums,) = value_jobs([ValuationJob(book, points, line_usd[None, :])], market)

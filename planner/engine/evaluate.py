@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.alvh import analyse_layers
-from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR, loss_cut
+from planner.engine.conventions import CARRY_DAYS, DAYS_PER_YEAR, hedge_cost, loss_cut
 from planner.engine.curve import futures_curve
 from planner.engine.errors import EngineInputError
 from planner.engine.kernel import ScenarioPoints, ValuationJob, scenario_points, value_jobs
@@ -23,7 +23,6 @@ from planner.engine.report import (
     BreakEven,
     GreeksTotals,
     HeatMap,
-    HedgeCost,
     LegRisk,
     PayoffCurves,
     Report,
@@ -82,7 +81,7 @@ def model_prices_pts(plan: PlanLike, legs: Sequence[LegLike]) -> NDArray[np.floa
     whole report. A leg expiring on the valuation date is worth its intrinsic value.
     """
     market = plan_market(plan)
-    book = build_leg_book(legs, market, plan.model)
+    book = build_leg_book(legs, market)
     params = spot_vol_params(plan, plan.model.curve_preset)
     prices: NDArray[np.float64] = today_greeks(book, market, params).greeks.price
     return prices
@@ -99,9 +98,10 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
     curve = market.curve
     if curve.days.size == 0:
         warnings.append("No VIX futures entered: the curve is taken flat at spot VIX.")
-    if market.vix0 < market.vix_floor:
+    vix_floor = market.model.vix_floor
+    if market.vix0 < vix_floor:
         warnings.append(
-            f"VIX {market.vix0:.2f} is below the spot-vol map's floor {market.vix_floor:.2f}: "
+            f"VIX {market.vix0:.2f} is below the spot-vol map's floor {vix_floor:.2f}: "
             "scenarios keep VIX at or above today's level instead."
         )
     if plan.capital_usd <= 0 or not np.isfinite(plan.capital_usd):
@@ -118,7 +118,7 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
             live_legs.append(leg)
     if not live_legs:
         warnings.append("The plan has no live legs: every figure is zero.")
-    book = build_leg_book(live_legs, market, plan.model)
+    book = build_leg_book(live_legs, market)
     curve_params = spot_vol_params(plan, plan.model.curve_preset)
     layers = plan_layers(plan, market)
     today = today_greeks(
@@ -138,7 +138,7 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
         + np.linspace(-plan.view.price_down_pct, plan.view.price_up_pct, plan.view.price_points)
         / 100.0
     )
-    grid_vix = map_vix(spx_grid, market.spx0, market.vix0, curve_params, market.vix_floor)
+    grid_vix = map_vix(spx_grid, market.spx0, market.vix0, curve_params, market.model.vix_floor)
     heat_spx = market.spx0 * (
         1.0
         + np.linspace(
@@ -199,7 +199,7 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
         vix=heat_vix,
         pnl_usd=(heat_sums[0] - line_usd @ entry).reshape(heat_vix.size, heat_spx.size),
         horizon_days=horizons[1],
-        map_vix=map_vix(heat_spx, market.spx0, market.vix0, curve_params, market.vix_floor),
+        map_vix=map_vix(heat_spx, market.spx0, market.vix0, curve_params, market.model.vix_floor),
     )
 
     leg_risks = _leg_risks(book, today, entry, market, curve_params)
@@ -210,15 +210,11 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
     }
     total = _totals(leg_risks)
     hedge_totals = _totals([r for r in leg_risks if r.group in HEDGE_GROUPS])
-    carry_usd = float(stress_and_carry.at_carry(hedge_pnl))
-    carry_annual = carry_usd * DAYS_PER_YEAR / CARRY_DAYS
-    hedge_cost = HedgeCost(
-        premium_usd=hedge_totals.premium_usd,
-        premium_pct_capital=100.0 * hedge_totals.premium_usd / plan.capital_usd,
-        theta_usd_per_day=hedge_totals.theta_usd,
-        carry_30d_usd=carry_usd,
-        carry_annual_usd=carry_annual,
-        carry_annual_pct_capital=100.0 * carry_annual / plan.capital_usd,
+    plan_hedge_cost = hedge_cost(
+        hedge_totals.premium_usd,
+        hedge_totals.theta_usd,
+        float(stress_and_carry.at_carry(hedge_pnl)),
+        plan.capital_usd,
     )
     max_profit, max_loss = _condor_extremes(book, entry, condor_mask, warnings)
     stress_rows = _stress_rows(
@@ -258,7 +254,7 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
         net_credit_usd=-total.premium_usd,
         condor_max_profit_usd=max_profit,
         condor_max_loss_usd=max_loss,
-        hedge_cost=hedge_cost,
+        hedge_cost=plan_hedge_cost,
         stress=stress_rows,
         term_structure=term_structure,
         warnings=tuple(warnings),
@@ -311,7 +307,7 @@ def _heat_vix_levels(plan: PlanLike, market: MarketState) -> FloatArray:
     low = plan.view.heat_vix_min
     high = plan.view.heat_vix_max
     if low is None:
-        low = max(min(market.vix_floor, market.vix0), HEAT_VIX_LOW_RATIO * market.vix0)
+        low = max(min(market.model.vix_floor, market.vix0), HEAT_VIX_LOW_RATIO * market.vix0)
     if high is None:
         high = market.vix0 + HEAT_VIX_HIGH_ADD_PTS
     if not high > low:
@@ -328,14 +324,14 @@ def _stress_points(plan: PlanLike, market: MarketState) -> ScenarioPoints:
     vix_value = np.array([sc.vix_value for sc in scenarios], dtype=np.float64)
     modes = [sc.vix_mode for sc in scenarios]
     spx = market.spx0 * (1.0 + move_pct / 100.0)
-    floor = min(market.vix_floor, market.vix0)
+    floor = min(market.model.vix_floor, market.vix0)
     by_map = map_vix_by_slopes(
         spx,
         market.spx0,
         market.vix0,
         np.array([p.k_down for p in params]),
         np.array([p.k_up for p in params]),
-        market.vix_floor,
+        market.model.vix_floor,
     )
     vix = np.select(
         [

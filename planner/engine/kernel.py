@@ -427,11 +427,11 @@ def _spx_block(
     _, moneyness, std_dev, spot_value, _ = terms
     np.multiply(
         (vix - market.vix0)[None, :],
-        spx_vol_shift_per_vix_pt(tau, market.spx_vol_exponent),
+        spx_vol_shift_per_vix_pt(tau, market.model.spx_vol_response_exponent),
         out=std_dev,
     )
     std_dev += book.base_iv[rows, None]
-    np.maximum(std_dev, market.spx_vol_floor, out=std_dev)
+    np.maximum(std_dev, market.model.spx_vol_floor, out=std_dev)
     std_dev *= sqrt_t
     np.subtract(np.log(spx)[None, :], np.log(book.strike[rows, None]), out=moneyness)
     moneyness += (market.rate - market.div_yield) * t_years
@@ -475,14 +475,16 @@ def _vix_block(
     vix_vol_from_log_moneyness(
         tau,
         moneyness,
-        market.vov30,
-        market.vov_term_exponent,
-        market.vov_skew,
+        market.model.vov30,
+        market.model.vov_term_exponent,
+        market.model.vov_skew,
         VIX_VOL_FLOOR,
         out=std_dev,
     )
     std_dev *= book.vix_iv_ratio[rows, None]
-    std_dev *= vov_scale(vix[None, :], market.vix0, market.vov_scale_exponent, market.vov_scale_cap)
+    std_dev *= vov_scale(
+        vix[None, :], market.vix0, market.model.vov_scale_exponent, market.model.vov_scale_cap
+    )
     np.maximum(std_dev, VIX_VOL_FLOOR, out=std_dev)
     std_dev *= sqrt_t
     np.negative(moneyness, out=moneyness)  # ln(F/K): Black-76 has no drift term

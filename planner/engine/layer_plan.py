@@ -18,10 +18,9 @@ from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.errors import EngineInputError
 from planner.engine.expiries import expiry_in_window
 from planner.engine.leg_book import LegBook, MarketState, build_leg_book
-from planner.engine.normal import norm_cdf
-from planner.engine.pricing import PriceGreeks
+from planner.engine.pricing import PriceGreeks, black76_call_delta
 from planner.engine.report import ProposedLeg
-from planner.engine.strikes import snap_vix_strike, vix_strike_grid
+from planner.engine.strikes import nearest_delta_index, snap_vix_strike, vix_strike_grid
 from planner.engine.today import VixCalls
 from planner.engine.types import (
     Group,
@@ -30,7 +29,7 @@ from planner.engine.types import (
     StrikeRule,
     Underlying,
 )
-from planner.engine.vol import VIX_VOL_FLOOR, vix_option_vol
+from planner.engine.vol import model_vix_vol
 
 FloatArray = NDArray[np.float64]
 
@@ -150,7 +149,7 @@ def plan_layers(plan: PlanLike, market: MarketState) -> LayerPlan:
         forward=forward,
         strikes=strikes,
         roll_strikes=roll_strikes,
-        book=build_leg_book(legs_per_contract, market, plan.model),
+        book=build_leg_book(legs_per_contract, market),
         today_calls=_vix_calls(days[rows], strikes[rows], market),
         roll_buy_calls=_vix_calls(buy_days, roll_strikes, market),
         roll_sell_calls=_vix_calls(sell_days, roll_strikes, market),
@@ -185,21 +184,8 @@ def layer_specs(plan: PlanLike) -> list[LayerSpec]:
 
 def _vix_calls(days: FloatArray, strike: FloatArray, market: MarketState) -> VixCalls:
     forward = market.curve.future(days)
-    return VixCalls(forward, strike, days / DAYS_PER_YEAR, _vix_vol(days, strike, forward, market))
-
-
-def _vix_vol(
-    tau: FloatArray, strike: FloatArray, forward: FloatArray, market: MarketState
-) -> FloatArray:
-    """The model's VIX option vol (today: no scenario scaling), floored as the kernel floors it."""
-    return vix_option_vol(
-        tau,
-        strike,
-        forward,
-        market.vov30,
-        market.vov_term_exponent,
-        market.vov_skew,
-        VIX_VOL_FLOOR,
+    return VixCalls(
+        forward, strike, days / DAYS_PER_YEAR, model_vix_vol(days, strike, forward, market.model)
     )
 
 
@@ -229,20 +215,10 @@ def delta_strike(
     tau = days[:, None]
     fwd = forward[:, None]
     grid = _LISTED_STRIKES[None, :]
-    vol = _vix_vol(tau, grid, fwd, market)
+    vol = model_vix_vol(tau, grid, fwd, market.model)
     t_years = np.maximum(tau, 0.0) / DAYS_PER_YEAR
-    # Black-76 call delta e^{-rT} N(d1) straight from d1: only the delta is needed here, and a
-    # full greeks pass over the whole strike grid would cost more than the rest of the analysis.
-    sd = vol * np.sqrt(t_years)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d1 = np.log(fwd / grid) / sd + 0.5 * sd
-    at_expiry = np.where(fwd > grid, 1.0, np.where(fwd < grid, 0.0, 0.5))
-    deltas = np.where(
-        t_years > 0.0,
-        np.exp(-market.rate * t_years) * norm_cdf(np.where(sd > 0, d1, 0.0)),
-        at_expiry,
-    )
-    best = np.argmin(np.abs(deltas - target_delta[:, None]), axis=1)
+    deltas = black76_call_delta(fwd, grid, t_years, market.rate, vol)
+    best = nearest_delta_index(deltas, target_delta)
     chosen: FloatArray = _LISTED_STRIKES[best]
     return chosen
 

@@ -23,11 +23,7 @@ from planner.engine.types import (
     Right,
     Underlying,
 )
-from planner.engine.vol import (
-    VIX_VOL_FLOOR,
-    model_spx_iv,
-    vix_option_vol,
-)
+from planner.engine.vol import model_spx_iv, model_vix_vol
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -43,14 +39,8 @@ class MarketState:
     rate: float
     div_yield: float
     curve: FuturesCurve
-    vix_floor: float
-    spx_vol_exponent: float
-    spx_vol_floor: float
-    vov30: float
-    vov_term_exponent: float
-    vov_skew: float
-    vov_scale_exponent: float
-    vov_scale_cap: float
+    model: ModelParamsLike
+    """The model's parameters as the plan declares them (read, never copied)."""
 
 
 def market_state(
@@ -75,14 +65,7 @@ def market_state(
         rate=float(rate),
         div_yield=float(div_yield),
         curve=curve,
-        vix_floor=model.vix_floor,
-        spx_vol_exponent=model.spx_vol_response_exponent,
-        spx_vol_floor=model.spx_vol_floor,
-        vov30=model.vov30,
-        vov_term_exponent=model.vov_term_exponent,
-        vov_skew=model.vov_skew,
-        vov_scale_exponent=model.vov_scale_exponent,
-        vov_scale_cap=model.vov_scale_cap,
+        model=model,
     )
 
 
@@ -130,7 +113,8 @@ class LegBook:
         return np.array([g in groups for g in self.groups], dtype=bool)
 
 
-def build_leg_book(legs: Sequence[LegLike], market: MarketState, model: ModelParamsLike) -> LegBook:
+def build_leg_book(legs: Sequence[LegLike], market: MarketState) -> LegBook:
+    model = market.model
     n = len(legs)
     is_spx = np.array([leg.underlying is Underlying.SPX for leg in legs], dtype=bool)
     is_call = np.array([leg.right is Right.CALL for leg in legs], dtype=bool)
@@ -153,15 +137,7 @@ def build_leg_book(legs: Sequence[LegLike], market: MarketState, model: ModelPar
     spx_default = model_spx_iv(
         strike, market.spx0, t_years, market.rate, market.div_yield, vix_future_at_expiry, model
     )
-    vix_model = vix_option_vol(
-        expiry_days,
-        strike,
-        vix_future_at_expiry,
-        market.vov30,
-        market.vov_term_exponent,
-        market.vov_skew,
-        VIX_VOL_FLOOR,
-    )
+    vix_model = model_vix_vol(expiry_days, strike, vix_future_at_expiry, model)
     has_user_iv = np.isfinite(user_iv)
     base_iv = np.where(has_user_iv, user_iv, np.where(is_spx, spx_default, vix_model))
     vix_iv_ratio = np.where(has_user_iv & ~is_spx, user_iv / vix_model, 1.0)

@@ -35,7 +35,15 @@ from planner.engine.normal import (
     workspace,
 )
 
-__all__ = ["PriceGreeks", "black76", "black76_price", "bsm", "bsm_price", "price_prepared"]
+__all__ = [
+    "PriceGreeks",
+    "black76",
+    "black76_call_delta",
+    "black76_price",
+    "bsm",
+    "bsm_price",
+    "price_prepared",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -380,3 +388,21 @@ def black76(
 ) -> PriceGreeks:
     """Black-76 price and greeks; delta is dV/dF (see the module doc for units)."""
     return _greeks(is_call, forward, strike, t_years, rate, rate, vol, "forward")
+
+
+def black76_call_delta(
+    forward: FloatArray, strike: FloatArray, t_years: FloatArray, rate: float, vol: FloatArray
+) -> FloatArray:
+    """Black-76 call delta e^{-rT} N(d1) alone, for a strike search over a whole listed grid
+    (a full greeks pass there would cost more than the rest of the ALVH analysis). Same
+    conventions as `black76`: at or past expiry 1 / 0 by moneyness and 0.5 at the money."""
+    sd = vol * np.sqrt(t_years)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d1 = np.log(forward / strike) / sd + 0.5 * sd
+    at_expiry = np.where(forward > strike, 1.0, np.where(forward < strike, 0.0, 0.5))
+    delta: FloatArray = np.where(
+        t_years > 0.0,
+        np.exp(-rate * t_years) * norm_cdf(np.where(sd > 0, d1, 0.0)),
+        at_expiry,
+    )
+    return delta

@@ -3,7 +3,7 @@
 Model-priced: there are no historical option quotes. Every open leg is marked at every close
 with the plan's own model on that day's SPX, VIX and futures curve -- the default SPX smile
 (`vol.model_spx_iv` on the day's VIX future at the leg's expiry), the model's VIX option vol
-(`vol.vix_option_vol`), Black-Scholes-Merton / Black-76 through `pricing.bsm` -- the functions
+(`vol.model_vix_vol`), Black-Scholes-Merton / Black-76 through `pricing.bsm` -- the functions
 `evaluate` prices a leg with today, so a replay day and a plan built from that day's market
 agree to rounding. Strikes come from `condor.iron_condor_strikes` and the ALVH strike rules
 (`layer_plan.rule_strikes`); regime bands from `alvh.band_index`.
@@ -63,7 +63,7 @@ from planner.engine.types import (
     RegimeRule,
     SizingMode,
 )
-from planner.engine.vol import VIX_VOL_FLOOR, model_spx_iv, vix_option_vol
+from planner.engine.vol import model_spx_iv, model_vix_vol
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -156,15 +156,7 @@ def leg_marks(
     future_at_expiry = curves.future(rows.day, tau)
     spot_spx = spx[rows.day]
     spx_iv = model_spx_iv(rows.strike, spot_spx, t_years, rate, div, future_at_expiry, model)
-    vix_iv = vix_option_vol(
-        tau,
-        rows.strike,
-        future_at_expiry,
-        model.vov30,
-        model.vov_term_exponent,
-        model.vov_skew,
-        VIX_VOL_FLOOR,
-    )
+    vix_iv = model_vix_vol(tau, rows.strike, future_at_expiry, model)
     vol = np.where(rows.is_spx, spx_iv, vix_iv)
     spot = np.where(rows.is_spx, spot_spx, future_at_expiry)
     carry = np.where(rows.is_spx, div, rate)
@@ -442,15 +434,7 @@ def _unit_counts(
         both_tau = np.concatenate((tau_b, tau_s))
         both_f = np.concatenate((f_b, f_s))
         both_k = np.concatenate((strikes, strikes))
-        vol = vix_option_vol(
-            both_tau,
-            both_k,
-            both_f,
-            model.vov30,
-            model.vov_term_exponent,
-            model.vov_skew,
-            VIX_VOL_FLOOR,
-        )
+        vol = model_vix_vol(both_tau, both_k, both_f, model)
         priced = bsm(
             np.ones(both_k.size, dtype=bool),
             both_f,

@@ -7,7 +7,7 @@ All money is in US dollars for the whole position (contracts x multiplier), unle
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
@@ -118,6 +118,8 @@ class BreakEven:
 
 @dataclass(frozen=True, slots=True)
 class HedgeCost:
+    """What a hedge costs to hold (`conventions.hedge_cost`)."""
+
     premium_usd: float
     premium_pct_capital: float
     theta_usd_per_day: float
@@ -236,17 +238,31 @@ class LayerResult:
 
 
 @dataclass(frozen=True, slots=True)
-class AlvhTotals:
+class AlvhTotals(HedgeCost):
+    """The proposed hedge's cost, the same figures `Report.hedge_cost` gives the plan's own
+    hedge (`conventions.hedge_cost` computes both), plus its contracts and maintenance."""
+
     contracts_long: int
     contracts_short: int
-    premium_usd: float
-    premium_pct_capital: float
-    theta_usd_per_day: float
-    carry_30d_usd: float
-    carry_annual_usd: float
-    carry_annual_pct_capital: float
     maintenance_cost_usd_per_year: float
     maintenance_pct_capital: float
+
+    @staticmethod
+    def of(
+        cost: HedgeCost,
+        *,
+        contracts_long: int,
+        contracts_short: int,
+        maintenance_cost_usd_per_year: float,
+        maintenance_pct_capital: float,
+    ) -> AlvhTotals:
+        return AlvhTotals(
+            **{f.name: getattr(cost, f.name) for f in fields(HedgeCost)},
+            contracts_long=contracts_long,
+            contracts_short=contracts_short,
+            maintenance_cost_usd_per_year=maintenance_cost_usd_per_year,
+            maintenance_pct_capital=maintenance_pct_capital,
+        )
 
 
 @dataclass(frozen=True, slots=True)

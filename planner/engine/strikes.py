@@ -1,4 +1,5 @@
-"""Listed strike grids of VIX and SPX options, and snapping a computed strike onto them."""
+"""Listed strike grids of VIX and SPX options, snapping a computed strike onto them, and
+choosing a listed strike by delta."""
 
 from __future__ import annotations
 
@@ -62,6 +63,21 @@ def listed_strike_step(is_vix: bool, strike: float) -> float:
     if not is_vix:
         return SPX_STRIKE_STEP_PTS
     return 0.5 if strike < VIX_HALF_POINT_BELOW else 1.0
+
+
+def nearest_delta_index(
+    deltas: NDArray[np.float64],
+    target: ArrayLike,
+    eligible: NDArray[np.bool_] | None = None,
+) -> NDArray[np.intp]:
+    """Strike by delta: the index (along the last axis of `deltas`, one delta per candidate
+    strike) of the candidate whose delta is nearest `target` (one target per row; a put's is
+    negative). Candidates not `eligible` are never chosen; on a tie the first one wins."""
+    distance = np.abs(deltas - np.asarray(target, dtype=np.float64)[..., None])
+    if eligible is not None:
+        distance = np.where(eligible, distance, np.inf)
+    chosen: NDArray[np.intp] = np.argmin(distance, axis=-1)
+    return chosen
 
 
 def vix_strike_grid(low: float, high: float) -> NDArray[np.float64]:

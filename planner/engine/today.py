@@ -85,7 +85,7 @@ def today_greeks(
     )
     alive = book.expiry_days > 0
     spx_response = np.where(
-        alive, spx_vol_shift(1.0, book.expiry_days, market.spx_vol_exponent), 0.0
+        alive, spx_vol_shift(1.0, book.expiry_days, market.model.spx_vol_response_exponent), 0.0
     )
     beta = futures_beta(
         book.expiry_days,
@@ -96,10 +96,14 @@ def today_greeks(
     )
     # VIX option vol moves with spot VIX two ways: the (V/V0)^e scaling (derivative e*sigma/V0
     # at V0, below the cap) and the call skew, as the future moves beta*dV against the strike.
-    tenor_factor = (np.maximum(book.expiry_days, 1.0) / 30.0) ** (-market.vov_term_exponent)
-    skew_slope = -book.vix_iv_ratio * market.vov30 * tenor_factor * market.vov_skew / forward
+    tenor_factor = (np.maximum(book.expiry_days, 1.0) / 30.0) ** (-market.model.vov_term_exponent)
+    skew_slope = (
+        -book.vix_iv_ratio * market.model.vov30 * tenor_factor * market.model.vov_skew / forward
+    )
     scale_slope = np.where(
-        market.vov_scale_cap > 1.0, market.vov_scale_exponent * book.base_iv / market.vix0, 0.0
+        market.model.vov_scale_cap > 1.0,
+        market.model.vov_scale_exponent * book.base_iv / market.vix0,
+        0.0,
     )
     vov_sens = np.where(alive, scale_slope + skew_slope * beta, 0.0)
     return TodayGreeks(

@@ -10,7 +10,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from planner.engine.types import SmileParamsLike
+from planner.engine.types import ModelParamsLike, SmileParamsLike
 
 FloatArray = NDArray[np.float64]
 
@@ -176,6 +176,22 @@ def vix_option_vol(
         np.asarray(strike, dtype=np.float64) / np.asarray(forward, dtype=np.float64)
     )
     return vix_vol_from_log_moneyness(tau_days, log_moneyness, vov30, term_exponent, skew, floor)
+
+
+def model_vix_vol(
+    tau_days: ArrayLike, strike: ArrayLike, forward: ArrayLike, model: ModelParamsLike
+) -> FloatArray:
+    """The model's VIX option vol today (no scenario scaling), floored at VIX_VOL_FLOOR as the
+    scenario kernel floors it: what a VIX leg without a user IV is priced at."""
+    return vix_option_vol(
+        tau_days,
+        strike,
+        forward,
+        model.vov30,
+        model.vov_term_exponent,
+        model.vov_skew,
+        VIX_VOL_FLOOR,
+    )
 
 
 def vix_vol_from_log_moneyness(

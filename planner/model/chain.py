@@ -39,6 +39,7 @@ from planner.engine.normal import norm_cdf
 from planner.engine.pricing import black76
 from planner.engine.report import Report
 from planner.engine.smile import SviParams, fit_svi, implied_vol, parity_forward
+from planner.engine.strikes import nearest_delta_index
 from planner.engine.types import LegLike, PlanLike, Right, Underlying
 from planner.model.calendar import exchange_holidays
 from planner.model.errors import source_name
@@ -834,10 +835,10 @@ def smile_targets(
             if label == "ATM":
                 k = 0.0
             elif is_call:
-                k = float(grid[np.argmin(np.where(grid > 0, np.abs(call_delta - delta), np.inf))])
+                k = float(grid[nearest_delta_index(call_delta, delta, grid > 0)])
             else:
                 put_delta = 1.0 - call_delta
-                k = float(grid[np.argmin(np.where(grid < 0, np.abs(put_delta - delta), np.inf))])
+                k = float(grid[nearest_delta_index(put_delta, delta, grid < 0)])
             labels.append(label)
             for column, value in zip(
                 columns,

@@ -127,7 +127,7 @@ def test_heat_map_on_the_map_line_matches_the_horizon_curve(plan: Plan) -> None:
 
 def _position_value(plan: Plan, spx: float, vix: float, days: float) -> float:
     market = plan_market(plan)
-    book = build_leg_book(plan.legs, market, plan.model)
+    book = build_leg_book(plan.legs, market)
     values = leg_values(book, scenario_points(spx, vix, days, plan.model.typical), market)
     return float((book.quantity * 100 @ values)[0])
 

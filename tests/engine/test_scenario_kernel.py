@@ -62,8 +62,9 @@ def _reference(book: LegBook, points: ScenarioPoints, market: MarketState) -> Fl
         tau = book.expiry_days - h
         t_years = np.maximum(tau, 0.0) / DAYS_PER_YEAR
         spx_vol = np.maximum(
-            book.base_iv + spx_vol_shift(v - market.vix0, tau, market.spx_vol_exponent),
-            market.spx_vol_floor,
+            book.base_iv
+            + spx_vol_shift(v - market.vix0, tau, market.model.spx_vol_response_exponent),
+            market.model.spx_vol_floor,
         )
         spx_value = bsm_price(
             call, s, strike, t_years, market.rate, market.div_yield, np.where(tau > 0, spx_vol, 0)
@@ -76,13 +77,15 @@ def _reference(book: LegBook, points: ScenarioPoints, market: MarketState) -> Fl
                 tau,
                 strike,
                 forward,
-                market.vov30,
-                market.vov_term_exponent,
-                market.vov_skew,
+                market.model.vov30,
+                market.model.vov_term_exponent,
+                market.model.vov_skew,
                 VIX_VOL_FLOOR,
             )
             * book.vix_iv_ratio
-            * vov_scale(v, market.vix0, market.vov_scale_exponent, market.vov_scale_cap),
+            * vov_scale(
+                v, market.vix0, market.model.vov_scale_exponent, market.model.vov_scale_cap
+            ),
             VIX_VOL_FLOOR,
         )
         vix_value = black76_price(call, forward, strike, t_years, market.rate, vix_vol)
@@ -134,7 +137,7 @@ def limits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
 def test_leg_values_match_the_point_by_point_reference(limits: str) -> None:
     plan = _mixed_plan()
     market = plan_market(plan)
-    book = build_leg_book(plan.legs, market, plan.model)
+    book = build_leg_book(plan.legs, market)
     for part in _parts(plan, market):
         got = leg_values(book, part, market)
         expected = _reference(book, part, market)
@@ -145,9 +148,9 @@ def test_leg_values_match_the_point_by_point_reference(limits: str) -> None:
 def test_jobs_side_by_side_and_weighted_sums_match_separate_values(limits: str) -> None:
     plan = _mixed_plan()
     market = plan_market(plan)
-    book = build_leg_book(plan.legs, market, plan.model)
+    book = build_leg_book(plan.legs, market)
     parts = _parts(plan, market)
-    other = build_leg_book(plan.legs[5:7], market, plan.model)
+    other = build_leg_book(plan.legs[5:7], market)
     rng = np.random.default_rng(3)
     weights = rng.normal(size=(3, book.size))
     together, summed, small = value_jobs(
@@ -167,10 +170,10 @@ def test_jobs_side_by_side_and_weighted_sums_match_separate_values(limits: str) 
 def test_empty_book_and_empty_parts_give_empty_results() -> None:
     plan = make_plan(legs=())
     market = plan_market(plan)
-    book = build_leg_book((), market, plan.model)
+    book = build_leg_book((), market)
     points = scenario_points(market.spx0, market.vix0, 0.0, plan.model.typical)
     (values,) = value_jobs([ValuationJob(book, (points,))], market)
     assert values.shape == (0, 1)
-    full = build_leg_book(_mixed_plan().legs, market, plan.model)
+    full = build_leg_book(_mixed_plan().legs, market)
     (no_points,) = value_jobs([ValuationJob(full, ())], market)
     assert no_points.shape == (full.size, 0)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.engine.strikes import (
+    nearest_delta_index,
     snap_spx_strike,
     snap_vix_strike,
     vix_strike_grid,
@@ -111,3 +114,27 @@ def test_snap_spx_strike_array_and_errors() -> None:
         snap_spx_strike(5400.0, 0.0)
     with pytest.raises(ValueError, match="finite"):
         snap_spx_strike(np.array([5400.0, np.nan]))
+
+
+@given(
+    deltas=st.lists(st.floats(-1.0, 1.0), min_size=1, max_size=40),
+    target=st.floats(-1.0, 1.0),
+    eligible_bits=st.lists(st.booleans(), min_size=40, max_size=40),
+)
+def test_nearest_delta_index_picks_an_eligible_strike_no_other_beats(
+    deltas: list[float], target: float, eligible_bits: list[bool]
+) -> None:
+    d = np.array(deltas)
+    eligible = np.array(eligible_bits[: d.size])
+    eligible[0] = eligible[0] or not eligible.any()
+    i = int(nearest_delta_index(d, target, eligible))
+    assert eligible[i]
+    gaps = np.abs(d - target)
+    assert gaps[i] == gaps[eligible].min()
+    # The first of equally near candidates.
+    assert i == int(np.flatnonzero(eligible & (gaps == gaps[i]))[0])
+
+
+def test_nearest_delta_index_runs_row_by_row() -> None:
+    deltas = np.array([[0.9, 0.5, 0.3, 0.1], [0.8, 0.6, 0.4, 0.2]])
+    assert nearest_delta_index(deltas, np.array([0.32, 0.75])).tolist() == [2, 0]
