@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from planner.present.table import Align, Cell, Table, Tone
+from planner.ui.plain_text import safe_text
 from planner.ui.theme import SCREEN
 
 __all__ = ["CELL_ROLE", "SORT_ROLE", "CellTableModel", "ColumnFilterProxy"]
@@ -34,11 +35,19 @@ _ALIGN = {
 
 
 class CellTableModel(QAbstractTableModel):
-    """Read-only model over one `Table`; `set_table` swaps in the next one."""
+    """Read-only model over one `Table`; `set_table` swaps in the next one.
 
-    def __init__(self, table: Table | None = None, parent: QObject | None = None) -> None:
+    The table's row headers (a layer, a scenario) are the view's vertical header. `transposed`
+    shows the table's rows as columns, for a narrow dock: the Layers dock shows one column per
+    layer and the figures down the side.
+    """
+
+    def __init__(
+        self, table: Table | None = None, parent: QObject | None = None, *, transposed: bool = False
+    ) -> None:
         super().__init__(parent)
         self._table = table
+        self._transposed = transposed
         self._brushes = {
             Tone.LOSS: QBrush(QColor(*SCREEN.loss_text)),
             Tone.GAIN: QBrush(QColor(*SCREEN.profit_text)),
@@ -52,24 +61,38 @@ class CellTableModel(QAbstractTableModel):
 
     def set_table(self, table: Table | None) -> None:
         old = self._table
+        if table == old:
+            # Nothing to redraw (a horizon drag leaves most tables as they were).
+            return
         same_shape = (
             old is not None
             and table is not None
             and old.columns == table.columns
             and len(old.rows) == len(table.rows)
+            and len(old.row_headers) == len(table.row_headers)
         )
         self._table = table
         if same_shape and table is not None and table.rows:
             # Same columns and row count (the common re-run): keep the views' column widths.
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(table.rows) - 1, len(table.columns) - 1)
+                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
             )
+            assert old is not None
+            if table.row_headers != old.row_headers:
+                orientation = (
+                    Qt.Orientation.Horizontal if self._transposed else Qt.Orientation.Vertical
+                )
+                self.headerDataChanged.emit(orientation, 0, len(table.row_headers) - 1)
             return
         self.beginResetModel()
         self.endResetModel()
 
     def cell(self, row: int, column: int) -> Cell:
+        """The cell at (`row`, `column`) of the model (of the table's row `column` when
+        transposed)."""
         assert self._table is not None
+        if self._transposed:
+            row, column = column, row
         return self._table.rows[row][column]
 
     # -- Qt ------------------------------------------------------------------------------
@@ -77,31 +100,35 @@ class CellTableModel(QAbstractTableModel):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
         if parent.isValid() or self._table is None:
             return 0
-        return len(self._table.rows)
+        return len(self._table.columns if self._transposed else self._table.rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
         if parent.isValid() or self._table is None:
             return 0
-        return len(self._table.columns)
+        return len(self._table.rows if self._transposed else self._table.columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         table = self._table
         if table is None or not index.isValid():
             return None
         row, column = index.row(), index.column()
+        if self._transposed:
+            row, column = column, row
         if not (0 <= row < len(table.rows) and 0 <= column < len(table.columns)):
             return None
         cell = table.rows[row][column]
         if role == Qt.ItemDataRole.DisplayRole:
             return cell.text
+        if role == Qt.ItemDataRole.UserRole:
+            return cell.number
         if role == SORT_ROLE:
             return cell.sort_key
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_ALIGN[table.columns[column].align])
+            return int(_ALIGN[cell.align or table.columns[column].align])
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._brushes.get(cell.tone)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return cell.tooltip or None
+            return _tooltip(cell.tooltip)
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if cell.bold or row in table.bold_rows else None
         if role == CELL_ROLE:
@@ -112,23 +139,40 @@ class CellTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         table = self._table
-        if table is None or orientation != Qt.Orientation.Horizontal:
+        if table is None:
             return None
-        if not 0 <= section < len(table.columns):
+        columns = (orientation == Qt.Orientation.Horizontal) != self._transposed
+        if columns:
+            if not 0 <= section < len(table.columns):
+                return None
+            column = table.columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return column.title
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _tooltip(column.tooltip)
+            if role == Qt.ItemDataRole.TextAlignmentRole and not self._transposed:
+                return int(_ALIGN[column.align])
             return None
-        column = table.columns[section]
+        if not 0 <= section < len(table.row_headers):
+            return None
+        header = table.row_headers[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.title
+            return header.text
         if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip or None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_ALIGN[column.align])
+            return _tooltip(header.tooltip or header.wide_text)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if header.bold or section in table.bold_rows else None
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def _tooltip(text: str) -> str | None:
+    # Tooltips quote plan and file text (a scenario's name): never rich text (plain_text.py).
+    return safe_text(text) if text else None
 
 
 class ColumnFilterProxy(QSortFilterProxyModel):

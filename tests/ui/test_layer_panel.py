@@ -20,7 +20,6 @@ from planner.model.planfile import save_plan
 from planner.present.formatting import MISSING, fmt_expiry, fmt_num, fmt_usd
 from planner.ui.document import PlanDocument
 from planner.ui.layers import APPLY_DESCRIPTION, LAYERS, LayerPanel
-from planner.ui.layers.results import LayerResultsModel
 
 from .conftest import CountingEvaluator, settle
 
@@ -46,9 +45,16 @@ def alvh(document: PlanDocument) -> AlvhReport:
     return document.report.alvh
 
 
+def results_row(panel: LayerPanel, title: str) -> int:
+    """The results table's row of the figure `title` (one column per layer, then the total)."""
+    table = panel.results.results_model.table
+    assert table is not None
+    return table.headers.index(title)
+
+
 def results_cell(panel: LayerPanel, row: str, group: Group) -> str:
     model = panel.results.results_model
-    r = LayerResultsModel.ROWS.index(row)
+    r = results_row(panel, row)
     c = LAYERS.index(group)
     return str(model.data(model.index(r, c)))
 
@@ -79,7 +85,7 @@ def test_results_show_the_reports_layers(panel: LayerPanel, document: PlanDocume
     assert [layer.contracts for layer in report.layers] == [4, 4, 2, 0]
     # Shares of the yearly cost add up to the whole.
     model = panel.results.results_model
-    share_row = LayerResultsModel.ROWS.index("Share of cost")
+    share_row = results_row(panel, "Share of cost")
     shares = [model.data(model.index(share_row, c), Qt.ItemDataRole.UserRole) for c in range(4)]
     assert sum(s for s in shares if s is not None) == pytest.approx(1.0)
     # The offset is off: no expiry shown, the reason in the tooltip.

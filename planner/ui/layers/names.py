@@ -1,17 +1,23 @@
-"""What the Layers dock calls the layers and the settings' choices (shown names only)."""
+"""What the Layers dock calls the settings' choices, and where the settings live in the plan.
+The layers' own names are the presentation layer's (planner.present.alvh)."""
 
 from __future__ import annotations
 
 from planner.engine.types import Group, RegimeMeasure, RegimeRule, SizingMode, StrikeRule
+from planner.present.alvh import LAYER_LABELS, LAYERS
 from planner.ui.fields import Path
 
-LAYERS: tuple[Group, ...] = (Group.NEAR, Group.MID, Group.TAIL, Group.OFFSET)
-LAYER_LABELS: dict[Group, str] = {
-    Group.NEAR: "Near",
-    Group.MID: "Mid",
-    Group.TAIL: "Tail",
-    Group.OFFSET: "Offset",
-}
+__all__ = [
+    "LAYERS",
+    "LAYER_LABELS",
+    "MEASURE_LABELS",
+    "REGIME_RULE_LABELS",
+    "SIZING_LABELS",
+    "STRIKE_RULE_LABELS",
+    "allocation_path",
+    "layer_path",
+]
+
 STRIKE_RULE_LABELS: dict[StrikeRule, str] = {
     StrikeRule.DELTA: "Call delta",
     StrikeRule.POINTS: "Pts over fut.",

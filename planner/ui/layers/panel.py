@@ -47,7 +47,7 @@ class LayerPanel(QWidget):
         self._pending_report: Report | None = None
 
         self.settings = LayerSettingsEditor(document)
-        self.results = ResultsBox(theme)
+        self.results = ResultsBox()
         self.chart = LayerChart(theme)
         self.signals_box = SignalsBox(document)
         self.settings.fields.rejected.connect(self.rejected)
