@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from planner.model.plan import Plan
 from planner.ui.document import PlanDocument, validation_message
-from planner.ui.plain_text import safe_text
+from planner.ui.fields import clear_refusal, show_refusal
 
 # QUndoStack merges a typing run into one step through these keys (see commands.merge_id).
 NAME_KEY = "plan.name"
@@ -20,7 +20,6 @@ NOTES_KEY = "plan.notes"
 ROUTES_UNDO_TO_PLAN = "routesUndoToPlan"
 """Dynamic property: Ctrl+Z here undoes the plan, not the field's text (main_window)."""
 
-_INVALID_STYLE = "QLineEdit { border: 2px solid #d0312d; }"
 _NAME_TIP = "The plan's name: the window title and the printed page's heading"
 _NOTES_ROWS = 3
 
@@ -76,9 +75,7 @@ class PlanInfoPanel(QWidget):
             new_plan = plan.with_changes(name=text)
         except ValidationError as exc:
             message = f"Plan name: {validation_message(exc)}"
-            self.name_edit.setStyleSheet(_INVALID_STYLE)
-            self.name_edit.setToolTip(safe_text(message))
-            self.name_edit.setProperty("invalid", True)
+            show_refusal(self.name_edit, message)
             self.rejected.emit(message)
             return
         self._clear_refusal()
@@ -102,10 +99,7 @@ class PlanInfoPanel(QWidget):
         self._document.push_plan(new_plan, "Edit notes", merge_key=NOTES_KEY)
 
     def _clear_refusal(self) -> None:
-        if self.name_edit.property("invalid"):
-            self.name_edit.setStyleSheet("")
-            self.name_edit.setToolTip(_NAME_TIP)
-            self.name_edit.setProperty("invalid", False)
+        clear_refusal(self.name_edit, _NAME_TIP)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if watched is self.notes_edit and event.type() == QEvent.Type.FocusOut:

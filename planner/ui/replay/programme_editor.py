@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from planner.engine.replay_types import CondorCadence, CondorSizing, WingRule
 from planner.model.plan import Plan
 from planner.ui.document import PlanDocument, validation_message
-from planner.ui.fields import INVALID_STYLE, get_path, set_path
+from planner.ui.fields import clear_refusal, get_path, set_path, show_refusal
 
 __all__ = ["ProgrammeEditor", "ProgrammeField"]
 
@@ -429,17 +429,12 @@ class ProgrammeEditor(QWidget):
 
     def _refuse(self, widget: QWidget, spec: ProgrammeField, exc: ValidationError) -> None:
         message = f"{spec.label}: {validation_message(exc)}"
-        widget.setStyleSheet(INVALID_STYLE)
-        widget.setToolTip(message)
-        widget.setProperty("invalid", True)
+        show_refusal(widget, message)
         self.rejected.emit(message)
 
     @staticmethod
     def _clear(widget: QWidget, tooltip: str) -> None:
-        if widget.property("invalid"):
-            widget.setStyleSheet("")
-            widget.setToolTip(tooltip)
-            widget.setProperty("invalid", False)
+        clear_refusal(widget, tooltip)
 
     # -- plan → widgets ------------------------------------------------------------------
 
