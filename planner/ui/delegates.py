@@ -54,6 +54,8 @@ _ENUMS: dict[Column, type[Group] | type[Underlying] | type[Right]] = {
 
 
 _LOADED = "hedge_planner_editor_loaded"
+ROW_PADDING_PX = 8
+"""A leg row's height above its text's: room for a spin box's frame when a cell is edited."""
 
 
 class LegDelegate(QStyledItemDelegate):
@@ -221,6 +223,12 @@ class LegTableView(QTableView):
         self._fitted_with_figures = False
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(False)
+        # Rows one line of text high (Qt's default is ~30 px): the seven legs of a condor and
+        # its hedge fit in the Position dock of a 768-pixel screen. A cell editor gets the row's
+        # height; its text still fits.
+        rows = self.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + ROW_PADDING_PX)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt override
         super().setModel(model)
@@ -309,7 +317,9 @@ class PositionEditor(QWidget):
         self.table.delete_requested.connect(self.delete_selected)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        buttons = QHBoxLayout()
+        # The buttons in a column beside the table rather than a row above it: the dock's
+        # height goes to legs (all seven of the sample at 1366x768), its width has room.
+        buttons = QVBoxLayout()
         self.add_button = QPushButton("Add leg")
         self.add_button.clicked.connect(self.add_leg)
         self.delete_button = QPushButton("Delete")
@@ -326,8 +336,10 @@ class PositionEditor(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table)
+        table_row = QHBoxLayout()
+        table_row.addWidget(self.table, 1)
+        table_row.addLayout(buttons)
+        layout.addLayout(table_row, 1)
         # The totals row: what the whole position is worth and earns, from the same report.
         self.totals_label = QLabel("")
         self.totals_label.setObjectName("positionTotals")

@@ -61,7 +61,16 @@ APPLICATION = "Hedge Planner"
 STATUS_MESSAGE_MS = 8000
 UNDO_LIMIT_KEY = "edit/undo_limit"
 # 2: the Layers dock joined the right side (older saved layouts squeezed the right dock).
-_SETTINGS_VERSION = 2
+# 3: side docks run the window's full height; a compact layout below COMPACT_BELOW_PX.
+_SETTINGS_VERSION = 3
+COMPACT_BELOW_PX = 900
+"""A window less high than this starts with Market tabbed beside Risk and Layers on the right,
+so the chart has the width of two columns and the Position dock the height for every leg."""
+_MIN_SHARE_OF_DEFAULT = 0.6
+"""A restored dock smaller than this share of its default size is squeezed: use the default."""
+_MIN_CHART_SHARE = 0.35
+"""...and so is a restored layout that leaves the chart less than this share of the window."""
+_LEG_ROWS_SHOWN = 8
 _LAYOUT_SETTLE_MS = 2000
 _RECALC_LABEL_INTERVAL_S = 0.25
 
@@ -243,6 +252,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.heatmap_view, "Heat map")
         self.replay_tab = ReplayTab(document)
         self.tabs.addTab(self.replay_tab, "Replay")
+        # The payoff chart's toggles sit in the tab bar's empty corner, not in a row of their
+        # own above the plot: on a 768-pixel screen every row of pixels is the chart's.
+        self.tabs.setCornerWidget(self.payoff_chart.toolbar, Qt.Corner.TopRightCorner)
         self.horizon = HorizonSlider(document)
         self.horizon.slider.sliderPressed.connect(lambda: self.payoff_chart.hold_view(True))
         self.horizon.slider.sliderReleased.connect(lambda: self.payoff_chart.hold_view(False))
@@ -294,6 +306,10 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.risk_dock, self.layer_dock)
         self.layer_dock.visibilityChanged.connect(self._on_layer_dock_shown)
         self.risk_dock.raise_()
+        # Market and Risk run the window's full height (the Risk dock's stress table was cut
+        # at 1920x1080); the Position dock sits under the chart, which is wide enough for it.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         # Leg columns fit their contents; no numeric column is stretched across the screen.
         self.position_editor.table.horizontalHeader().setStretchLastSection(False)
 
@@ -339,6 +355,7 @@ class MainWindow(QMainWindow):
             self._on_report(document.report)
         self._history_restored = False
         self._state_restored = False
+        self._restored_layout_checked = False
         self._default_layout_done = False
         self._layout_follows_size = False
         self.restore_settings()
@@ -513,6 +530,7 @@ class MainWindow(QMainWindow):
     def _on_tab_changed(self, index: int) -> None:
         # The horizon belongs to the payoff chart and heat map, not to the replay.
         self.horizon.setVisible(self.tabs.widget(index) is not self.replay_tab)
+        self.payoff_chart.toolbar.setVisible(self.tabs.widget(index) is self.payoff_chart)
         report = self.document.report
         heat_map = self.heatmap_view
         if (
@@ -608,12 +626,15 @@ class MainWindow(QMainWindow):
         s = self._settings
         if s.value("window/version", 0, int) != _SETTINGS_VERSION:
             return
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        state = s.value("window/state")
-        if isinstance(state, QByteArray):
-            self._state_restored = self.restoreState(state, _SETTINGS_VERSION)
+        # Dock sizes saved on another screen size do not fit this one: the default layout
+        # for this screen instead (the panels' contents and chart toggles are still restored).
+        if s.value("window/screen", "", str) == self._screen_key():
+            geometry = s.value("window/geometry")
+            if isinstance(geometry, QByteArray):
+                self.restoreGeometry(geometry)
+            state = s.value("window/state")
+            if isinstance(state, QByteArray):
+                self._state_restored = self.restoreState(state, _SETTINGS_VERSION)
         tab = s.value("window/tab", 0, int)
         self.tabs.setCurrentIndex(tab if isinstance(tab, int) else 0)
         toggles = s.value("chart/curves", "", str)
@@ -627,32 +648,131 @@ class MainWindow(QMainWindow):
         extra = s.value("chart/extra_days", "", str)
         self.payoff_chart.set_extra_days_text(extra if isinstance(extra, str) else "")
 
+    def _screen_key(self) -> str:
+        """The screen's usable size, "1366x728": saved with the layout it was made for."""
+        screen = self.screen()
+        size = screen.availableGeometry().size() if screen is not None else None
+        return f"{size.width()}x{size.height()}" if size is not None else ""
+
+    def is_compact(self) -> bool:
+        return self.height() < COMPACT_BELOW_PX
+
     def default_dock_sizes(self) -> dict[QDockWidget, int]:
-        """First-run dock sizes for this window's size: ~300 / 460 / 260 px at 1920x1080, less
-        on a small screen, so the chart keeps most of the window."""
+        """Default dock sizes for this window's size: Market ~300 px and Risk ~460 px wide at
+        1920x1080, less on a small screen so the chart keeps most of the window; the Position
+        dock high enough for every leg (up to eight) without scrolling."""
         width, height = self.width(), self.height()
+        market = max(275, min(300, round(0.16 * width)))
+        risk = max(380, min(460, round(0.24 * width)))
+        if self.is_compact():
+            # One column on the right holds Market, Risk and Layers: as wide as Risk needs.
+            market = risk = max(380, min(460, round(0.28 * width)))
         return {
-            self.market_dock: max(275, min(300, round(0.16 * width))),
-            self.risk_dock: max(380, min(460, round(0.24 * width))),
-            self.position_dock: max(170, min(260, round(0.24 * height))),
+            self.market_dock: market,
+            self.risk_dock: risk,
+            self.layer_dock: risk,
+            self.position_dock: min(self._position_height_for_legs(), round(0.42 * height)),
         }
 
+    def _position_height_for_legs(self) -> int:
+        """The Position dock's height that shows every leg (up to eight) and the totals."""
+        table = self.position_editor.table
+        legs = max(3, min(_LEG_ROWS_SHOWN, len(self.document.plan.legs)))
+        rows_px = legs * table.verticalHeader().defaultSectionSize()
+        # Everything but the rows (title bar, header, totals, margins), as laid out now.
+        around_px = self.position_dock.height() - table.viewport().height()
+        if not self.position_dock.isVisible() or around_px <= 0:
+            around_px = 4 * table.verticalHeader().defaultSectionSize()
+        return around_px + rows_px + 2
+
+    def arrange_default_docks(self) -> None:
+        """Every dock in its default place for this window's size (shown, not floating).
+
+        Compact (below COMPACT_BELOW_PX): Market tabbed with Risk and Layers on the right,
+        Risk in front. Otherwise Market on the left."""
+        market_tabbed = self.market_dock in self.tabifiedDockWidgets(self.risk_dock)
+        places = {
+            self.position_dock: Qt.DockWidgetArea.BottomDockWidgetArea,
+            self.risk_dock: Qt.DockWidgetArea.RightDockWidgetArea,
+            self.layer_dock: Qt.DockWidgetArea.RightDockWidgetArea,
+        }
+        for dock, area in places.items():
+            if dock.isFloating() or self.dockWidgetArea(dock) != area:
+                dock.setFloating(False)
+                self.addDockWidget(area, dock)
+        if self.layer_dock not in self.tabifiedDockWidgets(self.risk_dock):
+            self.tabifyDockWidget(self.risk_dock, self.layer_dock)
+        if self.is_compact() and not market_tabbed:
+            self.market_dock.setFloating(False)
+            self.tabifyDockWidget(self.layer_dock, self.market_dock)
+            self.risk_dock.raise_()
+        elif not self.is_compact() and (
+            market_tabbed
+            or self.market_dock.isFloating()
+            or self.dockWidgetArea(self.market_dock) != Qt.DockWidgetArea.LeftDockWidgetArea
+        ):
+            self.market_dock.setFloating(False)
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.market_dock)
+            self.risk_dock.raise_()
+        for dock in (self.market_dock, self.position_dock, self.risk_dock, self.layer_dock):
+            if dock.isHidden() and not self.chart_only_action.isChecked():
+                dock.show()
+
     def apply_default_layout(self) -> None:
+        self.arrange_default_docks()
         sizes = self.default_dock_sizes()
-        sideways = [self.market_dock, self.risk_dock]
+        sideways = [self.risk_dock] if self.is_compact() else [self.market_dock, self.risk_dock]
         self.resizeDocks(sideways, [sizes[d] for d in sideways], Qt.Orientation.Horizontal)
         self.resizeDocks([self.position_dock], [sizes[self.position_dock]], Qt.Orientation.Vertical)
 
+    def squeezed_docks(self) -> list[QDockWidget]:
+        """Docks (shown, docked) smaller than a sensible share of their default size, and the
+        chart's tabs if the docks leave the chart too little of the window."""
+        sizes = self.default_dock_sizes()
+        squeezed: list[QDockWidget] = []
+        for dock, default_px in sizes.items():
+            if dock.isHidden() or dock.isFloating() or dock.visibleRegion().isEmpty():
+                continue
+            bottom = self.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+            size_px = dock.height() if bottom else dock.width()
+            if size_px < _MIN_SHARE_OF_DEFAULT * default_px:
+                squeezed.append(dock)
+        return squeezed
+
+    def chart_is_squeezed(self) -> bool:
+        chart = self.tabs
+        return (
+            chart.width() < _MIN_CHART_SHARE * self.width()
+            or chart.height() < _MIN_CHART_SHARE * self.height()
+        )
+
+    def check_restored_layout(self) -> bool:
+        """After a restored layout is on screen: back to the default layout if it squeezed a
+        dock or the chart (a layout saved while the window was small, say). True if kept."""
+        self._restored_layout_checked = True
+        if not self.squeezed_docks() and not self.chart_is_squeezed():
+            return True
+        self._start_default_layout()
+        return False
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        if not self._state_restored and not self._default_layout_done:
-            self._default_layout_done = True
-            # A window manager maximises the window some time after it is shown: until then
-            # (or for a couple of seconds) the first-run dock sizes follow the window's size.
-            self._layout_follows_size = True
-            self._schedule_default_layout()
-            window = weakref.ref(self)
-            QTimer.singleShot(_LAYOUT_SETTLE_MS, self, lambda: _stop_following(window))
+        window = weakref.ref(self)
+        if self._state_restored and not self._restored_layout_checked:
+            self._restored_layout_checked = True
+            # Once the restored layout has been laid out (sizes are known only then).
+            QTimer.singleShot(0, self, lambda: _check_restored_layout(window))
+        elif not self._state_restored and not self._default_layout_done:
+            self._start_default_layout()
+
+    def _start_default_layout(self) -> None:
+        self._default_layout_done = True
+        # A window manager maximises the window some time after it is shown: until then
+        # (or for a couple of seconds) the default dock sizes follow the window's size.
+        self._layout_follows_size = True
+        self._schedule_default_layout()
+        window = weakref.ref(self)
+        QTimer.singleShot(_LAYOUT_SETTLE_MS, self, lambda: _stop_following(window))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -670,6 +790,7 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         s = self._settings
         s.setValue("window/version", _SETTINGS_VERSION)
+        s.setValue("window/screen", self._screen_key())
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState(_SETTINGS_VERSION))
         s.setValue("window/tab", self.tabs.currentIndex())
@@ -710,6 +831,12 @@ def _apply_default_layout(window: weakref.ref[MainWindow]) -> None:
     alive = window()
     if alive is not None:
         alive.apply_default_layout()
+
+
+def _check_restored_layout(window: weakref.ref[MainWindow]) -> None:
+    alive = window()
+    if alive is not None:
+        alive.check_restored_layout()
 
 
 def _stop_following(window: weakref.ref[MainWindow]) -> None:

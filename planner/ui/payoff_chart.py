@@ -115,7 +115,8 @@ def _set_steady_text(box: QCheckBox, text: str) -> None:
     box.setFixedSize(width, hint.height())
 
 
-_SWATCH_W, _SWATCH_H = 30, 14
+# Narrow enough for the toggles to share the tab bar at 1366 px, long enough for one dash-dot.
+_SWATCH_W, _SWATCH_H = 24, 14
 
 
 def _pen_swatch(theme: Theme, key: CurveKey) -> QIcon:
@@ -425,8 +426,13 @@ class PayoffChart(QWidget):
         self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
         self.checkboxes: dict[CurveKey, QCheckBox] = {}
-        toggles = QHBoxLayout()
+        # The curve toggles, T+n dates, ±σ and Reset view: a bar above the plot, which the
+        # window moves into its tab bar's free corner (the plot gains the bar's height).
+        self.toolbar = QWidget()
+        self.toolbar.setObjectName("chartToolbar")
+        toggles = QHBoxLayout(self.toolbar)
         toggles.setContentsMargins(0, 0, 0, 0)
+        toggles.setSpacing(4)
         for key in (
             CurveKey.T0,
             CurveKey.HORIZON,
@@ -441,12 +447,12 @@ class PayoffChart(QWidget):
             toggles.addWidget(box)
         self.dates_edit = QLineEdit()
         self.dates_edit.setObjectName("extraDates")
-        self.dates_edit.setPlaceholderText("T+ days: 7, 14")
+        self.dates_edit.setPlaceholderText("T+ days")
         self.dates_edit.setToolTip(
             "More combined P&L curves at these days from the valuation date (comma-separated, "
             f"up to {MAX_EXTRA_DATES}), drawn as thin grey lines"
         )
-        self.dates_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("T+ days: 7, 14") + 12)
+        self.dates_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("7, 14, 21") + 16)
         self.dates_edit.setMinimumWidth(48)
         self.dates_edit.editingFinished.connect(self._on_dates_edited)
         toggles.addWidget(self.dates_edit)
@@ -471,7 +477,7 @@ class PayoffChart(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(toggles)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self.cursor_readout)
         layout.addWidget(self.marker_readout)

@@ -497,3 +497,134 @@ def test_the_heat_map_behind_its_tab_catches_up_when_shown(
     window.horizon.slider.setValue(window.horizon.slider.value() + 3)
     settle(qtbot, document)
     assert window.heatmap_view.report is document.report
+
+
+def _reopened(
+    qtbot: QtBot,
+    document: PlanDocument,
+    settings: QSettings,
+    size: tuple[int, int] = (1400, 900),
+) -> MainWindow:
+    """A window as the app opens one: what `settings` saved is restored."""
+    win = MainWindow(document, settings)
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _shown_window(
+    qtbot: QtBot, document: PlanDocument, settings: QSettings, size: tuple[int, int]
+) -> MainWindow:
+    win = _reopened(qtbot, document, settings, size)
+    win.apply_default_layout()
+    qtbot.wait(50)
+    return win
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_every_leg_and_the_totals_show_and_the_chart_dominates(
+    qtbot: QtBot, document: PlanDocument, settings: QSettings, size: tuple[int, int]
+) -> None:
+    """#13.8: at 1366x768 the position table showed 3 of 7 legs and the chart was ~630 x 420.
+    Below 900 px high Market shares the right column with Risk and Layers (a tab away), the
+    chart has the width of two columns, and every leg and the totals line are on screen."""
+    win = _shown_window(qtbot, document, settings, size)
+    compact = size[1] < 900
+    assert win.is_compact() is compact
+    beside_risk = win.tabifiedDockWidgets(win.risk_dock)
+    assert (win.market_dock in beside_risk) is compact
+    assert win.layer_dock in beside_risk
+    expected_area = (
+        Qt.DockWidgetArea.RightDockWidgetArea if compact else Qt.DockWidgetArea.LeftDockWidgetArea
+    )
+    assert win.dockWidgetArea(win.market_dock) == expected_area
+    # Risk is the tab in front.
+    assert not win.risk_panel.greeks_view.viewport().visibleRegion().isEmpty()
+    assert win.layer_panel.visibleRegion().isEmpty()
+
+    table = win.position_editor.table
+    legs = table.model().rowCount()
+    assert legs == len(document.plan.legs) == 7
+    for row in range(legs):
+        top = table.rowViewportPosition(row)
+        assert top >= 0 and top + table.rowHeight(row) <= table.viewport().height(), row
+    assert table.verticalScrollBar().maximum() == 0
+    totals = win.position_editor.totals_label
+    assert totals.text().startswith("Total of 7 legs")
+    assert totals.visibleRegion().boundingRect().height() == totals.height()
+
+    chart = win.payoff_chart.plot_widget
+    assert chart.width() >= (0.68 if compact else 0.58) * size[0]
+    assert chart.height() >= 0.45 * size[1]
+    # The chart's toggles share the tab bar's row, and leave every tab whole.
+    bar = win.tabs.tabBar()
+    toolbar = win.payoff_chart.toolbar
+    assert toolbar.parentWidget() is win.tabs and toolbar.isVisible()
+    last = bar.tabRect(bar.count() - 1)
+    assert last.right() <= bar.width()
+    assert bar.mapTo(win.tabs, last.topRight()).x() < toolbar.geometry().left()
+    win.replay_tab_action.trigger()
+    assert not toolbar.isVisible()
+    win.payoff_tab_action.trigger()
+    assert toolbar.isVisible()
+    close_and_delete(win)
+
+
+def test_a_squeezed_restored_layout_falls_back_to_the_default(
+    qtbot: QtBot, document: PlanDocument, settings: QSettings
+) -> None:
+    """A saved dock layout could squeeze a dock to ~60 px (saved while the window was small):
+    restored, it is checked once laid out, and a squeezed dock brings back the default."""
+    first = _shown_window(qtbot, document, settings, (1400, 900))
+    first.resizeDocks([first.risk_dock], [60], Qt.Orientation.Horizontal)
+    first.resizeDocks([first.position_dock], [40], Qt.Orientation.Vertical)
+    qtbot.wait(50)
+    assert first.squeezed_docks()
+    close_and_delete(first)
+
+    second = _reopened(qtbot, document, settings)
+    sizes = second.default_dock_sizes()
+    qtbot.waitUntil(lambda: second.risk_dock.width() >= 0.9 * sizes[second.risk_dock])
+    qtbot.waitUntil(lambda: not second.squeezed_docks())
+    assert second.position_dock.height() >= 0.9 * sizes[second.position_dock]
+    close_and_delete(second)
+
+
+def _save_with_market_on_the_right(
+    qtbot: QtBot, document: PlanDocument, settings: QSettings
+) -> str:
+    """Close a window whose Market dock the user moved to the right; the screen it was on."""
+    first = _shown_window(qtbot, document, settings, (1400, 900))
+    first.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, first.market_dock)
+    first.resizeDocks([first.market_dock], [320], Qt.Orientation.Horizontal)
+    first.tabs.setCurrentIndex(1)
+    qtbot.wait(50)
+    screen = first._screen_key()
+    close_and_delete(first)
+    return screen
+
+
+def test_a_sound_restored_layout_is_kept(
+    qtbot: QtBot, document: PlanDocument, settings: QSettings
+) -> None:
+    _save_with_market_on_the_right(qtbot, document, settings)
+    second = _reopened(qtbot, document, settings)
+    qtbot.waitUntil(lambda: second._restored_layout_checked)
+    qtbot.wait(50)
+    assert second.dockWidgetArea(second.market_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert second.check_restored_layout()
+    close_and_delete(second)
+
+
+def test_a_layout_saved_on_another_screen_size_is_not_restored(
+    qtbot: QtBot, document: PlanDocument, settings: QSettings
+) -> None:
+    screen = _save_with_market_on_the_right(qtbot, document, settings)
+    assert settings.value("window/screen") == screen
+    settings.setValue("window/screen", "3840x2100")
+    second = _shown_window(qtbot, document, settings, (1400, 900))
+    assert second.dockWidgetArea(second.market_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert second.tabs.currentIndex() == 1  # what is not the dock layout is still restored
+    close_and_delete(second)
