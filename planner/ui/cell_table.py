@@ -1,8 +1,14 @@
 """One Qt table model for every `planner.present.Table` (issue #12 item 2): text, alignment,
-gain/loss colour, tooltips and bold from the cells; sorting by the number behind each cell."""
+gain/loss colour, tooltips and bold from the cells; sorting by the number behind each cell.
+
+A long table (the replay's trade log) can be swapped in a slice of rows at a time
+(`set_table_in_steps`), one slice per event-loop turn: the views, and a sorting or filtering
+proxy above all, do Python work for every row they are told about.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import (
@@ -48,6 +54,9 @@ class CellTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._table = table
         self._transposed = transposed
+        self._rows = 0 if table is None else len(table.rows)
+        """The table's rows the views have been told about (all but during
+        `set_table_in_steps`)."""
         self._brushes = {
             Tone.LOSS: QBrush(QColor(*SCREEN.loss_text)),
             Tone.GAIN: QBrush(QColor(*SCREEN.profit_text)),
@@ -60,32 +69,64 @@ class CellTableModel(QAbstractTableModel):
         return self._table
 
     def set_table(self, table: Table | None) -> None:
-        old = self._table
-        if table == old:
+        if table == self._table:
             # Nothing to redraw (a horizon drag leaves most tables as they were).
             return
+        for _rows in self.set_table_in_steps(table, None):
+            pass
+
+    def set_table_in_steps(self, table: Table | None, rows_per_step: int | None) -> Iterator[int]:
+        """Swap in `table`, telling the views about at most `rows_per_step` of its rows (None:
+        all; a transposed model takes them all at once) per step; each `next()` runs one step
+        and gives the rows it covered. Between steps the model is consistent (rows not yet
+        announced do not exist for the views), so a caller may drop the iterator for a newer
+        table at any step."""
+        old = self._table
+        total = 0 if table is None else len(table.rows)
+        step = max(1, total if rows_per_step is None or self._transposed else rows_per_step)
         same_shape = (
             old is not None
             and table is not None
             and old.columns == table.columns
-            and len(old.rows) == len(table.rows)
+            and self._rows == len(old.rows) == total
             and len(old.row_headers) == len(table.row_headers)
         )
         self._table = table
         if same_shape and table is not None and table.rows:
             # Same columns and row count (the common re-run): keep the views' column widths.
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
-            )
             assert old is not None
             if table.row_headers != old.row_headers:
                 orientation = (
                     Qt.Orientation.Horizontal if self._transposed else Qt.Orientation.Vertical
                 )
                 self.headerDataChanged.emit(orientation, 0, len(table.row_headers) - 1)
+            for first in range(0, total, step):
+                last = min(total, first + step) - 1
+                if self._transposed:
+                    self.dataChanged.emit(
+                        self.index(0, first), self.index(self.rowCount() - 1, last)
+                    )
+                else:
+                    self.dataChanged.emit(
+                        self.index(first, 0), self.index(last, self.columnCount() - 1)
+                    )
+                yield last - first + 1
+            return
+        if self._transposed or not total:
+            self.beginResetModel()
+            self._rows = total
+            self.endResetModel()
+            yield total
             return
         self.beginResetModel()
+        self._rows = 0
         self.endResetModel()
+        for first in range(0, total, step):
+            last = min(total, first + step) - 1
+            self.beginInsertRows(QModelIndex(), first, last)
+            self._rows = last + 1
+            self.endInsertRows()
+            yield last - first + 1
 
     def cell(self, row: int, column: int) -> Cell:
         """The cell at (`row`, `column`) of the model (of the table's row `column` when
@@ -100,12 +141,12 @@ class CellTableModel(QAbstractTableModel):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
         if parent.isValid() or self._table is None:
             return 0
-        return len(self._table.columns if self._transposed else self._table.rows)
+        return len(self._table.columns) if self._transposed else self._rows
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
         if parent.isValid() or self._table is None:
             return 0
-        return len(self._table.rows if self._transposed else self._table.columns)
+        return self._rows if self._transposed else len(self._table.columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         table = self._table
@@ -114,7 +155,7 @@ class CellTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if self._transposed:
             row, column = column, row
-        if not (0 <= row < len(table.rows) and 0 <= column < len(table.columns)):
+        if not (0 <= row < self._rows and 0 <= column < len(table.columns)):
             return None
         cell = table.rows[row][column]
         if role == Qt.ItemDataRole.DisplayRole:

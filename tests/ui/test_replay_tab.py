@@ -5,16 +5,20 @@ the generic cell table model, history errors and CSV export."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDoubleSpinBox, QMessageBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from planner.cli import sample_plan_path
+from planner.engine.replay_result import ReplayResult
 from planner.model import Plan, load_plan
 from planner.model.history import LoadedHistory, find_history_files, load_history
 from planner.model.replay import daily_csv, replay_plan, trades_csv
@@ -24,7 +28,7 @@ from planner.present.table import Tone
 from planner.ui.cell_table import CELL_ROLE, SORT_ROLE, CellTableModel
 from planner.ui.document import PlanDocument
 from planner.ui.main_window import MainWindow
-from planner.ui.replay.tab import NO_HISTORY_TEXT, ReplayTab
+from planner.ui.replay.tab import APPLY_ROWS_PER_STEP, NO_HISTORY_TEXT, ReplayTab
 from planner.ui.replay.worker import BackgroundJob
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -32,6 +36,7 @@ needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared/data (real his
 # A few years keep each run short; Mar 2020 is inside.
 START, END = dt.date(2018, 1, 2), dt.date(2021, 6, 30)
 WAIT_MS = 30_000
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -451,3 +456,62 @@ def test_progress_bar_on_a_long_run_and_a_refused_plan_keeps_the_last_results(
     qtbot.waitUntil(lambda: bool(messages), timeout=WAIT_MS)
     assert "less than one lot" in messages[-1] and messages[-1] in tab.status_label.text()
     assert tab.shown is shown
+
+
+@needs_data
+def test_tables_and_chart_series_are_built_off_the_gui_thread(
+    qtbot: QtBot, tab: ReplayTab, history: LoadedHistory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11 "the window stays responsive": everything the tab shows is built on the worker;
+    the GUI thread only hands the finished tables and arrays to its widgets."""
+    import planner.ui.replay.charts as charts
+    import planner.ui.replay.worker as worker
+
+    built_on: list[tuple[str, bool]] = []  # (what, on the GUI thread)
+
+    def recorded(name: str, build: Callable[[ReplayResult], T]) -> Callable[[ReplayResult], T]:
+        def run(result: ReplayResult) -> T:
+            built_on.append((name, threading.current_thread() is threading.main_thread()))
+            return build(result)
+
+        return run
+
+    monkeypatch.setattr(worker, "replay_tables", recorded("tables", worker.replay_tables))
+    monkeypatch.setattr(worker, "replay_series", recorded("series", worker.replay_series))
+    monkeypatch.setattr(charts, "replay_series", recorded("charts", charts.replay_series))
+    tab.set_history(history)
+    wait_shown(qtbot, tab)
+    assert ("tables", False) in built_on and ("series", False) in built_on
+    assert not [name for name, on_gui in built_on if on_gui]
+    assert tab.shown is not None and tab.charts.series is tab.shown.series
+
+
+@needs_data
+def test_a_result_goes_on_screen_in_bounded_steps_one_per_event_loop_turn(
+    qtbot: QtBot, tab: ReplayTab, history: LoadedHistory
+) -> None:
+    """No single turn of the GUI thread shows more than APPLY_ROWS_PER_STEP rows of the trade
+    log, and other events run between the steps (a zero-timer probe sees each step apart)."""
+    tab.set_history(history)
+    wait_shown(qtbot, tab)
+    seen: list[int] = []
+    probe = QTimer()
+    probe.setInterval(0)
+    probe.timeout.connect(lambda: seen.append(len(tab.apply_log)))
+    shown = tab.shown
+    finished: list[int] = []
+    tab.runner.finished.connect(lambda _o: finished.append(len(tab.apply_log)))
+    probe.start()
+    assert tab.request_replay(force=True)
+    qtbot.waitUntil(lambda: tab.shown is not shown and not tab.runner.busy, timeout=WAIT_MS)
+    probe.stop()
+    assert finished == [0]  # nothing was shown in the turn that delivered the result
+    log = tab.apply_log
+    trades = [step.rows for step in log if step.what == "trades"]
+    total = tab.models["trades"].rowCount()
+    assert total > 2 * APPLY_ROWS_PER_STEP  # the history is long enough to need slices
+    assert sum(trades) == total and len(trades) >= 3
+    assert all(step.rows <= APPLY_ROWS_PER_STEP for step in log)
+    # The probe ran between the steps: the log never grew by more than one step unseen.
+    grew = [b - a for a, b in itertools.pairwise(seen)]
+    assert max(grew) <= 1 and len(set(seen)) >= len(log) - 1

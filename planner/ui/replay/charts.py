@@ -5,7 +5,6 @@ stress episodes are marked and a click on one zooms to it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +12,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,28 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.engine.replay_result import EpisodeRow, ReplayResult
+from planner.engine.replay_result import ReplayResult
 from planner.present.formatting import MISSING, fmt_num, fmt_pct, fmt_usd
+from planner.present.replay_series import DAY_S, EpisodeSpan, ReplaySeries, replay_series
 from planner.ui.payoff_chart import GRID_Z, DollarAxis, OpaqueGridAxis, PriceAxis
 from planner.ui.theme import SCREEN, CurveKey, Theme, theme_for
 
-__all__ = ["ReplayCharts", "SweepChart", "day_seconds", "replay_legend"]
+__all__ = ["ReplayCharts", "SweepChart", "replay_legend"]
 
 FloatArray = NDArray[np.float64]
 _EMPTY: FloatArray = np.zeros(0)
-_DAY_S = 86_400.0
 # Days shown either side of an episode when it is zoomed to.
 EPISODE_MARGIN_DAYS = 20
-
-
-def day_seconds(days: tuple[dt.date, ...] | list[dt.date]) -> FloatArray:
-    """Dates as UTC seconds since 1970 (what pyqtgraph's DateAxisItem reads)."""
-    as_days = np.array(days, dtype="datetime64[D]").astype(np.int64)
-    return as_days.astype(np.float64) * _DAY_S
-
-
-def _seconds(day: dt.date) -> float:
-    return float((day - dt.date(1970, 1, 1)).days) * _DAY_S
 
 
 class OpaqueDateAxis(OpaqueGridAxis, pg.DateAxisItem):  # type: ignore[misc]
@@ -67,23 +56,84 @@ class PctAxis(OpaqueGridAxis):
         return [fmt_pct(v * scale, decimals) for v in values]
 
 
-class _EpisodeRegion(pg.LinearRegionItem):  # type: ignore[misc]
-    """An episode's span; a left click zooms to it."""
+class _EpisodeSpans(pg.GraphicsObject):  # type: ignore[misc]
+    """Every stress episode's span on one plot, painted in one pass (a LinearRegionItem each,
+    ~90 items over the three plots, cost ~10 ms of every repaint); a left click on a span
+    zooms to it, and hovering one names it."""
 
-    def __init__(self, index: int, on_click: Callable[[int], None]) -> None:
-        super().__init__(movable=False)
-        self._index = index
+    def __init__(self, on_click: Callable[[int], None]) -> None:
+        super().__init__()
         self._on_click = on_click
-        for line in self.lines:
-            line.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._spans: tuple[EpisodeSpan, ...] = ()
+        self._brush = QBrush()
+        self._pen = QPen()
+        self._bounds = QRectF()
+        self.setAcceptHoverEvents(True)
+
+    def set_spans(self, spans: tuple[EpisodeSpan, ...]) -> None:
+        self.prepareGeometryChange()
+        self._spans = spans
+        self.update()
+
+    def set_style(self, brush: QBrush, pen: QPen) -> None:
+        self._brush = brush
+        self._pen = pen
+        self.update()
+
+    def span_at(self, x_s: float) -> EpisodeSpan | None:
+        for span in self._spans:
+            if span.lo_s <= x_s <= span.hi_s:
+                return span
+        return None
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        view = self.viewRect()
+        if view is None or not self._spans:
+            bounds = QRectF()
+        else:
+            lo = min(s.lo_s for s in self._spans)
+            hi = max(s.hi_s for s in self._spans)
+            bounds = QRectF(lo, view.top(), hi - lo, view.height())
+        if bounds != self._bounds:
+            self._bounds = bounds
+            self.prepareGeometryChange()
+        return bounds
+
+    def viewRangeChanged(self) -> None:  # noqa: N802 (pyqtgraph override)
+        self.prepareGeometryChange()
+
+    def paint(self, painter: QPainter, *_args: Any) -> None:
+        view = self.viewRect()
+        if view is None or not self._spans:
+            return
+        top, height = view.top(), view.height()
+        rects = [QRectF(s.lo_s, top, s.hi_s - s.lo_s, height) for s in self._spans]
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._brush)
+        painter.drawRects(rects)
+        painter.setPen(self._pen)
+        bottom = top + height
+        edges = [x for s in self._spans for x in (s.lo_s, s.hi_s)]
+        painter.drawLines([QLineF(x, top, x, bottom) for x in edges])
+
+    def hoverEvent(self, event: Any) -> None:  # noqa: N802 (pyqtgraph override)
+        span = None if event.isExit() else self.span_at(float(event.pos().x()))
+        if span is None:
+            self.unsetCursor()
+            self.setToolTip("")
+            return
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(
+            f"{span.name} ({span.start.isoformat()} to {span.end.isoformat()}): click to zoom"
+        )
 
     def mouseClickEvent(self, event: Any) -> None:  # noqa: N802 (pyqtgraph override)
-        if event.button() == Qt.MouseButton.LeftButton:
+        span = self.span_at(float(event.pos().x()))
+        if event.button() == Qt.MouseButton.LeftButton and span is not None:
             event.accept()
-            self._on_click(self._index)
+            self._on_click(span.index)
         else:
-            super().mouseClickEvent(event)
+            event.ignore()
 
 
 class _EpisodeLabel(pg.TextItem):  # type: ignore[misc]
@@ -126,16 +176,18 @@ def replay_legend(theme: Theme) -> list[tuple[str, QPen]]:
     return [(series.name, _pen(theme, series)) for series in _EQUITY_SERIES]
 
 
-def _bands(states: tuple[str, ...], x: FloatArray, wanted: str) -> tuple[FloatArray, FloatArray]:
-    """(start, width) of each run of days in state `wanted`, each day reaching to the next."""
-    if not states:
-        return _EMPTY, _EMPTY
-    mask = np.array([s == wanted for s in states], dtype=bool)
-    edges = np.diff(np.concatenate(([False], mask, [False])).astype(np.int8))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)  # exclusive
-    right = np.append(x[1:], x[-1] + _DAY_S)
-    return x[starts], right[ends - 1] - x[starts]
+def _same_market(old: ReplaySeries | None, new: ReplaySeries) -> bool:
+    """Whether two results ran over the same days, VIX closes and curve states."""
+    if old is None:
+        return False
+    return bool(
+        np.array_equal(old.x_s, new.x_s)
+        and np.array_equal(old.vix, new.vix, equal_nan=True)
+        and np.array_equal(old.backwardation_x0_s, new.backwardation_x0_s)
+        and np.array_equal(old.backwardation_width_s, new.backwardation_width_s)
+        and np.array_equal(old.contango_x0_s, new.contango_x0_s)
+        and np.array_equal(old.contango_width_s, new.contango_width_s)
+    )
 
 
 class ReplayCharts(QWidget):
@@ -148,8 +200,9 @@ class ReplayCharts(QWidget):
         self._theme = SCREEN
         self._result: ReplayResult | None = None
         self._x: FloatArray = _EMPTY
-        self._episodes: tuple[EpisodeRow, ...] = ()
-        self._episode_items: list[Any] = []
+        self._series: ReplaySeries | None = None
+        self._episodes: tuple[EpisodeSpan, ...] = ()
+        self._episode_labels: list[_EpisodeLabel] = []
         self.paints = 0
 
         self.layout_widget = pg.GraphicsLayoutWidget()
@@ -192,7 +245,14 @@ class ReplayCharts(QWidget):
         self.vix_curve: Any = vix.plot(_EMPTY, _EMPTY, name="VIX")
         for curve in (*self.equity_curves, *self.drawdown_curves, self.vix_curve):
             curve.setClipToView(True)
+            # About one day per pixel is drawn (a min and a max per pixel's days): pyqtgraph's
+            # default keeps up to five, and 5,000 days' wide lines cost ~25 ms a repaint.
+            curve.opts["autoDownsampleFactor"] = 1.0
             curve.setDownsampling(auto=True, method="peak")
+        self.episode_spans = [_EpisodeSpans(self.episode_clicked.emit) for _ in self.plots]
+        for plot, spans in zip(self.plots, self.episode_spans, strict=True):
+            spans.setZValue(-40)
+            plot.addItem(spans, ignoreBounds=True)
         self.capital_line: Any = pg.InfiniteLine(angle=0, movable=False)
         equity.addItem(self.capital_line)
 
@@ -234,36 +294,43 @@ class ReplayCharts(QWidget):
 
     # -- data ----------------------------------------------------------------------------
 
-    def set_result(self, result: ReplayResult | None) -> None:
+    def set_result(self, result: ReplayResult | None, series: ReplaySeries | None = None) -> None:
+        """Show `result`; `series` are its chart series when already built (the replay's
+        worker builds them, so the GUI thread only hands arrays to the plots)."""
         first = self._result is None
         self._result = result
         if result is None:
             self._x = _EMPTY
+            self._series = None
             for curve in (*self.equity_curves, *self.drawdown_curves, self.vix_curve):
                 curve.setData(_EMPTY, _EMPTY)
             self._set_episodes(())
             return
-        d = result.daily
-        x = day_seconds(d.dates)
+        if series is None:
+            series = replay_series(result)
+        previous = self._series
+        self._series = series
+        x = series.x_s
         self._x = x
-        equity = (d.hedged_equity_usd, d.condor_equity_usd, d.hedge_equity_usd)
+        equity = (series.hedged_equity_usd, series.condor_equity_usd, series.hedge_equity_usd)
         for curve, y in zip(self.equity_curves, equity, strict=True):
             curve.setData(x, y)
-        for curve, y in zip(
-            self.drawdown_curves, (-d.hedged_drawdown_pct, -d.condor_drawdown_pct), strict=True
-        ):
+        drawdown = (series.hedged_drawdown_neg_pct, series.condor_drawdown_neg_pct)
+        for curve, y in zip(self.drawdown_curves, drawdown, strict=True):
             curve.setData(x, y)
-        self.vix_curve.setData(x, d.vix)
         self.capital_line.setValue(result.summary.capital_usd)
-        top = float(np.nanmax(d.vix)) * 1.08 if d.vix.size else 1.0
-        for item, state in (
-            (self.backwardation_bands, "backwardation"),
-            (self.contango_bands, "contango"),
-        ):
-            x0, width = _bands(d.term_state, x, state)
-            item.setOpts(x0=x0, width=width, y0=np.zeros(x0.size), height=np.full(x0.size, top))
-        self.plots[2].setYRange(0.0, top, padding=0.0)
-        self._set_episodes(result.episodes)
+        if not _same_market(previous, series):
+            # The VIX plot shows the history alone: after a plan edit it is left as it is, so
+            # it is not repainted (its translucent bands fill the whole plot).
+            self.vix_curve.setData(x, series.vix)
+            top = series.vix_top
+            for item, x0, width in (
+                (self.backwardation_bands, series.backwardation_x0_s, series.backwardation_width_s),
+                (self.contango_bands, series.contango_x0_s, series.contango_width_s),
+            ):
+                item.setOpts(x0=x0, width=width, y0=np.zeros(x0.size), height=np.full(x0.size, top))
+            self.plots[2].setYRange(0.0, top, padding=0.0)
+        self._set_episodes(series.episodes)
         if first or not self._x_range_inside():
             self.reset_view()
         else:
@@ -275,7 +342,7 @@ class ReplayCharts(QWidget):
         if self._x.size == 0:
             return False
         lo, hi = self.plots[0].getViewBox().viewRange()[0]
-        return bool(lo >= self._x[0] - 60 * _DAY_S and hi <= self._x[-1] + 60 * _DAY_S)
+        return bool(lo >= self._x[0] - 60 * DAY_S and hi <= self._x[-1] + 60 * DAY_S)
 
     def reset_view(self) -> None:
         if self._x.size == 0:
@@ -289,64 +356,57 @@ class ReplayCharts(QWidget):
         return float(lo), float(hi)
 
     def zoom_to_episode(self, index: int) -> None:
-        if not 0 <= index < len(self._episodes):
+        spans = self._episodes
+        if not 0 <= index < len(spans):
             return
-        episode = self._episodes[index]
-        margin = EPISODE_MARGIN_DAYS * _DAY_S
-        self.plots[0].setXRange(
-            _seconds(episode.start) - margin, _seconds(episode.end) + margin, padding=0.0
-        )
+        span = spans[index]
+        margin = EPISODE_MARGIN_DAYS * DAY_S
+        self.plots[0].setXRange(span.lo_s - margin, span.hi_s - DAY_S + margin, padding=0.0)
         for plot in self.plots[:2]:
             plot.enableAutoRange(axis="y")
 
-    def _set_episodes(self, episodes: tuple[EpisodeRow, ...]) -> None:
-        def spans(rows: tuple[EpisodeRow, ...]) -> list[tuple[str, dt.date, dt.date]]:
-            return [(e.name, e.start, e.end) for e in rows]
-
-        if self._episode_items and spans(episodes) == spans(self._episodes):
-            # The same episodes (an edit changes their P&L, not their dates): keep the marks;
-            # making ~30 pyqtgraph items again cost ~90 ms of the GUI thread per replay.
-            self._episodes = episodes
+    def _set_episodes(self, spans: tuple[EpisodeSpan, ...]) -> None:
+        same = [(e.name, e.start, e.end) for e in spans] == [
+            (e.name, e.start, e.end) for e in self._episodes
+        ]
+        self._episodes = spans
+        if same:
+            # The same episodes (an edit changes their P&L, not their dates): keep the marks.
             return
-        for plot_index, item in self._episode_items:
-            self.plots[plot_index].removeItem(item)
-        self._episode_items = []
-        self._episodes = episodes
+        for item in self.episode_spans:
+            item.set_spans(spans)
+        for label in self._episode_labels:
+            self.plots[2].removeItem(label)
+        self._episode_labels = []
         theme = self._theme
-        tags: set[str] = set()
-        for i, episode in enumerate(episodes):
-            lo, hi = _seconds(episode.start), _seconds(episode.end) + _DAY_S
-            for plot_index in range(len(self.plots)):
-                region = _EpisodeRegion(i, self.episode_clicked.emit)
-                region.setRegion((lo, hi))
-                region.setToolTip(
-                    f"{episode.name} ({episode.start.isoformat()} to {episode.end.isoformat()}): "
-                    "click to zoom"
-                )
-                region.setZValue(-40)
-                self._style_region(region, theme)
-                self.plots[plot_index].addItem(region, ignoreBounds=True)
-                self._episode_items.append((plot_index, region))
-            # A short tag on the VIX plot (the full name is in its tooltip and the table),
-            # in staggered rows so neighbouring episodes do not overlap.
-            tag = f"{episode.start:%b %y}"
-            if tag in tags:
-                continue  # two presets of one month (a day and its weeks): one tag is enough
-            tags.add(tag)
-            label = _EpisodeLabel(tag, i, self.episode_clicked.emit)
-            label.setToolTip(f"{episode.name}: click to zoom to the episode")
+        top = self.plots[2].getViewBox().viewRange()[1][1]
+        # A short tag on the VIX plot (the full name is in its tooltip and the table), in
+        # staggered rows so neighbouring episodes do not overlap.
+        for span in spans:
+            if span.tag is None:
+                continue
+            label = _EpisodeLabel(span.tag, span.index, self.episode_clicked.emit)
+            label.setToolTip(f"{span.name}: click to zoom to the episode")
             label.setColor(theme.qcolor(theme.foreground))
             self.plots[2].addItem(label, ignoreBounds=True)
-            top = self.plots[2].getViewBox().viewRange()[1][1]
-            label.setPos(lo, top * (1.0 - 0.16 * (len(tags) % 3)))
-            self._episode_items.append((2, label))
+            row = (len(self._episode_labels) + 1) % 3
+            label.setPos(span.lo_s, top * (1.0 - 0.16 * row))
+            self._episode_labels.append(label)
 
-    def _style_region(self, region: Any, theme: Theme) -> None:
-        colour = (*theme.spot_preview, 40)
-        region.setBrush(theme.brush(colour))
-        region.setHoverBrush(theme.brush((*theme.spot_preview, 80)))
-        for line in region.lines:
-            line.setPen(theme.pen((*theme.spot_preview, 120), 1.0))
+    @property
+    def episodes(self) -> tuple[EpisodeSpan, ...]:
+        return self._episodes
+
+    @property
+    def series(self) -> ReplaySeries | None:
+        """The series on screen."""
+        return self._series
+
+    def _style_spans(self, theme: Theme) -> None:
+        for item in self.episode_spans:
+            item.set_style(
+                theme.brush((*theme.spot_preview, 40)), theme.pen((*theme.spot_preview, 120), 1.0)
+            )
 
     # -- crosshair -----------------------------------------------------------------------
 
@@ -424,11 +484,9 @@ class ReplayCharts(QWidget):
         self.contango_bands.setOpts(brush=theme.brush((*theme.profit_fill[:3], 28)), pen=None)
         for line in self.crosshairs:
             line.setPen(theme.pen(theme.crosshair, 1.0))
-        for _, item in self._episode_items:
-            if isinstance(item, _EpisodeRegion):
-                self._style_region(item, theme)
-            else:
-                item.setColor(theme.qcolor(theme.foreground))
+        self._style_spans(theme)
+        for label in self._episode_labels:
+            label.setColor(theme.qcolor(theme.foreground))
         self.key_label.setText(self._key_html(theme))
 
     def _key_html(self, theme: Theme) -> str:

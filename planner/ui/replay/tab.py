@@ -4,8 +4,9 @@ and the programme editor, fed by a replay that runs off the GUI thread (issue #1
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
@@ -43,13 +44,24 @@ from planner.ui.replay.programme_editor import ProgrammeEditor
 from planner.ui.replay.worker import ReplayOutcome, ReplayRunner
 from planner.ui.tables import figure_table
 
-__all__ = ["NO_HISTORY_TEXT", "ReplayTab", "replay_inputs"]
+__all__ = ["APPLY_ROWS_PER_STEP", "NO_HISTORY_TEXT", "ApplyStep", "ReplayTab", "replay_inputs"]
 
 # A run that has not finished after this long shows a progress bar.
 PROGRESS_AFTER_MS = 300
 DEFAULT_SWEEP = "0:4:0.5"
 # A narrow tab shorter than this shows the charts as one of the tables' tabs.
 COMPACT_BELOW_PX = 640
+APPLY_ROWS_PER_STEP = 250
+"""Trade-log rows put on screen per event-loop turn (a sorted, filtered view does Python work
+for each: ~250 rows stay within a few milliseconds)."""
+
+
+class ApplyStep(NamedTuple):
+    """One event-loop turn of showing a replay: what it did and how many table rows."""
+
+    what: str
+    rows: int
+
 
 NO_HISTORY_TEXT = (
     "No market history loaded. The replay runs this plan's condor and hedge programme on real "
@@ -152,6 +164,13 @@ class ReplayTab(QWidget):
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.idle.connect(self._on_idle)
+        self._apply: Iterator[ApplyStep] | None = None
+        self.apply_log: list[ApplyStep] = []
+        """The steps the newest outcome was (or is being) put on screen in."""
+        self._apply_timer = QTimer(self)
+        self._apply_timer.setSingleShot(True)
+        self._apply_timer.setInterval(0)
+        self._apply_timer.timeout.connect(self._apply_next)
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
         self._progress_timer.timeout.connect(self._show_progress)
@@ -372,6 +391,7 @@ class ReplayTab(QWidget):
         self._requested_inputs = None
         if history is None:
             self.runner.cancel()
+            self._drop_apply()
             self._shown = None
             self.charts.set_result(None)
             self.stack.setCurrentIndex(0)
@@ -431,6 +451,8 @@ class ReplayTab(QWidget):
 
     def shutdown(self) -> None:
         self._progress_timer.stop()
+        self._apply_timer.stop()
+        self._apply = None
         self.runner.shutdown()
 
     def _on_started(self, _generation: int) -> None:
@@ -461,15 +483,92 @@ class ReplayTab(QWidget):
         self.message.emit(message)
 
     def _on_finished(self, outcome: ReplayOutcome) -> None:
-        if not self.runner.busy:
-            self._hide_progress()
-        self._shown = outcome
+        # The screen is heading to this outcome: an edit back to its inputs needs no new run.
         self._shown_inputs = (replay_inputs(outcome.plan), outcome.sweep)
-        self._show_tables(outcome.tables)
-        self.charts.set_result(outcome.result)
+        self._apply = self._apply_steps(outcome)
+        self.apply_log = []
+        self._apply_timer.start()
+
+    def _apply_next(self) -> None:
+        """One step of putting an outcome on screen, then back to the event loop (repaints,
+        input and timers run between steps; a newer outcome replaces the rest)."""
+        if self._apply is None:
+            return
+        try:
+            self.apply_log.append(next(self._apply))
+        except StopIteration:
+            self._apply = None
+            return
+        self._apply_timer.start()
+
+    def _apply_steps(self, outcome: ReplayOutcome) -> Iterator[ApplyStep]:
+        """The steps that show `outcome`, each small: the headline and small tables, the
+        charts (painted on the next turn), the sweep, then the trade log a slice of
+        `APPLY_ROWS_PER_STEP` rows at a time. Everything shown was built on the worker."""
+        tables = outcome.tables
+        for figure in tables.headline:
+            self.headline_boxes[figure.key].show_figure(figure)
+        rows = 0
+        for key, table in (
+            ("years", tables.years),
+            ("regimes", tables.regimes),
+            ("episodes", tables.episodes),
+            ("coverage", tables.coverage),
+            ("comparisons", tables.comparisons),
+            ("sweep", tables.sweep),
+        ):
+            self._set_table(key, table)
+            rows += len(table.rows)
+        self._show_notes(outcome)
+        self._fit_splitter()
+        yield ApplyStep("headline and tables", rows)
+        self.charts.set_result(outcome.result, outcome.series)
+        yield ApplyStep("charts", 0)
         units = float(outcome.plan.allocation.units)
         self.sweep_chart.set_result(outcome.result, units)
         self._show_sweep_state(bool(outcome.result.sweep))
+        yield ApplyStep("sweep", len(outcome.result.sweep))
+        yield from self._trade_steps(tables)
+        self._shown = outcome
+        self.runner.mark_shown()  # idle (which hides the progress bar) unless a newer run waits
+        self.results_shown.emit(outcome)
+        yield ApplyStep("shown", 0)
+
+    def _trade_steps(self, tables: ReplayTables) -> Iterator[ApplyStep]:
+        model = self.models["trades"]
+        view = self.views["trades"]
+        current = self.group_filter.currentData()
+        steps = model.set_table_in_steps(tables.trades, APPLY_ROWS_PER_STEP)
+        # The first slice comes in with the filter set, so the proxy filters slice by slice.
+        first = next(steps)
+        self.group_filter.blockSignals(True)
+        self.group_filter.clear()
+        self.group_filter.addItem("All groups", None)
+        for group in tables.groups:
+            self.group_filter.addItem(group, group)
+        index = self.group_filter.findData(current)
+        self.group_filter.setCurrentIndex(max(0, index))
+        self.group_filter.blockSignals(False)
+        self._on_group_filter()
+        if not view.property("fitted"):
+            # Widths from the first slice (Qt would read 1,000 rows of every column).
+            view.resizeColumnsToContents()
+            view.setProperty("fitted", True)
+        yield ApplyStep("trades", first)
+        for rows in steps:
+            yield ApplyStep("trades", rows)
+        self._on_group_filter()
+        note = self.views["trades"].property("note_label")
+        if isinstance(note, QLabel):
+            note.setText(_note_text(tables.trades))
+
+    def _set_table(self, key: str, table: Table) -> None:
+        self.models[key].set_table(table)
+        note = self.views[key].property("note_label")
+        if isinstance(note, QLabel):
+            note.setText(_note_text(table))
+
+    def _show_notes(self, outcome: ReplayOutcome) -> None:
         notes = list(outcome.result.notes)
         if self._history is not None and self._history.issues:
             notes += ["", "History checks:", *self._history.issues]
@@ -480,38 +579,11 @@ class ReplayTab(QWidget):
                 f"{self.history_text(self._history)} · replayed {s.start} to {s.end} in "
                 f"{outcome.elapsed_s:.2f} s · model-priced, no option quotes"
             )
-        self.results_shown.emit(outcome)
 
-    def _show_tables(self, tables: ReplayTables) -> None:
-        for figure in tables.headline:
-            self.headline_boxes[figure.key].show_figure(figure)
-        for key, table in (
-            ("years", tables.years),
-            ("regimes", tables.regimes),
-            ("episodes", tables.episodes),
-            ("coverage", tables.coverage),
-            ("comparisons", tables.comparisons),
-            ("sweep", tables.sweep),
-            ("trades", tables.trades),
-        ):
-            self.models[key].set_table(table)
-            note = self.views[key].property("note_label")
-            if isinstance(note, QLabel):
-                note.setText(_note_text(table))
-        current = self.group_filter.currentData()
-        self.group_filter.blockSignals(True)
-        self.group_filter.clear()
-        self.group_filter.addItem("All groups", None)
-        for group in tables.groups:
-            self.group_filter.addItem(group, group)
-        index = self.group_filter.findData(current)
-        self.group_filter.setCurrentIndex(max(0, index))
-        self.group_filter.blockSignals(False)
-        self._on_group_filter()
-        self._fit_splitter()
-        if not self.views["trades"].property("fitted"):
-            self.views["trades"].resizeColumnsToContents()
-            self.views["trades"].setProperty("fitted", True)
+    def _drop_apply(self) -> None:
+        self._apply_timer.stop()
+        self._apply = None
+        self.runner.mark_shown()
 
     def _fit_splitter(self) -> None:
         """Give the tables their natural width (side by side) while the charts keep half;

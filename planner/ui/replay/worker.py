@@ -1,15 +1,21 @@
 """The replay off the GUI thread: one worker thread at a time, cancelled by a newer request
-(the last edit wins), joined when the window closes."""
+(the last edit wins), joined when the window closes.
+
+The worker also builds everything the tab shows (the tables and the chart series), so the GUI
+thread only hands finished values to its widgets.
+"""
 
 from __future__ import annotations
 
+import gc
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from planner.engine.errors import EngineInputError
 from planner.engine.replay import ReplayCancelled
@@ -18,8 +24,14 @@ from planner.model.history import LoadedHistory
 from planner.model.plan import Plan
 from planner.model.replay import replay_plan
 from planner.present.replay import ReplayTables, replay_tables
+from planner.present.replay_series import ReplaySeries, replay_series
 
-__all__ = ["BackgroundJob", "ReplayOutcome", "ReplayRunner"]
+__all__ = ["GIL_SWITCH_INTERVAL_S", "BackgroundJob", "ReplayOutcome", "ReplayRunner"]
+
+GIL_SWITCH_INTERVAL_S = 0.001
+"""How long a busy worker may hold the GIL while the GUI thread waits for it. Python's default
+(5 ms) is paid again each time the GUI thread takes the GIL back (every numpy or Qt call that
+releases it), which stretched a 20 ms recalculation or repaint to 100+ ms during a replay."""
 
 
 class BackgroundJob(QThread):
@@ -30,6 +42,7 @@ class BackgroundJob(QThread):
     progressed = Signal(float)
     live: ClassVar[set[BackgroundJob]] = set()
     """Jobs started and not yet joined (a test checks none outlives its window)."""
+    heap_frozen: ClassVar[bool] = False
 
     def __init__(self, work: Callable[[Callable[[float], None]], Any], parent: QObject | None):
         super().__init__(parent)
@@ -44,6 +57,15 @@ class BackgroundJob(QThread):
         return self._cancel.is_set()
 
     def start_job(self) -> None:
+        if sys.getswitchinterval() > GIL_SWITCH_INTERVAL_S:
+            sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+        if not BackgroundJob.heap_frozen:
+            # The replay builds ~50,000 objects; the garbage collections that triggers ran on
+            # the worker over the whole window's heap (Qt wrappers, pyqtgraph, every module)
+            # holding the GIL up to 100-300 ms. What exists before the first job lives as long
+            # as the window: frozen, a collection only looks at objects made since.
+            gc.freeze()
+            BackgroundJob.heap_frozen = True
         BackgroundJob.live.add(self)
         self.start()
 
@@ -76,6 +98,7 @@ class ReplayOutcome:
     sweep: tuple[float, ...]
     result: ReplayResult
     tables: ReplayTables
+    series: ReplaySeries
     elapsed_s: float
 
 
@@ -104,7 +127,15 @@ class ReplayRunner(QObject):
         self._job: BackgroundJob | None = None
         self._job_generation = 0
         self._pending: _Request | None = None
+        self._showing = False
         self._closed = False
+        # A request starts its thread on the next event-loop turn: after the edit's own
+        # recalculation of the plan (a high-priority posted event), which would otherwise
+        # compete with the new worker for the GIL.
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(0)
+        self._start_timer.timeout.connect(self._start_pending)
         self.runs_started = 0
         self.runs_finished = 0
 
@@ -114,7 +145,15 @@ class ReplayRunner(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._job is not None or self._pending is not None
+        """A replay runs or waits to, or its result is still being put on screen."""
+        return self._job is not None or self._pending is not None or self._showing
+
+    def mark_shown(self) -> None:
+        """The receiver of `finished` has put the outcome on screen (it may take a few
+        event-loop turns); `idle` follows when nothing else is waiting."""
+        self._showing = False
+        if self._job is None and self._pending is None and not self._closed:
+            self.idle.emit()
 
     def request(self, plan: Plan, history: LoadedHistory, sweep: Sequence[float] = ()) -> int:
         if self._closed:
@@ -124,19 +163,21 @@ class ReplayRunner(QObject):
         if self._job is not None:
             self._job.cancel()
         else:
-            self._start_pending()
+            self._start_timer.start()
         return self._generation
 
     def cancel(self) -> None:
         """Drop the pending request and stop the running one (nothing will be delivered)."""
         self._generation += 1
         self._pending = None
+        self._start_timer.stop()
         if self._job is not None:
             self._job.cancel()
 
     def shutdown(self) -> None:
         """Stop and join the worker (the window is closing)."""
         self._closed = True
+        self._showing = False
         self.cancel()
         job = self._job
         if job is not None:
@@ -146,7 +187,7 @@ class ReplayRunner(QObject):
     def _start_pending(self) -> None:
         request = self._pending
         self._pending = None
-        if request is None:
+        if request is None or self._closed or self._job is not None:
             return
 
         def work(check: Callable[[float], None]) -> ReplayOutcome:
@@ -154,12 +195,15 @@ class ReplayRunner(QObject):
             result = replay_plan(request.plan, request.history, sweep=request.sweep, progress=check)
             check(1.0)
             tables = replay_tables(result)
+            check(1.0)
+            series = replay_series(result)
             return ReplayOutcome(
                 request.generation,
                 request.plan,
                 request.sweep,
                 result,
                 tables,
+                series,
                 time.perf_counter() - started,
             )
 
@@ -184,10 +228,11 @@ class ReplayRunner(QObject):
         self.runs_finished += 1
         current = generation == self._generation and not cancelled
         if current and isinstance(value, ReplayOutcome):
+            self._showing = True
             self.finished.emit(value)
         elif current and error is not None:
             self.failed.emit(str(error))
         if self._pending is not None:
             self._start_pending()
-        else:
+        elif not self._showing:
             self.idle.emit()
