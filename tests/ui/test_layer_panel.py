@@ -453,3 +453,24 @@ def test_a_loaded_history_is_one_recalculation_giving_the_clis_signals(
     assert printed["macd"] == pytest.approx(shown.macd, rel=1e-12)
     assert printed["monetise_near"] == shown.monetise_near
     assert f"RSI(14) <b>{fmt_num(shown.rsi14, 1)}</b>" in panel.signals_box.signals_label.text()
+
+
+def test_a_horizon_drag_does_not_redraw_the_proposal(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument
+) -> None:
+    before = alvh(document)
+    redraws: list[object] = []
+    for model in (panel.results.results_model, panel.results.stress_model):
+        model.dataChanged.connect(lambda *a: redraws.append(a))
+        model.modelReset.connect(lambda: redraws.append("reset"))
+    plan = document.plan
+    document.push_plan(
+        plan.with_changes(view=plan.view.with_changes(horizon_days=10)), "horizon", "horizon"
+    )
+    settle(qtbot, document)
+    assert panel.report is document.report and alvh(document) == before
+    assert redraws == []
+    # A settings edit changes the proposal, and the tables follow.
+    panel.settings.layers.editors[Group.NEAR].ratio.setValue(5)
+    settle(qtbot, document)
+    assert redraws and results_cell(panel, "Contracts", Group.NEAR) == "5"

@@ -143,9 +143,12 @@ class LayerPanel(QWidget):
         self.catch_up()
 
     def _show_report(self, report: Report) -> None:
+        shown = self._report.alvh if self._report is not None else None
         self._report = report
         alvh = report.alvh
-        if alvh is None:
+        if alvh is None or alvh == shown:
+            # The same proposal (a horizon drag moves the curves, not the layers): nothing to
+            # redraw. The report's values are plain numbers and text, so comparing is cheap.
             return
         self.settings.show_alvh(alvh)
         self.results.show_alvh(alvh)
