@@ -42,7 +42,6 @@ class BackgroundJob(QThread):
     progressed = Signal(float)
     live: ClassVar[set[BackgroundJob]] = set()
     """Jobs started and not yet joined (a test checks none outlives its window)."""
-    heap_frozen: ClassVar[bool] = False
 
     def __init__(self, work: Callable[[Callable[[float], None]], Any], parent: QObject | None):
         super().__init__(parent)
@@ -59,13 +58,7 @@ class BackgroundJob(QThread):
     def start_job(self) -> None:
         if sys.getswitchinterval() > GIL_SWITCH_INTERVAL_S:
             sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
-        if not BackgroundJob.heap_frozen:
-            # The replay builds ~50,000 objects; the garbage collections that triggers ran on
-            # the worker over the whole window's heap (Qt wrappers, pyqtgraph, every module)
-            # holding the GIL up to 100-300 ms. What exists before the first job lives as long
-            # as the window: frozen, a collection only looks at objects made since.
-            gc.freeze()
-            BackgroundJob.heap_frozen = True
+        _freeze_heap()
         BackgroundJob.live.add(self)
         self.start()
 
@@ -89,6 +82,20 @@ class BackgroundJob(QThread):
         except (EngineInputError, ValueError, ArithmeticError, OSError) as exc:
             error = str(exc) or type(exc).__name__
         self.done.emit(value, error, cancelled or self._cancel.is_set())
+
+
+def _freeze_heap() -> None:
+    """Leave every object that exists now out of later garbage collections.
+
+    A replay builds ~50,000 objects (the trade log's cells above all), so collections run
+    during it, on the worker, holding the GIL while they scan every tracked object: the
+    window's Qt wrappers, pyqtgraph and every module, and the outcomes still on screen. That
+    held the GUI thread 100-300 ms at a time. Freezing (before a job, and once its outcome is
+    built) keeps each collection to the objects made since. Frozen objects are still freed by
+    reference counting (an outcome when the next replaces it: tables, cells and arrays hold
+    no reference cycles); only a cycle already unreachable at a freeze is never reclaimed.
+    """
+    gc.freeze()
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +204,7 @@ class ReplayRunner(QObject):
             tables = replay_tables(result)
             check(1.0)
             series = replay_series(result)
-            return ReplayOutcome(
+            outcome = ReplayOutcome(
                 request.generation,
                 request.plan,
                 request.sweep,
@@ -206,6 +213,8 @@ class ReplayRunner(QObject):
                 series,
                 time.perf_counter() - started,
             )
+            _freeze_heap()
+            return outcome
 
         job = BackgroundJob(work, self)
         job.progressed.connect(self.progressed)
