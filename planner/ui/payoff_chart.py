@@ -420,6 +420,7 @@ class PayoffChart(QWidget):
         # Pools of markers whose number varies between reports.
         self.short_strike_lines: list[Any] = []
         self.break_even_lines: list[Any] = []
+        self._spare_lines: list[Any] = []
         self._short_strikes: list[float] = []
         self._break_even_rows: list[int] = []
 
@@ -837,7 +838,9 @@ class PayoffChart(QWidget):
                 if row == len(row_ends):
                     row_ends.append(-math.inf)
                 row_ends[row] = left + width
-                line.label.setPosition(min(max(first + step * row, 0.02), 0.98))
+                position = min(max(first + step * row, 0.02), 0.98)
+                if line.label.orthoPos != position:
+                    line.label.setPosition(position)
 
         # A row is at least one label high, however short the plot is.
         plot_height_px = float(self._view_box.height())
@@ -853,12 +856,20 @@ class PayoffChart(QWidget):
             _show_line(line, self._visible[_ROW_KEYS[row]])
 
     def _resize_pool(self, pool: list[Any], n: int) -> None:
+        # The number of break-evens changes as the horizon is dragged: lines no longer needed
+        # wait hidden for the next frame instead of being removed from the plot and made again.
         while len(pool) < n:
-            line = pg.InfiniteLine(angle=90, movable=False, label="")
-            self.plot_item.addItem(line, ignoreBounds=True)
+            if self._spare_lines:
+                line = self._spare_lines.pop()
+            else:
+                line = pg.InfiniteLine(angle=90, movable=False, label="")
+                self.plot_item.addItem(line, ignoreBounds=True)
             pool.append(line)
         while len(pool) > n:
-            self.plot_item.removeItem(pool.pop())
+            line = pool.pop()
+            line.hide()
+            line._styled_row = None
+            self._spare_lines.append(line)
 
     def _style_short_strike(self, line: Any) -> None:
         theme = self._theme

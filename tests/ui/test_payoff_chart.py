@@ -370,6 +370,31 @@ def test_markers_at_spot_short_strikes_and_break_evens(chart: PayoffChart) -> No
     assert chart.break_even_lines == []
 
 
+def test_markers_coming_and_going_reuse_their_plot_items(chart: PayoffChart) -> None:
+    """#13 speed: the number of break-evens changes as the horizon is dragged; a line no longer
+    needed waits hidden for the next report instead of being removed and made again."""
+    with_condor, without = synthetic_report(), synthetic_report(condor=False)
+    chart.set_report(with_condor)
+    items = set(chart.plot_item.items)
+    markers = {*chart.break_even_lines, *chart.short_strike_lines}
+    for _ in range(3):
+        chart.set_report(without)
+        assert chart.break_even_lines == [] and chart.short_strike_lines == []
+        chart.set_report(with_condor)
+        assert [line.value() for line in chart.break_even_lines] == [6925.0, 6980.0, 7905.0]
+        assert all(line.isVisible() for line in chart.break_even_lines)
+        assert "short call 7,840" in chart.short_strike_lines[1].label.toPlainText()
+        assert {*chart.break_even_lines, *chart.short_strike_lines} == markers
+        assert set(chart.plot_item.items) == items
+    chart.set_report(without)
+    marker_lines = [
+        item
+        for item in chart.plot_item.items
+        if isinstance(item, pg.InfiniteLine) and item.angle == 90 and item.isVisible()
+    ]
+    assert set(marker_lines) <= {chart.spot_line, chart.preview_line}
+
+
 def _scene_point(chart: PayoffChart, x: float, y: float) -> QPointF:
     point: QPointF = chart.plot_item.getViewBox().mapViewToScene(QPointF(x, y))
     return point
