@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.spot_vol_map import futures_beta, shifted_futures
-from planner.engine.vol import model_spx_iv
+from planner.engine.vol import SKEW_Z_CAP, model_spx_iv
 
 FloatArray = NDArray[np.float64]
 
@@ -38,10 +38,14 @@ FIT_DELTAS: tuple[tuple[str, bool, float], ...] = (
         for d in (0.05, 0.08, 0.10, 0.13, 0.16, 0.20, 0.25, 0.32, 0.40)
     ),
     ("ATM", True, 0.50),
-    *((f"{round(100 * d)}c", True, d) for d in (0.40, 0.32, 0.25, 0.20, 0.16, 0.13, 0.10, 0.08)),
+    *(
+        (f"{round(100 * d)}c", True, d)
+        for d in (0.40, 0.32, 0.25, 0.20, 0.16, 0.13, 0.10, 0.08, 0.05)
+    ),
 )
 """The denser set of points the default smile is fitted to: the slope between a condor's
-short strike and its wing matters as much as the level at the short strike."""
+short strike and its wing matters as much as the level at the short strike, and the 5-delta
+call holds the call wing's upturn to what the market shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,7 @@ class SmileParams:
     skew_level_exponent: float
     atm_ratio_floor: float = 0.0
     atm_ratio_cap: float = 3.0
+    call_wing_z: float = SKEW_Z_CAP
 
     def as_vector(self) -> FloatArray:
         return np.array([getattr(self, f.name) for f in fields(self)], dtype=np.float64)
@@ -115,18 +120,22 @@ SMILE_PARAM_BOUNDS: dict[str, tuple[float, float]] = {
     "skew_level_exponent": (-2.0, 2.0),
     "atm_ratio_floor": (0.0, 1.5),
     "atm_ratio_cap": (0.3, 3.0),
+    "call_wing_z": (0.5, SKEW_Z_CAP),
 }
 FITTED_SMILE_FIELDS: tuple[str, ...] = (
     "atm_iv_ratio",
-    "atm_level_exponent",
     "put_skew",
     "call_skew",
-    "put_curvature",
-    "call_curvature",
     "skew_term_exponent",
-    "skew_level_exponent",
+    "call_wing_z",
 )
-"""What `fit_smile` fits by default; the ATM share's floor and cap are set, not fitted."""
+"""What `fit_smile` fits by default: five numbers. The rest are the form's structure, held: the
+ATM share does not depend on the VIX level (atm_level_exponent 0: on four chains at VIX
+12.4-23.2 a fitted level exponent is -0.03 and predicts held-out chains worse), the skew is a
+share of the ATM vol (skew_level_exponent 1: the smile is sticky in standardised moneyness),
+and both sides are linear in z (curvatures 0): the put side to z = 4, the call side down to
+`call_wing_z` and flat beyond (a call parabola fits no better held out and climbs without
+bound past the quotes)."""
 
 
 def smile_model_iv(params: SmileParams, targets: SmileTargets) -> FloatArray:
@@ -144,25 +153,36 @@ def smile_model_iv(params: SmileParams, targets: SmileTargets) -> FloatArray:
     )
 
 
+def equal_group_weights(group: NDArray[np.intp]) -> FloatArray:
+    """Residual weights that give every group (chain) the same total weight in a least-squares
+    fit, however many expiries it lists: 1 / sqrt(points in the group)."""
+    _, inverse, counts = np.unique(group, return_inverse=True, return_counts=True)
+    return np.asarray(1.0 / np.sqrt(counts[inverse]), dtype=np.float64)
+
+
 def fit_smile(
     targets: SmileTargets,
     start: SmileParams,
     free: Sequence[str] | None = None,
     iterations: int = 200,
+    weights: FloatArray | None = None,
 ) -> SmileParams:
     """Least squares in vol of the default smile against `targets`, over the parameters named
-    in `free` (FITTED_SMILE_FIELDS by default); the others stay at `start`."""
+    in `free` (FITTED_SMILE_FIELDS by default); the others stay at `start`. `weights` scale
+    each point's residual (None: every chain counts the same, `equal_group_weights`)."""
     names = [f.name for f in fields(SmileParams)]
     chosen = list(FITTED_SMILE_FIELDS) if free is None else list(free)
     index = [names.index(n) for n in chosen]
     lower = np.array([SMILE_PARAM_BOUNDS[n][0] for n in chosen])
     upper = np.array([SMILE_PARAM_BOUNDS[n][1] for n in chosen])
     base = start.as_vector()
+    scale = equal_group_weights(targets.group) if weights is None else weights
 
     def residuals(x: FloatArray) -> FloatArray:
         full = base.copy()
         full[index] = x
-        return (smile_model_iv(SmileParams.from_vector(full), targets) - targets.market_iv) * 100.0
+        model = smile_model_iv(SmileParams.from_vector(full), targets)
+        return (model - targets.market_iv) * 100.0 * scale
 
     solved = levenberg_marquardt(residuals, base[index], lower, upper, iterations)
     full = base.copy()
@@ -219,6 +239,7 @@ __all__ = [
     "FuturesTargets",
     "SmileParams",
     "SmileTargets",
+    "equal_group_weights",
     "fit_futures_betas",
     "fit_smile",
     "levenberg_marquardt",
@@ -259,12 +280,13 @@ class FuturesTargets:
 
 @dataclass(frozen=True, slots=True)
 class BetaParams:
-    """The futures-beta fields of a spot-vol preset (planner.engine.kernel.futures_beta)."""
+    """The futures-beta fields of a spot-vol preset (planner.engine.spot_vol_map.futures_beta)."""
 
     beta_a: float
     beta_p: float
     beta_max: float
     beta_reversion_per_year: float
+    beta_basis_sensitivity: float = 0.0
 
 
 BETA_PARAM_BOUNDS: dict[str, tuple[float, float]] = {
@@ -272,6 +294,7 @@ BETA_PARAM_BOUNDS: dict[str, tuple[float, float]] = {
     "beta_p": (0.0, 2.0),
     "beta_max": (0.3, 1.0),
     "beta_reversion_per_year": (0.0, 50.0),
+    "beta_basis_sensitivity": (-10.0, 10.0),
 }
 
 
@@ -283,6 +306,8 @@ def predicted_futures(params: BetaParams, targets: FuturesTargets) -> FloatArray
         params.beta_p,
         params.beta_max,
         params.beta_reversion_per_year,
+        params.beta_basis_sensitivity,
+        targets.basis / targets.vix0,
     )
     return shifted_futures(targets.vix0, targets.basis, targets.vix, beta)
 

@@ -349,6 +349,7 @@ def _stress_points(plan: PlanLike, market: MarketState) -> ScenarioPoints:
         beta_p=np.array([p.beta_p for p in params]),
         beta_max=np.array([p.beta_max for p in params]),
         beta_reversion=np.array([p.beta_reversion_per_year for p in params]),
+        beta_basis=np.array([p.beta_basis_sensitivity for p in params]),
     )
 
 

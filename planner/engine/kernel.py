@@ -17,7 +17,7 @@ from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.leg_book import LegBook, MarketState
 from planner.engine.normal import per_thread
 from planner.engine.pricing import PRICE_BLOCK, price_prepared
-from planner.engine.spot_vol_map import futures_beta, futures_from_betas
+from planner.engine.spot_vol_map import curve_basis_over_spot, futures_beta, futures_from_betas
 from planner.engine.types import (
     SpotVolParamsLike,
 )
@@ -30,6 +30,8 @@ from planner.engine.vol import (
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+BetaTerms = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
+"""Per-point futures-beta parameters: a, p, cap, reversion, basis sensitivity."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +54,17 @@ class ScenarioPoints:
     """Per-point cap of the futures beta (None: 1, the turn-1 form)."""
     beta_reversion: FloatArray | None = None
     """Per-point mean reversion per year of the futures beta (None: 0)."""
+    beta_basis: FloatArray | None = None
+    """Per-point contango damping of the futures beta (None: 0)."""
 
-    def beta_terms(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-        """(a, p, cap, reversion) per point, the last two filled in when not given."""
+    def beta_terms(self) -> BetaTerms:
+        """(a, p, cap, reversion, basis sensitivity) per point, the last three filled in when
+        not given."""
         size = self.beta_a.size
         cap = np.ones(size) if self.beta_max is None else self.beta_max
         kappa = np.zeros(size) if self.beta_reversion is None else self.beta_reversion
-        return self.beta_a, self.beta_p, cap, kappa
+        basis = np.zeros(size) if self.beta_basis is None else self.beta_basis
+        return self.beta_a, self.beta_p, cap, kappa, basis
 
     @property
     def size(self) -> int:
@@ -75,6 +81,7 @@ class ScenarioPoints:
             beta_p=np.concatenate([t[1] for t in terms]),
             beta_max=np.concatenate([t[2] for t in terms]),
             beta_reversion=np.concatenate([t[3] for t in terms]),
+            beta_basis=np.concatenate([t[4] for t in terms]),
         )
 
 
@@ -103,6 +110,7 @@ def scenario_points(
         one_preset=True,
         beta_max=np.full(size, params.beta_max),
         beta_reversion=np.full(size, params.beta_reversion_per_year),
+        beta_basis=np.full(size, params.beta_basis_sensitivity),
     )
 
 
@@ -186,6 +194,7 @@ def _take(points: ScenarioPoints, cols: NDArray[np.intp] | slice) -> ScenarioPoi
         one_preset=points.one_preset,
         beta_max=None if points.beta_max is None else points.beta_max[cols],
         beta_reversion=None if points.beta_reversion is None else points.beta_reversion[cols],
+        beta_basis=None if points.beta_basis is None else points.beta_basis[cols],
     )
 
 
@@ -350,7 +359,7 @@ def _value_columns(
         betas = points.beta_terms()
         constant_beta = points.one_preset or all(bool(np.ptp(term) == 0.0) for term in betas)
         if constant_beta:
-            betas = (betas[0][:1], betas[1][:1], betas[2][:1], betas[3][:1])
+            betas = (betas[0][:1], betas[1][:1], betas[2][:1], betas[3][:1], betas[4][:1])
             if one_horizon and points.vix_levels is not None and points.vix_level_index is not None:
                 # VIX legs see only VIX, not SPX: the heat map's thousands of points hold a few
                 # dozen VIX levels, so price each level once and spread the values back.
@@ -444,7 +453,7 @@ def _vix_block(
     cols: NDArray[np.intp] | None,
     tau: FloatArray,
     vix: FloatArray,
-    betas: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    betas: BetaTerms,
     spread: NDArray[np.intp] | None,
     market: MarketState,
     sink: _Sink,
@@ -463,10 +472,12 @@ def _vix_block(
     # Each future rolls down today's curve as it ages and takes beta of the spot move
     # (`scenario_futures`); the betas are per point (as long as vix) only when stress rows with
     # different presets are pooled, otherwise one set for all points.
-    if betas[0].size == 1:
-        beta = futures_beta(tau, *(float(term[0]) for term in betas))
-    else:
-        beta = futures_beta(tau, *(term[None, :] for term in betas))
+    # The stress preset's contango damping reads today's basis at each future's tenor.
+    basis = curve_basis_over_spot(market.curve, tau) if np.any(betas[4] != 0.0) else 0.0
+    a, p, cap, kappa, damping = (
+        (float(term[0]) for term in betas) if betas[0].size == 1 else (t[None, :] for t in betas)
+    )
+    beta = futures_beta(tau, a, p, cap, kappa, damping, basis)
     futures_from_betas(market.curve, market.vix0, tau, vix[None, :], beta, out=forward)
     np.divide(book.strike[rows, None], forward, out=moneyness)
     np.log(moneyness, out=moneyness)  # ln(K/F)

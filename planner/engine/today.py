@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.leg_book import LegBook, MarketState
 from planner.engine.pricing import PriceGreeks, bsm
-from planner.engine.spot_vol_map import futures_beta
+from planner.engine.spot_vol_map import preset_beta
 from planner.engine.types import (
     SpotVolParamsLike,
 )
@@ -87,13 +87,7 @@ def today_greeks(
     spx_response = np.where(
         alive, spx_vol_shift(1.0, book.expiry_days, market.model.spx_vol_response_exponent), 0.0
     )
-    beta = futures_beta(
-        book.expiry_days,
-        params.beta_a,
-        params.beta_p,
-        params.beta_max,
-        params.beta_reversion_per_year,
-    )
+    beta = preset_beta(market.curve, book.expiry_days, params)
     # VIX option vol moves with spot VIX two ways: the (V/V0)^e scaling (derivative e*sigma/V0
     # at V0, below the cap) and the call skew, as the future moves beta*dV against the strike.
     tenor_factor = (np.maximum(book.expiry_days, 1.0) / 30.0) ** (-market.model.vov_term_exponent)

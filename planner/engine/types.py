@@ -104,6 +104,11 @@ class SpotVolParamsLike(Protocol):
         """kappa: a spot spike is expected to decay as exp(-kappa tau) by a future's expiry."""
         ...
 
+    @property
+    def beta_basis_sensitivity(self) -> float:
+        """c: the futures beta is scaled by 1 - c B(tau) / V0 (0: no curve dependence)."""
+        ...
+
 
 class SmileParamsLike(Protocol):
     """The default SPX smile's parameters (planner.engine.vol.default_spx_iv)."""
@@ -150,6 +155,11 @@ class SmileParamsLike(Protocol):
     @property
     def skew_level_exponent(self) -> float:
         """The skew scales with (ATM vol / 20 %)^this (0: fixed vol points, 1: share of ATM)."""
+        ...
+
+    @property
+    def call_wing_z(self) -> float:
+        """Standardised moneyness beyond which the call side of the smile stays flat."""
         ...
 
 

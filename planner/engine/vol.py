@@ -46,21 +46,25 @@ def default_spx_iv(
     call_curvature: float = 0.0,
     skew_term_exponent: float = 0.0,
     skew_level_exponent: float = 0.0,
+    call_wing_z: float = SKEW_Z_CAP,
 ) -> FloatArray:
     """Parametric SPX smile: ATM vol plus a skew in standardised moneyness (the one home of
     the default smile's formula; `model_spx_iv` feeds it a plan's parameters).
 
-    z = ln(K/F) / (sigma_atm * sqrt(T)) is roughly minus the put's d1; with x_p = max(-z, 0) and
-    x_c = max(z, 0), both capped at SKEW_Z_CAP,
+    z = ln(K/F) / (sigma_atm * sqrt(T)) is roughly minus the put's d1; with x_p = max(-z, 0)
+    capped at SKEW_Z_CAP and x_c = max(z, 0) capped at `call_wing_z`,
 
         sigma = atm + g / 100 * (put_skew x_p + put_curvature x_p^2
                                  - call_skew x_c + call_curvature x_c^2),
         g = (T / 30 days)^skew_term_exponent * (atm / 20 %)^skew_level_exponent.
 
     With the curvatures and both exponents 0 (the turn-1 form, still what plans saved before
-    version 3 use) the skew is linear in z at a fixed number of vol points per unit of z. The
-    fitted defaults (README, "Real option chains and calibration") let it steepen with tenor,
-    scale with the vol level and bend in the wings, as real SPX smiles do.
+    version 3 use) the skew is linear in z at a fixed number of vol points per unit of z. With
+    skew_level_exponent 1 (the shipped default) the skew is a fixed share of the ATM vol per
+    unit of z: the whole smile is sticky in standardised moneyness, so one shape serves every
+    VIX level. The call side's parabola turns up past its low; beyond `call_wing_z` it stays
+    flat (the shipped default puts that where it is back at the ATM vol), so far-OTM calls
+    never run away above ATM.
     """
     k = np.asarray(strike, dtype=np.float64)
     t = np.maximum(np.asarray(t_years, dtype=np.float64), MIN_TENOR_DAYS / 365.0)
@@ -68,7 +72,7 @@ def default_spx_iv(
     forward = np.asarray(spot, dtype=np.float64) * np.exp((rate - div_yield) * t)
     z = np.log(k / forward) / (atm * np.sqrt(t))
     put_side = np.clip(-z, 0.0, SKEW_Z_CAP)
-    call_side = np.clip(z, 0.0, SKEW_Z_CAP)
+    call_side = np.clip(z, 0.0, call_wing_z)
     shape = (
         put_skew * put_side
         + put_curvature * put_side * put_side
@@ -140,6 +144,7 @@ def model_spx_iv(
         call_curvature=model.call_curvature,
         skew_term_exponent=model.skew_term_exponent,
         skew_level_exponent=model.skew_level_exponent,
+        call_wing_z=model.call_wing_z,
     )
 
 

@@ -59,6 +59,8 @@ def with_spot_vix(plan: Plan, vix: float, futures_follow: bool = True) -> SpotVi
         params.beta_p,
         params.beta_max,
         params.beta_reversion_per_year,
+        params.beta_basis_sensitivity,
+        old.vix,
     )
     futures = tuple(
         FuturePoint(expiry=p.expiry, price=max(_LOWEST_FUTURE, round(float(f), _FUTURE_DECIMALS)))

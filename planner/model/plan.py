@@ -29,7 +29,7 @@ from planner.model.programme import ProgrammeSettings
 from planner.model.values import FrozenValue
 
 PLAN_FORMAT = "hedge-planner-plan"
-PLAN_VERSION = 3
+PLAN_VERSION = 4
 
 MAX_LEGS = 500
 MAX_FUTURES = 60
@@ -105,20 +105,31 @@ class SpotVolParams(FrozenValue):
     beta_reversion_per_year: float = Field(
         default=0.0, ge=0, le=100, description="mean reversion of a VIX spike, per year"
     )
+    beta_basis_sensitivity: float = Field(
+        default=0.0, ge=-10, le=10, description="contango damping of the futures response"
+    )
 
 
 # Fitted on ../shared/data (tests/benchmarks/test_fit_spot_vol.py prints the fit; README,
 # "Real option chains and calibration"). Typical: the median VIX change per 1 % SPX move on
 # days with moves of 0.5 % or more 2008-2026, and the futures betas fitted (least absolute
-# error) to 28,000 daily contract moves 2009-2024. Stress: k_down the median over the six
-# stress episodes of DESIGN.md section 3, k_up the median on days with VIX >= 25, and the betas
-# fitted to the first three futures after those shocks: a share beta_max of a spike reaches even
-# the front future, the rest decaying at kappa per year (half-life ~2 months).
+# error) to 28,000 daily contract moves 2009-2024 (no contango damping: on daily moves it fits
+# to ~0). Stress: k_down the median over the six stress episodes of DESIGN.md section 3, k_up
+# the median on days with VIX >= 25, and the betas fitted to the first three futures after
+# those shocks: a share beta_max of a spike reaches even the front future, the rest decaying at
+# kappa per year (half-life ~2 months), damped by 1 - c B(tau)/V0 where today's curve is in
+# contango (a spike out of a calm, rising curve is believed less).
 TYPICAL_SPOT_VOL = SpotVolParams(
     k_down=1.29, k_up=1.07, beta_a=0.779, beta_p=0.215, beta_max=0.912, beta_reversion_per_year=1.36
 )
 STRESS_SPOT_VOL = SpotVolParams(
-    k_down=2.54, k_up=1.16, beta_a=1.0, beta_p=0.0, beta_max=0.869, beta_reversion_per_year=4.11
+    k_down=2.54,
+    k_up=1.16,
+    beta_a=1.0,
+    beta_p=0.0,
+    beta_max=0.873,
+    beta_reversion_per_year=4.25,
+    beta_basis_sensitivity=1.79,
 )
 
 
@@ -134,22 +145,29 @@ class ModelParams(FrozenValue):
     vov_skew: float = Field(default=0.25, ge=-2, le=2)
     vov_scale_exponent: float = Field(default=0.5, ge=0, le=3)
     vov_scale_cap: float = Field(default=2.0, ge=1, le=10)
-    # The default SPX smile, fitted to the Cboe chains of 2022-01-07 and 2022-02-04 (README,
-    # "Real option chains and calibration"; tests/benchmarks/test_fit_smile.py prints the fit).
-    # Plans saved before version 3 keep the turn-1 values (LEGACY_SMILE) through the migration.
-    atm_iv_ratio: float = Field(default=0.677, gt=0, le=3)
-    atm_level_exponent: float = Field(default=0.808, ge=-3, le=3)
-    # Not fitted (two chains span VIX 18.8-23.2 only): the level term's share is held within
-    # what SPX ATM vol is usually worth against VIX, ~0.62 in the calmest markets (VIX ~11,
-    # ATM ~7 %) and ~0.9 in crises, so the power law cannot give ATM 5 % at VIX 12 or above VIX.
-    atm_ratio_floor: float = Field(default=0.62, ge=0, le=3)
-    atm_ratio_cap: float = Field(default=0.90, gt=0, le=3)
-    put_skew: float = Field(default=5.04, ge=0, le=50, description="vol pts per unit of z")
-    call_skew: float = Field(default=8.49, ge=-20, le=20, description="vol pts per unit of z")
+    # The default SPX smile, fitted to four real Cboe chains at VIX 12.4-23.2 (2022-01-07 and
+    # 2022-02-04 in ../shared/data/chains, 2023-02-07 and 2023-12-08 in tests/data/chains), each
+    # chain weighted alike; tests/benchmarks/test_fit_smile.py prints the fit and the
+    # leave-one-chain-out figures (README, "Real option chains and calibration"). Five numbers
+    # are fitted (ratio, put and call skew, term exponent, call wing); the rest are the form's
+    # structure: ATM a fixed share of the VIX future at the tenor (a level exponent fits to ~0
+    # on four chains), the skew a share of ATM per unit of z (level exponent 1), no curvature.
+    # Plans saved before version 3 keep the turn-1 values (LEGACY_SMILE), version-3 plans the
+    # two-chain fit (V3_SMILE), through the migrations.
+    atm_iv_ratio: float = Field(default=0.768, gt=0, le=3)
+    atm_level_exponent: float = Field(default=0.0, ge=-3, le=3)
+    atm_ratio_floor: float = Field(default=0.0, ge=0, le=3)
+    atm_ratio_cap: float = Field(default=3.0, gt=0, le=3)
+    put_skew: float = Field(default=5.08, ge=0, le=50, description="vol pts per unit of z")
+    call_skew: float = Field(default=5.07, ge=-20, le=20, description="vol pts per unit of z")
     put_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
-    call_curvature: float = Field(default=3.48, ge=-20, le=20, description="vol pts per z^2")
-    skew_term_exponent: float = Field(default=0.206, ge=-2, le=2)
-    skew_level_exponent: float = Field(default=0.625, ge=-3, le=3)
+    call_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
+    skew_term_exponent: float = Field(default=0.201, ge=-2, le=2)
+    skew_level_exponent: float = Field(default=1.0, ge=-3, le=3)
+    # Fitted too: the call side falls call_skew vol pts (at 20 % ATM, 30 days) per unit of z
+    # up to z = call_wing_z (about the 30-delta call) and is flat beyond it: from there to the
+    # 5-delta call the four chains' call wings are nearly flat.
+    call_wing_z: float = Field(default=0.57, ge=0.1, le=4.0)
 
 
 # What every plan used before version 3 (turn-1 defaults): a version-2 file's model block is
@@ -165,6 +183,23 @@ LEGACY_SMILE: dict[str, float] = {
     "call_curvature": 0.0,
     "skew_term_exponent": 0.0,
     "skew_level_exponent": 0.0,
+    "call_wing_z": 4.0,
+}
+# What plans saved as version 3 used (the fit on the two 2022 chains, ATM share clamped to
+# 0.62-0.90); a version-3 file stores all of these but call_wing_z, which the migration to
+# version 4 fills with 4.0, the old formula's cap (planfile.MIGRATIONS).
+V3_SMILE: dict[str, float] = {
+    "atm_iv_ratio": 0.677,
+    "atm_level_exponent": 0.808,
+    "atm_ratio_floor": 0.62,
+    "atm_ratio_cap": 0.90,
+    "put_skew": 5.04,
+    "call_skew": 8.49,
+    "put_curvature": 0.0,
+    "call_curvature": 3.48,
+    "skew_term_exponent": 0.206,
+    "skew_level_exponent": 0.625,
+    "call_wing_z": 4.0,
 }
 LEGACY_TYPICAL_SPOT_VOL = SpotVolParams(
     k_down=1.5, k_up=0.9, beta_a=0.75, beta_p=0.40, beta_max=1.0, beta_reversion_per_year=0.0
@@ -175,6 +210,14 @@ LEGACY_STRESS_SPOT_VOL = SpotVolParams(
 LEGACY_MODEL_PARAMS = ModelParams(
     typical=LEGACY_TYPICAL_SPOT_VOL, stress=LEGACY_STRESS_SPOT_VOL, **LEGACY_SMILE
 )
+V3_TYPICAL_SPOT_VOL = SpotVolParams(
+    k_down=1.29, k_up=1.07, beta_a=0.779, beta_p=0.215, beta_max=0.912, beta_reversion_per_year=1.36
+)
+V3_STRESS_SPOT_VOL = SpotVolParams(
+    k_down=2.54, k_up=1.16, beta_a=1.0, beta_p=0.0, beta_max=0.869, beta_reversion_per_year=4.11
+)
+V3_MODEL_PARAMS = ModelParams(typical=V3_TYPICAL_SPOT_VOL, stress=V3_STRESS_SPOT_VOL, **V3_SMILE)
+"""Every model default of version 3: what a version-3 file left out meant."""
 
 
 class Leg(FrozenValue):

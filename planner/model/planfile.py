@@ -23,7 +23,13 @@ from pydantic import ValidationError
 from planner.model.allocation import AllocationSettings
 from planner.model.atomic import AtomicWriteError, write_bytes_atomic
 from planner.model.errors import PlanFileError
-from planner.model.plan import LEGACY_MODEL_PARAMS, PLAN_FORMAT, PLAN_VERSION, Plan
+from planner.model.plan import (
+    LEGACY_MODEL_PARAMS,
+    PLAN_FORMAT,
+    PLAN_VERSION,
+    V3_MODEL_PARAMS,
+    Plan,
+)
 from planner.model.programme import ProgrammeSettings
 from planner.model.safe_read import InputFileError, read_bounded, too_large
 
@@ -98,23 +104,44 @@ def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
     its numbers, and only new plans get the fitted defaults. Version 3 also added the replay
     `programme` (condor cadence, strikes, size, exits, costs, #9); older plans get its
     defaults."""
-    out = dict(doc)
-    legacy = LEGACY_MODEL_PARAMS.model_dump(mode="json")
-    model = out.get("model", legacy)
-    if isinstance(model, dict):
-        model = {**legacy, **model}
-        for preset in ("typical", "stress"):
-            if isinstance(model.get(preset), dict):
-                model[preset] = {**legacy[preset], **model[preset]}
-    out["model"] = model
+    out = _with_model_defaults(doc, LEGACY_MODEL_PARAMS.model_dump(mode="json"))
     if "programme" not in out:
         out["programme"] = ProgrammeSettings().model_dump(mode="json")
     out["version"] = 3
     return out
 
 
+def _migrate_3_to_4(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 refitted the defaults (#10): the SPX smile on four chains with a flat call
+    wing past `call_wing_z` (a new field), the stress preset's futures response. A version-3
+    plan priced with the version-3 defaults wherever it stored nothing, and with no call-wing
+    cap short of z = 4, so those are written in: it keeps its numbers."""
+    out = _with_model_defaults(doc, V3_MODEL_PARAMS.model_dump(mode="json"))
+    out["version"] = 4
+    return out
+
+
+def _with_model_defaults(doc: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with every model field it left out (also inside the two spot-vol presets) taken
+    from `defaults`: the values that the version which wrote it meant by leaving them out."""
+    out = dict(doc)
+    model = out.get("model", defaults)
+    if isinstance(model, dict):
+        model = {**defaults, **model}
+        for preset in ("typical", "stress"):
+            if isinstance(model.get(preset), dict):
+                model[preset] = {**defaults[preset], **model[preset]}
+    out["model"] = model
+    return out
+
+
 # Version N -> N+1, applied in turn on load until the document is at PLAN_VERSION.
-MIGRATIONS: dict[int, Migration] = {0: _migrate_0_to_1, 1: _migrate_1_to_2, 2: _migrate_2_to_3}
+MIGRATIONS: dict[int, Migration] = {
+    0: _migrate_0_to_1,
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
+}
 _OLDEST_VERSION = min(MIGRATIONS, default=PLAN_VERSION)
 
 

@@ -85,6 +85,13 @@ def _preset_fields(preset: str) -> tuple[FieldSpec, ...]:
             0.5,
             tooltip="kappa: a spike is expected to decay as exp(-kappa x years) by expiry",
         ),
+        FieldSpec(
+            ("model", preset, "beta_basis_sensitivity"),
+            "beta contango damping",
+            2,
+            0.1,
+            tooltip="c: the futures beta is scaled by 1 - c x (future - spot VIX) / spot VIX",
+        ),
     )
 
 
@@ -126,6 +133,13 @@ ADVANCED_FIELDS: tuple[FieldSpec, ...] = (
         3,
         0.05,
         tooltip="The skew scales with (ATM vol / 20 %)^this",
+    ),
+    FieldSpec(
+        ("model", "call_wing_z"),
+        "Call wing flat past z",
+        2,
+        0.1,
+        tooltip="Past this many ATM standard deviations above the forward the call side stays flat",
     ),
 )
 

@@ -145,3 +145,28 @@ def test_spx_vol_response_and_vix_option_vol() -> None:
     assert float(otm) == pytest.approx(0.9 * 2**-0.35 * (1 + 0.25 * math.log(1.5)))
     assert float(vov_scale(40.0, 16.0, 0.5, 2.0)) == pytest.approx(math.sqrt(2.5))
     assert float(vov_scale(80.0, 16.0, 0.5, 2.0)) == pytest.approx(2.0)
+
+
+def test_contango_damping_of_the_futures_beta() -> None:
+    from planner.engine.spot_vol_map import scenario_futures
+    from planner.model.plan import STRESS_SPOT_VOL as FITTED_STRESS
+
+    tau = np.array([9.0, 44.0, 72.0])
+    base = futures_beta(tau, 1.0, 0.0, 0.873, 4.25)
+    # No sensitivity, or a flat curve: the curve-free beta.
+    np.testing.assert_array_equal(futures_beta(tau, 1.0, 0.0, 0.873, 4.25, 0.0, 0.2), base)
+    np.testing.assert_array_equal(futures_beta(tau, 1.0, 0.0, 0.873, 4.25, 1.79, 0.0), base)
+    # Contango (future above spot) damps the response by 1 - c B/V0, backwardation lifts it,
+    # never above 1 and never below 0; at expiry a future is spot VIX whatever the curve.
+    contango = futures_beta(tau, 1.0, 0.0, 0.873, 4.25, 1.79, 0.1)
+    np.testing.assert_allclose(contango, base * (1 - 0.179), rtol=1e-12)
+    inverted = futures_beta(tau, 1.0, 0.0, 0.873, 4.25, 1.79, -0.5)
+    np.testing.assert_allclose(inverted, np.minimum(base * 1.895, 1.0), rtol=1e-12)
+    assert float(futures_beta(30.0, 1.0, 0.0, 0.873, 4.25, 1.79, 1.0)) == 0.0
+    assert float(futures_beta(0.0, 1.0, 0.0, 0.873, 4.25, 1.79, 0.3)) == 1.0
+    # The public scenario function reads B(tau)/V0 off today's curve.
+    curve = futures_curve(16.4, FUTURES, VALUATION)
+    got = scenario_futures(curve, tau, 30.0, FITTED_STRESS)
+    ratio = curve.basis(tau) / 16.4
+    beta = futures_beta(tau, 1.0, 0.0, 0.873, 4.25, 1.79, ratio)
+    np.testing.assert_allclose(got, 16.4 + curve.basis(tau) + beta * (30.0 - 16.4), rtol=1e-12)

@@ -69,8 +69,8 @@ def _reference(book: LegBook, points: ScenarioPoints, market: MarketState) -> Fl
         spx_value = bsm_price(
             call, s, strike, t_years, market.rate, market.div_yield, np.where(tau > 0, spx_vol, 0)
         )
-        a, p, cap, kappa = (term[j] for term in points.beta_terms())
-        beta = futures_beta(tau, a, p, cap, kappa)
+        a, p, cap, kappa, damping = (term[j] for term in points.beta_terms())
+        beta = futures_beta(tau, a, p, cap, kappa, damping, market.curve.basis(tau) / market.vix0)
         forward = np.maximum(market.vix0 + market.curve.basis(tau) + beta * (v - market.vix0), 1e-6)
         vix_vol = np.maximum(
             vix_option_vol(

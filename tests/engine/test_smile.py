@@ -91,9 +91,10 @@ def test_svi_fit_needs_five_points() -> None:
 
 def test_atm_share_of_the_vix_future_is_held_within_floor_and_cap() -> None:
     from planner.engine.vol import atm_spx_vol, model_atm_vol
-    from planner.model.plan import LEGACY_MODEL_PARAMS, ModelParams
+    from planner.model.plan import LEGACY_MODEL_PARAMS, V3_MODEL_PARAMS, ModelParams
 
-    fitted = ModelParams()
+    # The level term with its clamp, as version-3 plans (the two-chain fit) still use it.
+    fitted = V3_MODEL_PARAMS
     futures = np.array([8.0, 12.0, 21.0, 24.7, 40.0, 80.0])
     share = model_atm_vol(futures, fitted) * 100.0 / futures
     power = fitted.atm_iv_ratio * (futures / 20.0) ** fitted.atm_level_exponent
@@ -103,6 +104,11 @@ def test_atm_share_of_the_vix_future_is_held_within_floor_and_cap() -> None:
     assert share[0] == pytest.approx(fitted.atm_ratio_floor)  # calm markets: floor
     assert share[-1] == pytest.approx(fitted.atm_ratio_cap)  # crises: never above the cap
     assert fitted.atm_ratio_floor < share[2] < share[3] < fitted.atm_ratio_cap  # the chains
+    # The version-4 default (four chains, VIX 12.4-23.2): one share at every VIX level.
+    shipped = ModelParams()
+    np.testing.assert_allclose(
+        model_atm_vol(futures, shipped), shipped.atm_iv_ratio * futures / 100, rtol=1e-12
+    )
     # The turn-1 parameters are the plain 0.9 x F_vix of old plans.
     np.testing.assert_allclose(model_atm_vol(futures, LEGACY_MODEL_PARAMS), 0.9 * futures / 100)
     np.testing.assert_allclose(atm_spx_vol(futures, 0.9), 0.9 * futures / 100)

@@ -1,4 +1,4 @@
-"""Version 3 changed the model's defaults: old plans keep theirs, new plans get the fitted ones."""
+"""Versions 3 and 4 changed the model defaults: old plans keep theirs, new plans get the fit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ import numpy as np
 from planner.cli import sample_plan_path
 from planner.engine import evaluate
 from planner.model import load_plan, plan_from_json, plan_to_json
-from planner.model.plan import LEGACY_MODEL_PARAMS, LEGACY_SMILE, PLAN_VERSION, ModelParams, Plan
+from planner.model.plan import (
+    LEGACY_MODEL_PARAMS,
+    LEGACY_SMILE,
+    PLAN_VERSION,
+    V3_MODEL_PARAMS,
+    V3_SMILE,
+    ModelParams,
+    Plan,
+)
 
 
 def _version2(plan: Plan) -> dict[str, object]:
@@ -20,7 +28,7 @@ def _version2(plan: Plan) -> dict[str, object]:
 
 def test_new_plans_get_the_fitted_smile() -> None:
     fitted = ModelParams()
-    assert PLAN_VERSION == 3
+    assert PLAN_VERSION == 4
     assert any(getattr(fitted, name) != value for name, value in LEGACY_SMILE.items())
     for name, value in LEGACY_SMILE.items():
         assert getattr(LEGACY_MODEL_PARAMS, name) == value
@@ -71,4 +79,49 @@ def test_version_3_round_trips_the_fitted_defaults(sample_plan: Plan) -> None:
     plan = sample_plan.with_changes(model=ModelParams())
     again = plan_from_json(plan_to_json(plan))
     assert again.model == ModelParams()
-    assert json.loads(plan_to_json(plan))["version"] == 3
+    assert json.loads(plan_to_json(plan))["version"] == 4
+
+
+def _version3(plan: Plan) -> dict[str, object]:
+    # What a version-3 Hedge Planner wrote: every model field it knew, not call_wing_z.
+    doc = json.loads(plan_to_json(plan))
+    doc["version"] = 3
+    model = doc["model"]
+    assert isinstance(model, dict)
+    del model["call_wing_z"]
+    return doc
+
+
+def test_version_3_plan_keeps_its_smile_and_the_old_call_wing(sample_plan: Plan) -> None:
+    doc = _version3(sample_plan.with_changes(model=V3_MODEL_PARAMS))
+    loaded = plan_from_json(json.dumps(doc), "v3.hplan")
+    assert loaded.model == V3_MODEL_PARAMS
+    assert loaded.model.call_wing_z == 4.0  # the version-3 formula's cap, not the new 0.57
+    reference = sample_plan.with_changes(model=V3_MODEL_PARAMS)
+    np.testing.assert_array_equal(
+        evaluate(loaded).curves.combined_usd, evaluate(reference).curves.combined_usd
+    )
+
+
+def test_version_3_without_a_model_block_gets_the_version_3_defaults(sample_plan: Plan) -> None:
+    doc = _version3(sample_plan)
+    del doc["model"]
+    assert plan_from_json(json.dumps(doc), "v3.hplan").model == V3_MODEL_PARAMS
+
+
+def test_version_3_partial_model_is_completed_with_version_3_defaults(sample_plan: Plan) -> None:
+    doc = _version3(sample_plan)
+    doc["model"] = {"put_skew": 6.0, "stress": {"k_down": 3.0}}
+    model = plan_from_json(json.dumps(doc), "v3.hplan").model
+    assert model.put_skew == 6.0
+    assert model.atm_iv_ratio == V3_SMILE["atm_iv_ratio"]
+    assert model.call_wing_z == 4.0
+    assert model.stress.k_down == 3.0
+    assert model.stress.beta_max == V3_MODEL_PARAMS.stress.beta_max
+
+
+def test_new_plans_differ_from_version_3() -> None:
+    fitted = ModelParams()
+    assert any(getattr(fitted, name) != value for name, value in V3_SMILE.items())
+    for name, value in V3_SMILE.items():
+        assert getattr(V3_MODEL_PARAMS, name) == value
