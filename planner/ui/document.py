@@ -7,7 +7,9 @@ A plan whose report needs more option valuations than one frame can afford
 (`BACKGROUND_VALUATIONS`) is recalculated on a worker thread, so the window keeps repainting:
 one job at a time, and when it ends the newest plan is the one evaluated next (the last edit
 wins; results for plans that are no longer current are dropped). `busy_changed` tells the
-window to show that a recalculation is running. Small plans stay synchronous and immediate.
+window to show that a recalculation is running. Small plans stay synchronous and immediate,
+unless `background_preferred` is set (the Replay tab on screen: every plan goes to the worker,
+so an edit's recalculation does not hold the event loop while the replay's results come in).
 """
 
 from __future__ import annotations
@@ -121,6 +123,8 @@ class PlanDocument(QObject):
         self._chain: OptionChain | None = None
         self._vix_history: VixHistory | None = None
         self._vix_history_name = ""
+        self.background_preferred = False
+        """Evaluate every plan on the worker thread, however small (see the module doc)."""
         self.schedule_recalculation()
 
     # -- state ---------------------------------------------------------------------------
@@ -265,7 +269,7 @@ class PlanDocument(QObject):
         if self._evaluator is None:
             self._evaluator = default_evaluator()
         plan = self._plan
-        if self.runs_in_background(plan):
+        if self.background_preferred or self.runs_in_background(plan):
             self._start_background(plan)
             return
         started = time.perf_counter()
@@ -324,7 +328,7 @@ class PlanDocument(QObject):
         current = plan is self._plan and self._worker_history is self._vix_history
         if current:
             self._deliver(report, error, elapsed_ms)
-        if not current and self.runs_in_background(self._plan):
+        if not current and (self.background_preferred or self.runs_in_background(self._plan)):
             # Edits (or a VIX history) arrived meanwhile: the newest plan is evaluated now (the
             # last edit wins).
             self._start_background(self._plan)

@@ -515,3 +515,37 @@ def test_a_result_goes_on_screen_in_bounded_steps_one_per_event_loop_turn(
     # The probe ran between the steps: the log never grew by more than one step unseen.
     grew = [b - a for a, b in itertools.pairwise(seen)]
     assert max(grew) <= 1 and len(set(seen)) >= len(log) - 1
+
+
+def test_the_plan_recalculates_off_the_gui_thread_while_the_tab_is_on_screen(
+    qtbot: QtBot, sample: Plan
+) -> None:
+    """With the Replay tab visible an edit's own evaluation runs on the document's worker
+    (however small the plan); with the tab hidden a small plan is evaluated in place."""
+    from planner.engine.evaluate import evaluate
+
+    threads: list[bool] = []  # evaluated on the GUI thread
+
+    def recording(plan: Plan, **kwargs: object) -> object:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return evaluate(plan, **kwargs)  # type: ignore[arg-type]
+
+    doc = PlanDocument(sample, evaluator=recording)
+    qtbot.waitUntil(lambda: doc.report is not None, timeout=WAIT_MS)
+    tab = ReplayTab(doc)
+    qtbot.addWidget(tab)
+
+    def edit(spx: float) -> None:
+        plan = doc.plan
+        doc.push_plan(plan.with_changes(market=plan.market.with_changes(spx=spx)), "spx")
+        qtbot.waitUntil(lambda: doc.report is not None and doc.report.spx == spx, timeout=WAIT_MS)
+
+    tab.show()
+    qtbot.waitExposed(tab)
+    edit(sample.market.spx + 10.0)
+    assert threads[-1] is False
+    tab.hide()
+    edit(sample.market.spx + 20.0)
+    assert threads[-1] is True
+    tab.shutdown()
+    doc.stop()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -61,6 +61,8 @@ class ApplyStep(NamedTuple):
 
     what: str
     rows: int
+    ms: float = 0.0
+    """How long it held the GUI thread."""
 
 
 NO_HISTORY_TEXT = (
@@ -125,8 +127,9 @@ class HeadlineBox(QFrame):
         else:
             self.claim.setText("alone → hedged; no claim")
         self.verdict.setText(figure.verdict_text)
-        colour = _VERDICT_COLOURS[figure.verdict]
-        self.verdict.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        sheet = f"color: {_VERDICT_COLOURS[figure.verdict]}; font-weight: bold;"
+        if self.verdict.styleSheet() != sheet:  # a new style sheet re-polishes the label
+            self.verdict.setStyleSheet(sheet)
         self.setToolTip(figure.tooltip)
 
 
@@ -446,8 +449,14 @@ class ReplayTab(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
+        # While the tab is on screen the plan's own recalculation runs off the GUI thread too.
+        self._document.background_preferred = True
         if self._history is not None:
             self.request_replay()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        super().hideEvent(event)
+        self._document.background_preferred = False
 
     def shutdown(self) -> None:
         self._progress_timer.stop()
@@ -494,11 +503,13 @@ class ReplayTab(QWidget):
         input and timers run between steps; a newer outcome replaces the rest)."""
         if self._apply is None:
             return
+        started = time.perf_counter()
         try:
-            self.apply_log.append(next(self._apply))
+            step = next(self._apply)
         except StopIteration:
             self._apply = None
             return
+        self.apply_log.append(step._replace(ms=1000.0 * (time.perf_counter() - started)))
         self._apply_timer.start()
 
     def _apply_steps(self, outcome: ReplayOutcome) -> Iterator[ApplyStep]:
