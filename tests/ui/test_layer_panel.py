@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from planner.cli import main
@@ -474,3 +474,25 @@ def test_a_horizon_drag_does_not_redraw_the_proposal(
     panel.settings.layers.editors[Group.NEAR].ratio.setValue(5)
     settle(qtbot, document)
     assert redraws and results_cell(panel, "Contracts", Group.NEAR) == "5"
+
+
+def test_sentences_wrap_to_a_dock_narrower_than_the_editors(
+    qtbot: QtBot, panel: LayerPanel
+) -> None:
+    """At 1366x768 the dock is narrower than the layers grid (it scrolls sideways); the sizing,
+    regime and signal sentences still wrap to what is in view instead of running off it."""
+    panel.resize(330, 900)
+    panel.show()
+    qtbot.waitExposed(panel)
+    content = panel.scroll_area.widget()
+    viewport = panel.scroll_area.viewport()
+    qtbot.waitUntil(lambda: content.width() > viewport.width())  # the editors are wider
+    labels = [
+        panel.settings.sizing.result_label,
+        panel.settings.regime.decision_label,
+        panel.signals_box.signals_label,
+    ]
+    for label in labels:
+        assert label.text()
+        right = label.mapTo(content, QPoint(label.width(), 0)).x()
+        assert right <= viewport.width(), label.objectName()

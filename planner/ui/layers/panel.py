@@ -5,7 +5,7 @@ into the plan as one undo step."""
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -30,6 +30,10 @@ from planner.ui.theme import SCREEN, Theme
 __all__ = ["APPLY_DESCRIPTION", "LayerPanel"]
 
 APPLY_DESCRIPTION = "Apply ALVH layers"
+# A wrapped sentence keeps this much room at the right (its box's margin and frame), and is
+# never squeezed narrower than the minimum.
+_LABEL_RIGHT_PX = 12
+_MIN_LABEL_WIDTH_PX = 120
 
 
 class LayerPanel(QWidget):
@@ -72,6 +76,10 @@ class LayerPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll_area)
+        # The editors can be wider than a small screen's dock (it scrolls sideways), but the
+        # sentences (sizing, regime, signals) wrap to what is in view, so none is cut off.
+        self._wrapped = [label for label in content.findChildren(QLabel) if label.wordWrap()]
+        self.scroll_area.viewport().installEventFilter(self)
 
         document.report_ready.connect(self.set_report)
         if document.report is not None:
@@ -141,6 +149,19 @@ class LayerPanel(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         self.catch_up()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_wrapped_labels()
+        return False
+
+    def _fit_wrapped_labels(self) -> None:
+        content = self.scroll_area.widget()
+        assert content is not None
+        in_view = self.scroll_area.viewport().width()
+        for label in self._wrapped:
+            left = label.mapTo(content, QPoint(0, 0)).x()
+            label.setMaximumWidth(max(_MIN_LABEL_WIDTH_PX, in_view - left - _LABEL_RIGHT_PX))
 
     def _show_report(self, report: Report) -> None:
         shown = self._report.alvh if self._report is not None else None
