@@ -276,3 +276,41 @@ def test_ten_thousand_edits_keep_memory_bounded(qtbot: QtBot, plan: Plan) -> Non
         f"clearing; slowest edit {slowest_s * 1000:.0f} ms (with its recalculation)"
     )
     document.stop()
+
+
+def test_a_vix_history_set_while_the_worker_runs_is_evaluated_next(
+    qtbot: QtBot, plan: Plan
+) -> None:
+    """The worker's report for the plan without the history is dropped; the document then
+    evaluates the plan with it (a history is an input, like the plan)."""
+    import threading
+
+    import numpy as np
+
+    from planner.engine.evaluate import evaluate
+    from planner.engine.signals import VixHistory
+
+    gate = threading.Event()
+    given: list[object] = []
+
+    def gated(p: Plan, **options: object) -> Report:
+        given.append(options.get("vix_history"))
+        if len(given) == 2:
+            gate.wait(10)  # the first background job waits until the history is set
+        return evaluate(p, **options)  # type: ignore[arg-type]
+
+    document = PlanDocument(plan, gated)
+    qtbot.waitUntil(lambda: document.report is not None, timeout=5000)
+    document.background_preferred = True
+    document.push_plan(with_spx(plan, 7460.0), "SPX")
+    qtbot.waitUntil(lambda: document.busy, timeout=5000)
+    closes = 16.0 + np.sin(np.arange(40) / 3.0)
+    history = VixHistory(dates=None, close=closes)
+    document.set_vix_history(history, "vix.csv")
+    gate.set()
+    qtbot.waitUntil(lambda: not document.recalc_pending and not document.busy, timeout=10_000)
+    assert given[1] is None and given[-1] is history
+    assert document.report is not None and document.report.spx == 7460.0
+    assert document.report.alvh.signals.rsi14 is not None
+    assert document.vix_history_name == "vix.csv"
+    document.stop()
