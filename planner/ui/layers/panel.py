@@ -167,7 +167,7 @@ class LayerPanel(QWidget):
         shown = self._report.alvh if self._report is not None else None
         self._report = report
         alvh = report.alvh
-        if alvh is None or alvh == shown:
+        if alvh == shown:
             # The same proposal (a horizon drag moves the curves, not the layers): nothing to
             # redraw. The report's values are plain numbers and text, so comparing is cheap.
             return
