@@ -7,10 +7,11 @@
                                                       market vs model per SPX leg from a Cboe
                                                       SPX option chain)
     hedge-planner render PLAN -o OUT.pdf|png|svg [--horizon DAYS] [--width PX] [--chain CSV]
-                         [--history DIR [--start DATE] [--end DATE]]
+                         [--history DIR [--start DATE] [--end DATE]] [--layers]
                                                       the one-page payoff snapshot, headless
                                                       (SPX legs at the chain's fitted smile;
-                                                      a replay page with --history)
+                                                      a replay page with --history, the ALVH
+                                                      layer proposal's page with --layers)
     hedge-planner replay PLAN --history DIR [--start DATE] [--end DATE] [--format text|json]
                          [--trades CSV] [--daily CSV] [--sweep START:STOP:STEP] [--chain CSV]
                                                       run the plan's condor + ALVH programme
@@ -191,7 +192,7 @@ def _render(args: argparse.Namespace) -> int:
     if not MIN_PNG_WIDTH_PX <= args.width <= MAX_PNG_WIDTH_PX:
         return fail(f"--width: must be {MIN_PNG_WIDTH_PX}-{MAX_PNG_WIDTH_PX} px (got {args.width})")
     try:
-        write_snapshot(plan, report, out, width_px=args.width, replay=replay)
+        write_snapshot(plan, report, out, width_px=args.width, replay=replay, layers=args.layers)
     except OSError as exc:
         return fail(f"{args.output}: could not write: {_os_reason(exc)}")
     return 0
@@ -387,6 +388,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         parser.add_argument("--start", help="first day of the replay page (YYYY-MM-DD)")
         parser.add_argument("--end", help="last day of the replay page (YYYY-MM-DD)")
+        parser.add_argument(
+            "--layers",
+            action="store_true",
+            help="add the ALVH layer proposal's page (layers, totals, stress by layer)",
+        )
         return _render(parser.parse_args(args_in[1:]))
     if args_in and args_in[0] == "replay":
         parser = _Parser(

@@ -4,7 +4,6 @@ window's Replay tab, the printed replay page and the text report."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -13,7 +12,6 @@ from planner.engine.replay_result import ReplayResult
 from planner.model.replay import CLAIMED_COST_PCT, CLAIMED_DRAWDOWN_CUT_PCT, claim_holds
 from planner.present.formatting import (
     MISSING,
-    fmt_loss_cut,
     fmt_num,
     fmt_pct,
     short_scenario_name,
@@ -25,6 +23,7 @@ from planner.present.table import (
     Table,
     Tone,
     count_cell,
+    loss_cut_cell,
     pct_cell,
     text_cell,
     usd_cell,
@@ -38,7 +37,6 @@ __all__ = [
     "coverage_table",
     "episodes_table",
     "headline",
-    "loss_cut_cell",
     "regimes_table",
     "replay_tables",
     "sweep_table",
@@ -231,15 +229,8 @@ def regimes_table(result: ReplayResult) -> Table:
     )
 
 
-def loss_cut_cell(cut_pct: float | None) -> Cell:
-    """A loss cut in % ("37.0%"), in words past 0-100 % ("net gain", "adds loss") as the risk
-    panel shows it; the exact figure in the tooltip and behind the cell for sorting."""
-    if cut_pct is None or not math.isfinite(cut_pct):
-        return Cell(MISSING)
-    ratio = cut_pct / 100.0
-    text = fmt_loss_cut(ratio) if not 0.0 <= ratio <= 1.0 else fmt_pct(cut_pct, 1)
-    tone = Tone.LOSS if ratio < 0 else Tone.PLAIN
-    return Cell(text, cut_pct, "%", tone, fmt_loss_cut(ratio, long=True))
+def _fraction(pct: float | None) -> float | None:
+    return None if pct is None else pct / 100.0
 
 
 def _span(start: dt.date, end: dt.date) -> str:
@@ -257,8 +248,8 @@ def episodes_table(result: ReplayResult) -> Table:
             usd_cell(e.condor_pnl_usd, sign=True),
             usd_cell(e.hedge_pnl_usd, sign=True),
             usd_cell(e.net_pnl_usd, sign=True),
-            loss_cut_cell(e.realised_loss_cut_pct),
-            loss_cut_cell(e.predicted_loss_cut_pct),
+            loss_cut_cell(_fraction(e.realised_loss_cut_pct)),
+            loss_cut_cell(_fraction(e.predicted_loss_cut_pct)),
         )
         for e in result.episodes
     )

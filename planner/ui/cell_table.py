@@ -23,7 +23,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from planner.present.table import Align, Cell, Table, Tone
 from planner.ui.plain_text import safe_text
-from planner.ui.theme import SCREEN
+from planner.ui.theme import SCREEN, Theme
 
 __all__ = ["CELL_ROLE", "SORT_ROLE", "CellTableModel", "ColumnFilterProxy"]
 
@@ -49,7 +49,12 @@ class CellTableModel(QAbstractTableModel):
     """
 
     def __init__(
-        self, table: Table | None = None, parent: QObject | None = None, *, transposed: bool = False
+        self,
+        table: Table | None = None,
+        parent: QObject | None = None,
+        *,
+        transposed: bool = False,
+        theme: Theme = SCREEN,
     ) -> None:
         super().__init__(parent)
         self._table = table
@@ -58,8 +63,8 @@ class CellTableModel(QAbstractTableModel):
         """The table's rows the views have been told about (all but during
         `set_table_in_steps`)."""
         self._brushes = {
-            Tone.LOSS: QBrush(QColor(*SCREEN.loss_text)),
-            Tone.GAIN: QBrush(QColor(*SCREEN.profit_text)),
+            Tone.LOSS: QBrush(QColor(*theme.loss_text)),
+            Tone.GAIN: QBrush(QColor(*theme.profit_text)),
         }
         self._bold = QFont()
         self._bold.setBold(True)

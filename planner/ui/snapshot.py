@@ -19,7 +19,7 @@ import datetime as dt
 import math
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import TypeVar
@@ -41,20 +41,25 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 
 from planner.engine.replay_result import ReplayResult
-from planner.engine.report import GreeksTotals, Report
+from planner.engine.report import Report
 from planner.model.atomic import write_bytes_atomic
 from planner.model.plan import Plan
+from planner.present.alvh import alvh_summary_table, layer_stress_table, layers_table
 from planner.present.formatting import (
-    fmt_greek,
-    fmt_loss_cut,
     fmt_num,
-    fmt_pct,
     fmt_price,
     fmt_pts,
     fmt_usd,
     fmt_vix,
 )
 from planner.present.replay import replay_tables
+from planner.present.risk import (
+    greeks_table,
+    hedge_cost_table,
+    legs_table,
+    position_table,
+    stress_table,
+)
 from planner.present.table import Align, Tone
 from planner.present.table import Table as PresentTable
 from planner.ui.payoff_chart import PayoffChart
@@ -148,6 +153,8 @@ class _Cell:
     text: str
     loss: bool = False
     bold: bool = False
+    align: _Align | None = None
+    """Where it differs from the column's (a word among numbers)."""
 
 
 @dataclass(slots=True)
@@ -160,9 +167,10 @@ class _Table:
     bold_rows: set[int] = field(default_factory=set)
     give_way: tuple[int, ...] = ()
     """Text columns that are elided first, in this order, when the table is too wide."""
+    optional: list[bool] = field(default_factory=list)
+    """Columns the page may leave out (rightmost first) before cutting any text."""
 
 
-_LEGS_GROUP_COLUMN = 1
 _T = TypeVar("_T")
 
 
@@ -178,24 +186,38 @@ def _without_column(table: _Table, column: int) -> _Table:
         note=table.note,
         bold_rows=set(table.bold_rows),
         give_way=tuple(i - (i > column) for i in table.give_way if i != column),
+        optional=keep(table.optional),
     )
 
 
-def _from_present(table: PresentTable) -> _Table:
-    """A presentation table (planner.present) as the page paints it."""
+_ALIGNS = {Align.LEFT: _Align.LEFT, Align.RIGHT: _Align.RIGHT}
+
+
+def _from_present(table: PresentTable, give_way: tuple[int, ...] = ()) -> _Table:
+    """A presentation table (planner.present) as the page paints it: row headers as a first
+    column, every cell's whole text (full scenario names, exact dollars)."""
+    flat = table.with_row_headers_as_column()
     return _Table(
-        table.title,
-        list(table.headers),
-        [_Align.LEFT if c.align is Align.LEFT else _Align.RIGHT for c in table.columns],
-        [[_Cell(c.text, loss=c.tone is Tone.LOSS, bold=c.bold) for c in row] for row in table.rows],
-        note=table.note if table.rows or not table.empty_text else table.empty_text,
-        bold_rows=set(table.bold_rows),
+        flat.title,
+        list(flat.headers),
+        [_ALIGNS[c.align] for c in flat.columns],
+        [
+            [
+                _Cell(
+                    c.wide_text,
+                    loss=c.tone is Tone.LOSS,
+                    bold=c.bold,
+                    align=None if c.align is None else _ALIGNS[c.align],
+                )
+                for c in row
+            ]
+            for row in flat.rows
+        ],
+        note=flat.note if flat.rows or not flat.empty_text else flat.empty_text,
+        bold_rows=set(flat.bold_rows),
+        give_way=give_way,
+        optional=[c.optional for c in flat.columns],
     )
-
-
-def _money(x: float | None, bold_loss: bool = False) -> _Cell:
-    loss = x is not None and math.isfinite(x) and round(x) < 0
-    return _Cell(fmt_usd(x), loss=loss, bold=loss and bold_loss)
 
 
 # -------------------------------------------------------------------------------------------
@@ -265,9 +287,12 @@ class Snapshot:
         dpi: float | None = None,
         replay: ReplayResult | None = None,
         replay_charts: ReplayCharts | None = None,
+        layers: bool = False,
     ) -> None:
         self.plan = plan
         self.report = report
+        # With `layers` the snapshot gains the ALVH layer proposal's page.
+        self.layers = layers
         # With a replay result the snapshot gains the replay page (issue #11); `replay_charts`
         # is the window's (what is on screen), else one is made for the page.
         self.replay = replay
@@ -442,51 +467,43 @@ class Snapshot:
         bottom = self.page_height - m - footer_h
         gap = 0.16 * self.dpi
 
-        legs = self._legs_table()
-        stress = self._stress_table()
-        key_figures = self._key_figures_table()
-        greeks = self._greeks_table()
+        # The position ("−10 SPX 7,900 C") is what a reader needs whole: the leg's id gives way
+        # first on a narrow page, after the optional columns (the group, the greeks' details)
+        # have gone.
+        legs = _from_present(legs_table(self.report), give_way=(0,))
+        stress = _from_present(stress_table(self.report))
+        # A horizon's break-evens on one line: the page has height for fewer rows than a dock.
+        position = _from_present(position_table(self.report).with_repeated_headers_joined())
+        hedge_cost = _from_present(hedge_cost_table(self.report))
+        greeks = _from_present(greeks_table(self.report))
+        right_tables = [position, greeks, stress]
 
-        # Two columns: the chart with the position under it on the left; the risk figures
-        # and the stress table, the other half of the story, on the right.
-        right_w = max(
-            self._natural_width(stress),
-            self._natural_width(key_figures),
-            self._natural_width(greeks),
-        )
+        # Two columns: the chart with the legs and the hedge cost under it on the left; the
+        # risk figures and the stress table, the other half of the story, on the right.
+        right_w = max(self._natural_width(t) for t in right_tables)
         right_w = min(max(right_w, width * 0.36), width * 0.5)
+        right_tables = [self._fitted(t, right_w) for t in right_tables]
         left_w = width - right_w - gap
-        if self._natural_width(legs) > left_w:
-            # The group column goes before any leg's id or position is cut ("lo…", "−10 SPX
-            # 7,90…"): the groups are in the greeks table beside it.
-            legs = _without_column(legs, _LEGS_GROUP_COLUMN)
+        left_tables = [self._fitted(legs, left_w), self._fitted(hedge_cost, left_w)]
         body_h = bottom - top
-        chart_h = min(max(body_h - self._table_height(legs) - gap, body_h * 0.5), body_h * 0.75)
+        below_chart = sum(self._table_height(t) for t in left_tables)
+        chart_h = min(max(body_h - below_chart - gap, body_h * 0.5), body_h * 0.75)
 
         page: list[Painter] = []
         chart_rect = QRectF(m, top, left_w, chart_h)
         page.append(lambda p: self._paint_chart(p, chart_rect))
         regions_and_tables = (
-            (_Region(QRectF(m, top + chart_h + gap, left_w, body_h - chart_h - gap)), [legs]),
             (
-                _Region(QRectF(m + left_w + gap, top, right_w, body_h)),
-                [key_figures, greeks, stress],
+                _Region(QRectF(m, top + chart_h + gap, left_w, body_h - chart_h - gap)),
+                left_tables,
             ),
+            (_Region(QRectF(m + left_w + gap, top, right_w, body_h)), right_tables),
         )
-        # What does not fit continues on further pages, in reading order; within a region
-        # nothing jumps ahead of a table that had to be continued.
-        pending: list[_Table] = []
-        for region, tables in regions_and_tables:
-            region_overflowed = False
-            for table in tables:
-                if region_overflowed:
-                    pending.append(table)
-                    continue
-                rest = self._place(page, region, table)
-                if rest is not None:
-                    pending.append(rest)
-                    region_overflowed = True
+        # What does not fit continues on further pages, in reading order.
+        pending = self._fill(page, regions_and_tables)
         pages = [page, *self._continuation_pages(pending, top, bottom)]
+        if self.layers:
+            pages += self._layers_pages(top, bottom)
         if self.replay is not None:
             pages += self._replay_pages(top, bottom)
         total = len(pages)
@@ -494,6 +511,25 @@ class Snapshot:
             ops.insert(0, self._header_painter())
             ops.append(self._footer_painter(index, total))
         self._pages = pages
+
+    def _fill(
+        self, page: list[Painter], regions: Sequence[tuple[_Region, Sequence[_Table]]]
+    ) -> list[_Table]:
+        """Place each region's tables in it, in order; return what did not fit (a table's
+        rest and every table after it in that region), for the continuation pages. Within a
+        region nothing jumps ahead of a table that had to be continued."""
+        pending: list[_Table] = []
+        for region, tables in regions:
+            overflowed = False
+            for table in tables:
+                if overflowed:
+                    pending.append(table)
+                    continue
+                rest = self._place(page, region, table)
+                if rest is not None:
+                    pending.append(rest)
+                    overflowed = True
+        return pending
 
     def _continuation_pages(
         self, pending: list[_Table], top: float, bottom: float
@@ -547,20 +583,16 @@ class Snapshot:
         page: list[Painter] = []
         chart_rect = QRectF(m, top, left_w, chart_h)
         page.append(lambda p: self._paint_replay_chart(p, chart_rect))
-        pending: list[_Table] = []
-        for region, group in (
-            (_Region(QRectF(m, top + chart_h + gap, left_w, body_h - chart_h - gap)), [summary]),
-            (_Region(QRectF(m + left_w + gap, top, right_w, body_h)), [years, episodes]),
-        ):
-            overflowed = False
-            for table in group:
-                if overflowed:
-                    pending.append(table)
-                    continue
-                rest = self._place(page, region, table)
-                if rest is not None:
-                    pending.append(rest)
-                    overflowed = True
+        pending = self._fill(
+            page,
+            [
+                (
+                    _Region(QRectF(m, top + chart_h + gap, left_w, body_h - chart_h - gap)),
+                    [summary],
+                ),
+                (_Region(QRectF(m + left_w + gap, top, right_w, body_h)), [years, episodes]),
+            ],
+        )
         return [page, *self._continuation_pages(pending, top, bottom)]
 
     def _paint_replay_chart(self, p: QPainter, rect: QRectF) -> None:
@@ -619,12 +651,15 @@ class Snapshot:
         return self._title_height() + self._row_height() * (n + header) + note + 0.12 * self.dpi
 
     def _column_widths(self, table: _Table) -> list[float]:
-        body = QFontMetricsF(self.fonts.body_bold)
+        # Measured in the font each cell is painted in (headers and bold rows in bold).
+        bold = QFontMetricsF(self.fonts.body_bold)
+        plain = QFontMetricsF(self.fonts.body)
         pad = 2 * _CELL_PAD_IN * self.dpi + 1.0
-        widths = [body.horizontalAdvance(h) + pad for h in table.headers]
-        for row in table.rows:
+        widths = [bold.horizontalAdvance(h) + pad for h in table.headers]
+        for r, row in enumerate(table.rows):
             for i, cell in enumerate(row):
-                widths[i] = max(widths[i], body.horizontalAdvance(cell.text) + pad)
+                metrics = bold if cell.bold or r in table.bold_rows else plain
+                widths[i] = max(widths[i], metrics.horizontalAdvance(cell.text) + pad)
         return widths
 
     def fitted_widths(self, table: _Table, width: float) -> list[float]:
@@ -657,14 +692,11 @@ class Snapshot:
         fit = max(0, min(fit, len(table.rows)))
         if fit == 0 and table.rows:
             return table
-        head = _Table(
-            table.title,
-            table.headers,
-            table.aligns,
-            table.rows[:fit],
+        head = replace(
+            table,
+            rows=table.rows[:fit],
             note=table.note if fit == len(table.rows) else "",
             bold_rows={i for i in table.bold_rows if i < fit},
-            give_way=table.give_way,
         )
         rect = QRectF(region.rect.left(), region.y, region.rect.width(), self._table_height(head))
         page.append(lambda p: self._paint_table(p, rect, head))
@@ -672,12 +704,10 @@ class Snapshot:
         if fit == len(table.rows):
             return None
         title = table.title if table.title.endswith("(continued)") else f"{table.title} (continued)"
-        return _Table(
-            title,
-            table.headers,
-            table.aligns,
-            table.rows[fit:],
-            note=table.note,
+        return replace(
+            table,
+            title=title,
+            rows=table.rows[fit:],
             bold_rows={i - fit for i in table.bold_rows if i >= fit},
         )
 
@@ -870,7 +900,7 @@ class Snapshot:
                 p.setFont(font)
                 p.setPen(_LOSS if cell.loss else _INK)
                 text = metrics.elidedText(cell.text, Qt.TextElideMode.ElideRight, w - 2 * pad)
-                align = table.aligns[i].value | Qt.AlignmentFlag.AlignVCenter
+                align = (cell.align or table.aligns[i]).value | Qt.AlignmentFlag.AlignVCenter
                 p.drawText(QRectF(x + pad, y, w - 2 * pad, row_h), int(align), text)
                 x += w
 
@@ -900,136 +930,29 @@ class Snapshot:
                 ),
             )
 
-    def _legs_table(self) -> _Table:
-        right = _Align.RIGHT
-        rows = []
-        for leg in self.report.legs:
-            right_letter = "C" if leg.right.value.lower().startswith("c") else "P"
-            strike = fmt_num(leg.strike, 0 if leg.strike >= 100 else 1)
-            position = (
-                f"{fmt_num(leg.quantity, 0, sign=True)} {leg.underlying.value} {strike} "
-                f"{right_letter}"
-            )
-            rows.append(
-                [
-                    _Cell(leg.id),
-                    _Cell(leg.group.value),
-                    _Cell(position),
-                    _Cell(leg.expiry.isoformat()),
-                    _Cell(fmt_num(leg.days_to_expiry, 0)),
-                    _Cell(fmt_pct(100.0 * leg.iv, 1)),
-                    _Cell(fmt_num(leg.model_price_pts, 2)),
-                    _Cell(fmt_num(leg.entry_price_pts, 2)),
-                    _Cell(fmt_greek(leg.delta, 3, sign=True)),
-                    _money(leg.market_value_usd),
-                ]
-            )
-        return _Table(
-            "Legs",
-            ["Leg", "Group", "Position", "Expiry", "DTE", "IV", "Model", "Entry", "Δ", "Value"],
-            [_Align.LEFT, _Align.LEFT, _Align.LEFT, _Align.LEFT, *[right] * 6],
-            rows,
-            note="DTE: days to expiry; prices in index points and Δ per contract; value in $.",
-            # The position ("−10 SPX 7,900 C") is what a reader needs whole: the leg's id gives
-            # way first on a narrow page (the group column is dropped before that).
-            give_way=(0,),
-        )
+    def _fitted(self, table: _Table, width: float) -> _Table:
+        """`table` without its optional columns, rightmost first, while it is wider than
+        `width`: a detail goes before any text is cut (never a number)."""
+        while self._natural_width(table) > width and any(table.optional):
+            last = max(i for i, optional in enumerate(table.optional) if optional)
+            table = _without_column(table, last)
+        return table
 
-    def _key_figures_table(self) -> _Table:
-        r = self.report
-        hc = r.hedge_cost
-        rows: list[list[_Cell]] = [
-            [_Cell("Net credit"), _money(r.net_credit_usd)],
-            [_Cell("Open P&L today"), _money(r.total.pnl_usd, bold_loss=True)],
-            [_Cell("Condor max profit"), _money(r.condor_max_profit_usd)],
-            [_Cell("Condor max loss"), _money(r.condor_max_loss_usd, bold_loss=True)],
+    def _layers_pages(self, top: float, bottom: float) -> list[list[Painter]]:
+        """The ALVH layer proposal across the page: its summary, the layers with their totals
+        and each stress scenario with the proposed hedge (the layers panel's tables)."""
+        alvh = self.report.alvh
+        m = self.margin
+        width = self.page_width - 2 * m
+        tables = [
+            _from_present(alvh_summary_table(alvh, self.report.capital_usd)),
+            _from_present(layers_table(alvh)),
+            _from_present(layer_stress_table(alvh)),
         ]
-        h = r.curves.horizons_days
-        for label, days in (
-            (f"Break-evens T+{h[1]}d", h[1]),
-            (f"Break-evens expiry T+{h[2]}d", h[2]),
-        ):
-            evens = sorted(
-                (b for b in r.break_evens if b.horizon_days == days and math.isfinite(b.spx)),
-                key=lambda b: b.spx,
-            )
-            text = (
-                "  ".join(
-                    f"{fmt_num(b.spx, 0)} ({fmt_pct(b.move_pct, 1, sign=True)})" for b in evens
-                )
-                if evens
-                else "none in range"
-            )
-            rows.append([_Cell(label), _Cell(text)])
-            if days == h[2] and h[2] == h[1]:
-                break
-        rows += [
-            [
-                _Cell("Hedge premium"),
-                _Cell(
-                    f"{fmt_usd(hc.premium_usd)} ({fmt_pct(hc.premium_pct_capital, 2)} of capital)"
-                ),
-            ],
-            [_Cell("Hedge theta"), _Cell(f"{fmt_usd(hc.theta_usd_per_day, sign=True)}/day")],
-            [
-                _Cell("Hedge carry, flat market"),
-                _Cell(
-                    f"{fmt_usd(hc.carry_annual_usd, sign=True)}/yr "
-                    f"({fmt_pct(hc.carry_annual_pct_capital, 2, sign=True)} of capital)",
-                    loss=hc.carry_annual_usd < 0,
-                ),
-            ],
-        ]
-        return _Table("Risk summary", ["", ""], [_Align.LEFT, _Align.RIGHT], rows)
-
-    def _greeks_table(self) -> _Table:
-        def row(label: str, g: GreeksTotals) -> list[_Cell]:
-            return [
-                _Cell(label),
-                _Cell(fmt_usd(g.spx_delta_usd, sign=True)),
-                _Cell(fmt_usd(g.spx_equiv_delta_usd, sign=True)),
-                _Cell(fmt_usd(g.spx_gamma_usd, 2, sign=True)),
-                _Cell(fmt_usd(g.spx_vega_usd, sign=True)),
-                _Cell(fmt_usd(g.vix_vega_usd, sign=True)),
-                _Cell(fmt_usd(g.theta_usd, sign=True)),
-            ]
-
-        rows = [row(group.value, totals) for group, totals in self.report.groups.items()]
-        rows.append(row("total", self.report.total))
-        return _Table(
-            "Greeks in dollars",
-            ["Group", "Δ /pt", "SPX-eq Δ", "Γ /pt²", "Vega SPX", "Vega VIX", "θ /day"],
-            [_Align.LEFT, *[_Align.RIGHT] * 6],
-            rows,
-            note="Δ, Γ per SPX point; SPX-eq Δ includes the VIX response; vega per vol point.",
-            bold_rows={len(rows) - 1},
-        )
-
-    def _stress_table(self) -> _Table:
-        rows = []
-        for s in self.report.stress:
-            rows.append(
-                [
-                    _Cell(s.name),
-                    _Cell(fmt_pct(s.spx_move_pct, 1, sign=True)),
-                    _Cell(fmt_vix(s.vix, 1)),
-                    _Cell(fmt_num(s.days, 0)),
-                    _money(s.condor_pnl_usd),
-                    _money(s.hedge_pnl_usd),
-                    _money(s.net_pnl_usd, bold_loss=True),
-                    _Cell(fmt_loss_cut(s.loss_cut)),
-                ]
-            )
-        return _Table(
-            "Stress scenarios",
-            ["Scenario", "SPX", "VIX", "Days", "Condor", "Hedge", "Net", "Loss cut"],
-            [_Align.LEFT, *[_Align.RIGHT] * 7],
-            rows,
-            note=(
-                "P&L from today's value. Loss cut = 1 − net/condor; net gain: the hedge earns "
-                "more than the condor loses; adds loss: the hedge loses too."
-            ),
-        )
+        tables = [self._fitted(t, width) for t in tables]
+        page: list[Painter] = []
+        pending = self._fill(page, [(_Region(QRectF(m, top, width, bottom - top)), tables)])
+        return [page, *self._continuation_pages(pending, top, bottom)]
 
 
 def _paint_framed_chart(p: QPainter, area: QRectF, render_to: Callable[..., None]) -> None:
@@ -1103,9 +1026,10 @@ def write_snapshot(
     page_size: QPageSize | None = None,
     replay: ReplayResult | None = None,
     replay_charts: ReplayCharts | None = None,
+    layers: bool = False,
 ) -> None:
     """Render the snapshot in the format named by `path`'s extension and write it atomically
-    (with the replay page when `replay` is given).
+    (with the replay page when `replay` is given, the ALVH layers page with `layers`).
 
     Raises ValueError for an unknown extension or PNG width, OSError (with a short reason) when
     the file cannot be written; an existing file is left as it was in that case.
@@ -1114,7 +1038,13 @@ def write_snapshot(
     fmt = SnapshotFormat.from_suffix(target.suffix)
     ensure_application()
     snapshot = Snapshot(
-        plan, report, chart=chart, page_size=page_size, replay=replay, replay_charts=replay_charts
+        plan,
+        report,
+        chart=chart,
+        page_size=page_size,
+        replay=replay,
+        replay_charts=replay_charts,
+        layers=layers,
     )
     try:
         data = snapshot.render(fmt, width_px)
