@@ -117,10 +117,7 @@ class RiskPanel(QWidget):
         self.summary_view = figure_table(self.summary_model, stretch_last=True)
         self.hedge_cost_view = figure_table(self.hedge_cost_model, stretch_last=True)
         self.stress_view = figure_table(self.stress_model, stretch_last=True, slack_px=4)
-        # Short scenario names as row headers and the market columns (SPX, VIX, days) in their
-        # tooltip: condor, hedge, net and loss cut fit the dock without scrolling sideways.
-        for hidden in StressTableModel.MARKET_COLUMNS:
-            self.stress_view.setColumnHidden(hidden, True)
+        self._hide_market_columns()
         self.stress_view.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.views = (self.greeks_view, self.summary_view, self.hedge_cost_view, self.stress_view)
 
@@ -152,6 +149,14 @@ class RiskPanel(QWidget):
         for view in self.views:
             fit_height(view)
 
+    def _hide_market_columns(self) -> None:
+        # Short scenario names as row headers and the market columns (SPX, VIX, days) in their
+        # tooltip: condor, hedge, net and loss cut fit the dock without scrolling sideways.
+        # Again after each new table: a model reset shows every column.
+        for hidden in StressTableModel.MARKET_COLUMNS:
+            if not self.stress_view.isColumnHidden(hidden):
+                self.stress_view.setColumnHidden(hidden, True)
+
     @property
     def report(self) -> Report | None:
         return self._report
@@ -162,6 +167,7 @@ class RiskPanel(QWidget):
         self.summary_model.set_report(report)
         self.hedge_cost_model.set_report(report)
         self.stress_model.set_report(report)
+        self._hide_market_columns()
         warnings = report.warnings if report is not None else ()
         self.warnings_label.setText("\n".join(f"⚠ {w}" for w in warnings))
         self.warnings_label.setVisible(bool(warnings))
