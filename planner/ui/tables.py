@@ -61,7 +61,14 @@ def figure_table(
             fitted["with_data"] = True
             fit_columns()
 
-    for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+    # Columns too: a transposed table's rows arrive as columns.
+    for signal in (
+        model.modelReset,
+        model.rowsInserted,
+        model.rowsRemoved,
+        model.columnsInserted,
+        model.columnsRemoved,
+    ):
         signal.connect(reshaped)
     model.dataChanged.connect(data_arrived)
     # Re-fit the height when the sideways scroll bar appears or goes (the dock was resized).
