@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -159,26 +160,53 @@ def value_jobs(jobs: Sequence[ValuationJob], market: MarketState) -> list[FloatA
     """
     buffers = _batch_buffers()
     batch = _Batch(buffers)
-    results = []
-    for job in jobs:
-        book = job.book
-        scratch = buffers.summed_scratch(0 if job.weights is None else job.weights.shape[0])
-        total = sum(part.size for part in job.parts)
-        rows = book.size if job.weights is None else job.weights.shape[0]
-        result = np.zeros((rows, total), dtype=np.float64)
-        results.append(result)
+    results = [
+        np.zeros(
+            (
+                job.book.size if job.weights is None else job.weights.shape[0],
+                sum(part.size for part in job.parts),
+            ),
+            dtype=np.float64,
+        )
+        for job in jobs
+    ]
+    for members in _jobs_sharing_parts(jobs):
+        # Jobs valued at the very same points (the plan's legs and the ALVH layers at the stress
+        # and carry points) go through the kernel as one book: each block's Python overhead is
+        # paid once, and _Sinks hands each job the rows of its own legs.
+        books = [jobs[i].book for i in members]
+        book = books[0] if len(books) == 1 else LegBook.concat(books)
         if book.size == 0:
             continue
+        first_rows = [0, *accumulate(b.size for b in books[:-1])]
+        scratch = buffers.summed_scratch(max(_sums(jobs[i]) for i in members))
         offset = 0
-        for part in job.parts:
+        for part in jobs[members[0]].parts:
             for start in range(0, part.size, MAX_BLOCK_POINTS):
                 stop = min(start + MAX_BLOCK_POINTS, part.size)
                 points = part if stop - start == part.size else _take(part, slice(start, stop))
-                sink = _Sink(result[:, offset + start : offset + stop], job.weights, scratch)
+                sinks = [
+                    _Sink(results[i][:, offset + start : offset + stop], jobs[i].weights, scratch)
+                    for i in members
+                ]
+                sink = sinks[0] if len(sinks) == 1 else _Sinks(first_rows, sinks)
                 _value_part(book, points, market, sink, batch)
             offset += part.size
     batch.flush()
     return results
+
+
+def _sums(job: ValuationJob) -> int:
+    """How many weighted sums the job asks for (0: per-leg values)."""
+    return 0 if job.weights is None else int(job.weights.shape[0])
+
+
+def _jobs_sharing_parts(jobs: Sequence[ValuationJob]) -> list[list[int]]:
+    """Indices of the jobs, grouped by the very same parts (the same objects, in order)."""
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for i, job in enumerate(jobs):
+        groups.setdefault(tuple(id(part) for part in job.parts), []).append(i)
+    return list(groups.values())
 
 
 def _take(points: ScenarioPoints, cols: NDArray[np.intp] | slice) -> ScenarioPoints:
@@ -223,8 +251,28 @@ class _Sink:
             self.dest[rows[:, None], cols[None, :]] = piece
 
 
+@dataclass(frozen=True, slots=True)
+class _Sinks:
+    """Several jobs' sinks behind one book made of their books in order: a piece's rows (sorted,
+    as the kernel forms them) are cut at each job's first row and passed on renumbered."""
+
+    first_rows: Sequence[int]
+    sinks: Sequence[_Sink]
+
+    def put(self, rows: NDArray[np.intp], cols: NDArray[np.intp] | None, piece: FloatArray) -> None:
+        cuts = [*rows.searchsorted(self.first_rows).tolist(), rows.size]
+        for k, sink in enumerate(self.sinks):
+            begin, end = cuts[k], cuts[k + 1]
+            if begin < end:
+                sink.put(rows[begin:end] - self.first_rows[k], cols, piece[begin:end])
+
+
 def _value_part(
-    book: LegBook, points: ScenarioPoints, market: MarketState, sink: _Sink, batch: _Batch
+    book: LegBook,
+    points: ScenarioPoints,
+    market: MarketState,
+    sink: _Sink | _Sinks,
+    batch: _Batch,
 ) -> None:
     horizon = points.horizon_days
     if np.ptp(horizon) == 0.0:
@@ -247,7 +295,7 @@ def _value_part(
 class _Placement:
     """Where one priced (legs x points) piece goes, and how to finish it."""
 
-    sink: _Sink
+    sink: _Sink | _Sinks
     rows: NDArray[np.intp]
     cols: NDArray[np.intp] | None
     """Columns of the sink's part (None = all of them)."""
@@ -331,7 +379,7 @@ def _value_columns(
     points: ScenarioPoints,
     cols: NDArray[np.intp] | None,
     market: MarketState,
-    sink: _Sink,
+    sink: _Sink | _Sinks,
     batch: _Batch,
     one_horizon: bool,
 ) -> None:
@@ -402,7 +450,7 @@ def _open_block(
     n_cols: int,
     spread: NDArray[np.intp] | None,
     market: MarketState,
-    sink: _Sink,
+    sink: _Sink | _Sinks,
     batch: _Batch,
 ) -> tuple[FloatArray, FloatArray, list[FloatArray]]:
     """Reserve a (rows x n_cols) block in the batch and fill what SPX and VIX legs share: the
@@ -426,7 +474,7 @@ def _spx_block(
     spx: FloatArray,
     vix: FloatArray,
     market: MarketState,
-    sink: _Sink,
+    sink: _Sink | _Sinks,
     batch: _Batch,
 ) -> None:
     """Queue SPX legs `rows` at the points: BSM with the leg's vol shifted by the VIX move."""
@@ -456,7 +504,7 @@ def _vix_block(
     betas: BetaTerms,
     spread: NDArray[np.intp] | None,
     market: MarketState,
-    sink: _Sink,
+    sink: _Sink | _Sinks,
     batch: _Batch,
 ) -> None:
     """Queue VIX legs `rows` at VIX levels `vix`: Black-76 on the scenario's future.

@@ -141,6 +141,20 @@ def plan_layers(plan: PlanLike, market: MarketState) -> LayerPlan:
         if expiry is not None
     ]
     rows = np.flatnonzero(placed)
+    # Today's placed contracts and both ends of every roll cycle on one pass over the curve
+    # and the vol surface, then cut into the three named sets.
+    tau = np.concatenate((days[rows], buy_days, sell_days))
+    strike = np.concatenate((strikes[rows], roll_strikes, roll_strikes))
+    future = curve.future(tau)
+    vol = model_vix_vol(tau, strike, future, market.model)
+    today_calls, roll_buy_calls, roll_sell_calls = (
+        VixCalls(future[cut], strike[cut], tau[cut] / DAYS_PER_YEAR, vol[cut])
+        for cut in (
+            slice(0, rows.size),
+            slice(rows.size, rows.size + n_specs),
+            slice(rows.size + n_specs, None),
+        )
+    )
     return LayerPlan(
         layers=tuple(specs),
         placed=placed,
@@ -150,9 +164,9 @@ def plan_layers(plan: PlanLike, market: MarketState) -> LayerPlan:
         strikes=strikes,
         roll_strikes=roll_strikes,
         book=build_leg_book(legs_per_contract, market),
-        today_calls=_vix_calls(days[rows], strikes[rows], market),
-        roll_buy_calls=_vix_calls(buy_days, roll_strikes, market),
-        roll_sell_calls=_vix_calls(sell_days, roll_strikes, market),
+        today_calls=today_calls,
+        roll_buy_calls=roll_buy_calls,
+        roll_sell_calls=roll_sell_calls,
         messages=tuple(messages),
     )
 
@@ -180,13 +194,6 @@ def layer_specs(plan: PlanLike) -> list[LayerSpec]:
         if spec.ratio < 0:
             raise EngineInputError(f"the {spec.group.value} layer's ratio must not be negative")
     return specs
-
-
-def _vix_calls(days: FloatArray, strike: FloatArray, market: MarketState) -> VixCalls:
-    forward = market.curve.future(days)
-    return VixCalls(
-        forward, strike, days / DAYS_PER_YEAR, model_vix_vol(days, strike, forward, market.model)
-    )
 
 
 def rule_strikes(

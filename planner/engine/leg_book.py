@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -95,6 +96,18 @@ class LegBook:
     @property
     def is_vix(self) -> BoolArray:
         return ~self.is_spx
+
+    @staticmethod
+    def concat(books: Sequence[LegBook]) -> LegBook:
+        """The legs of `books` in order, as one book."""
+        columns: dict[str, Any] = {}
+        for column in fields(LegBook):
+            parts = [getattr(book, column.name) for book in books]
+            if isinstance(parts[0], np.ndarray):
+                columns[column.name] = np.concatenate(parts)
+            else:
+                columns[column.name] = tuple(item for part in parts for item in part)
+        return LegBook(**columns)
 
     def group_mask(self, groups: frozenset[Group] | set[Group]) -> BoolArray:
         return np.array([g in groups for g in self.groups], dtype=bool)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 from numpy.typing import NDArray
@@ -76,12 +77,9 @@ def today_greeks(
         vol = np.concatenate((vol, *(calls.vol for calls in extra_calls)))
     priced = bsm(is_call, spot, strike, t_years, market.rate, carry, vol)
     # The book's legs come first, then each set of extra calls in the order given.
-    ends = np.cumsum([book.size, *(calls.strike.size for calls in extra_calls)])
-    starts = np.concatenate(([0], ends[:-1]))
-    fields = _fields(priced)
+    ends = list(accumulate([book.size, *(calls.strike.size for calls in extra_calls)]))
     greeks, *extra = (
-        PriceGreeks(*(field[start:end] for field in fields))
-        for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+        _cut(priced, start, end) for start, end in zip([0, *ends[:-1]], ends, strict=True)
     )
     alive = book.expiry_days > 0
     spx_response = np.where(
@@ -109,5 +107,11 @@ def today_greeks(
     )
 
 
-def _fields(greeks: PriceGreeks) -> tuple[FloatArray, ...]:
-    return (greeks.price, greeks.delta, greeks.gamma, greeks.vega, greeks.theta)
+def _cut(g: PriceGreeks, start: int, end: int) -> PriceGreeks:
+    return PriceGreeks(
+        g.price[start:end],
+        g.delta[start:end],
+        g.gamma[start:end],
+        g.vega[start:end],
+        g.theta[start:end],
+    )

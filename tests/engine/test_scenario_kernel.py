@@ -167,6 +167,35 @@ def test_jobs_side_by_side_and_weighted_sums_match_separate_values(limits: str) 
     np.testing.assert_allclose(small, separate[5:7, -parts[2].size :], rtol=1e-11, atol=1e-11)
 
 
+def test_jobs_at_the_same_points_are_valued_as_one_book_with_the_same_results(
+    limits: str,
+) -> None:
+    """Jobs sharing their parts (the plan's legs and the ALVH layers at the stress points) go
+    through the kernel together; each still gets its own legs' values or sums."""
+    plan = _mixed_plan()
+    market = plan_market(plan)
+    book = build_leg_book(plan.legs, market)
+    few = build_leg_book(plan.legs[3:8], market)
+    empty = build_leg_book((), market)
+    parts = _parts(plan, market)
+    rng = np.random.default_rng(11)
+    weights = rng.normal(size=(4, book.size))
+    summed, none, each, again = value_jobs(
+        [
+            ValuationJob(book, parts, weights),
+            ValuationJob(empty, parts),
+            ValuationJob(few, parts),
+            ValuationJob(book, parts),
+        ],
+        market,
+    )
+    separate = np.hstack([_reference(book, part, market) for part in parts])
+    assert none.shape == (0, separate.shape[1])
+    np.testing.assert_allclose(again, separate, rtol=1e-11, atol=1e-11, err_msg=limits)
+    np.testing.assert_allclose(each, separate[3:8], rtol=1e-11, atol=1e-11, err_msg=limits)
+    np.testing.assert_allclose(summed, weights @ separate, rtol=1e-10, atol=1e-9, err_msg=limits)
+
+
 def test_empty_book_and_empty_parts_give_empty_results() -> None:
     plan = make_plan(legs=())
     market = plan_market(plan)
