@@ -513,13 +513,13 @@ class ReplayTab(QWidget):
         self._apply_timer.start()
 
     def _apply_steps(self, outcome: ReplayOutcome) -> Iterator[ApplyStep]:
-        """The steps that show `outcome`, each small: the headline and small tables, the
-        charts (painted on the next turn), the sweep, then the trade log a slice of
+        """The steps that show `outcome`, each small: the headline, each small table, the
+        notes, the charts (painted on the next turn), the sweep, then the trade log a slice of
         `APPLY_ROWS_PER_STEP` rows at a time. Everything shown was built on the worker."""
         tables = outcome.tables
         for figure in tables.headline:
             self.headline_boxes[figure.key].show_figure(figure)
-        rows = 0
+        yield ApplyStep("headline", 0)
         for key, table in (
             ("years", tables.years),
             ("regimes", tables.regimes),
@@ -529,10 +529,10 @@ class ReplayTab(QWidget):
             ("sweep", tables.sweep),
         ):
             self._set_table(key, table)
-            rows += len(table.rows)
+            yield ApplyStep("table", len(table.rows))
         self._show_notes(outcome)
         self._fit_splitter()
-        yield ApplyStep("headline and tables", rows)
+        yield ApplyStep("notes", 0)
         self.charts.set_result(outcome.result, outcome.series)
         yield ApplyStep("charts", 0)
         units = float(outcome.plan.allocation.units)
@@ -560,7 +560,8 @@ class ReplayTab(QWidget):
         index = self.group_filter.findData(current)
         self.group_filter.setCurrentIndex(max(0, index))
         self.group_filter.blockSignals(False)
-        self._on_group_filter()
+        if self.group_filter.currentData() != current:
+            self._on_group_filter()  # the group is gone: show all (re-filters this slice only)
         if not view.property("fitted"):
             # Widths from the first slice (Qt would read 1,000 rows of every column).
             view.resizeColumnsToContents()
@@ -568,7 +569,7 @@ class ReplayTab(QWidget):
         yield ApplyStep("trades", first)
         for rows in steps:
             yield ApplyStep("trades", rows)
-        self._on_group_filter()
+        self._show_trade_count()
         note = self.views["trades"].property("note_label")
         if isinstance(note, QLabel):
             note.setText(_note_text(tables.trades))
@@ -617,6 +618,9 @@ class ReplayTab(QWidget):
     def _on_group_filter(self, _index: int = 0) -> None:
         group = self.group_filter.currentData()
         self.trades_proxy.set_filter(2, group if isinstance(group, str) else None)
+        self._show_trade_count()
+
+    def _show_trade_count(self) -> None:
         total = self.models["trades"].rowCount()
         shown = self.trades_proxy.rowCount()
         self.trades_count.setText(f"{fmt_num(shown, 0)} of {fmt_num(total, 0)} trades")
