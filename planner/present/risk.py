@@ -290,8 +290,8 @@ def stress_table(report: Report) -> Table:
             ),
         ),
         tuple(rows),
-        note="P&L from today's value. Loss cut = 1 − net/condor; net gain: the hedge gains "
-        "more than the condor loses; adds loss: it loses too.",
+        note="P&L from today's value. Loss cut = 1 − net/condor; net gain: over 100 %; "
+        "adds loss: below 0.",
         empty_text="No stress scenarios in the plan.",
         row_headers=tuple(headers),
         row_header_title="Scenario",
