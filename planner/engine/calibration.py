@@ -12,6 +12,7 @@ The optimiser is a small Levenberg-Marquardt with a forward-difference Jacobian 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
@@ -100,6 +101,7 @@ class SmileParams:
     atm_ratio_floor: float = 0.0
     atm_ratio_cap: float = 3.0
     call_wing_z: float = SKEW_Z_CAP
+    skew_level_cap_atm: float = math.inf
 
     def as_vector(self) -> FloatArray:
         return np.array([getattr(self, f.name) for f in fields(self)], dtype=np.float64)
@@ -117,10 +119,11 @@ SMILE_PARAM_BOUNDS: dict[str, tuple[float, float]] = {
     "put_curvature": (-5.0, 5.0),
     "call_curvature": (-5.0, 5.0),
     "skew_term_exponent": (-1.0, 1.0),
-    "skew_level_exponent": (-2.0, 2.0),
+    "skew_level_exponent": (-2.0, 4.0),
     "atm_ratio_floor": (0.0, 1.5),
     "atm_ratio_cap": (0.3, 3.0),
-    "call_wing_z": (0.5, SKEW_Z_CAP),
+    "call_wing_z": (0.1, SKEW_Z_CAP),
+    "skew_level_cap_atm": (0.05, 3.0),
 }
 FITTED_SMILE_FIELDS: tuple[str, ...] = (
     "atm_iv_ratio",
@@ -131,11 +134,12 @@ FITTED_SMILE_FIELDS: tuple[str, ...] = (
 )
 """What `fit_smile` fits by default: five numbers. The rest are the form's structure, held: the
 ATM share does not depend on the VIX level (atm_level_exponent 0: on four chains at VIX
-12.4-23.2 a fitted level exponent is -0.03 and predicts held-out chains worse), the skew is a
-share of the ATM vol (skew_level_exponent 1: the smile is sticky in standardised moneyness),
-and both sides are linear in z (curvatures 0): the put side to z = 4, the call side down to
-`call_wing_z` and flat beyond (a call parabola fits no better held out and climbs without
-bound past the quotes)."""
+12.4-23.2 a fitted level exponent is -0.07 and predicts held-out chains worse), the skew per
+unit of standardised moneyness is a share of ATM that grows with ATM (skew_level_exponent 2,
+what a free exponent fits to) up to `skew_level_cap_atm` (20 %, the top of the chains' ATM
+range) and is constant beyond, and both sides are linear in z (curvatures 0): the put side to
+z = 4, the call side down to `call_wing_z` and flat beyond (a call parabola fits no better held
+out and climbs without bound past the quotes)."""
 
 
 def smile_model_iv(params: SmileParams, targets: SmileTargets) -> FloatArray:

@@ -158,6 +158,11 @@ class SmileParamsLike(Protocol):
         ...
 
     @property
+    def skew_level_cap_atm(self) -> float:
+        """ATM vol (decimal) past which the skew stops growing faster than ATM (inf: never)."""
+        ...
+
+    @property
     def call_wing_z(self) -> float:
         """Standardised moneyness beyond which the call side of the smile stays flat."""
         ...

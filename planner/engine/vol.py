@@ -47,6 +47,7 @@ def default_spx_iv(
     skew_term_exponent: float = 0.0,
     skew_level_exponent: float = 0.0,
     call_wing_z: float = SKEW_Z_CAP,
+    skew_level_cap_atm: float = math.inf,
 ) -> FloatArray:
     """Parametric SPX smile: ATM vol plus a skew in standardised moneyness (the one home of
     the default smile's formula; `model_spx_iv` feeds it a plan's parameters).
@@ -60,11 +61,11 @@ def default_spx_iv(
 
     With the curvatures and both exponents 0 (the turn-1 form, still what plans saved before
     version 3 use) the skew is linear in z at a fixed number of vol points per unit of z. With
-    skew_level_exponent 1 (the shipped default) the skew is a fixed share of the ATM vol per
-    unit of z: the whole smile is sticky in standardised moneyness, so one shape serves every
-    VIX level. The call side's parabola turns up past its low; beyond `call_wing_z` it stays
-    flat (the shipped default puts that where it is back at the ATM vol), so far-OTM calls
-    never run away above ATM.
+    skew_level_exponent 1 the skew is a fixed share of the ATM vol per unit of z (the smile
+    sticky in standardised moneyness); the shipped 2 makes that share itself grow with ATM, up
+    to `skew_level_cap_atm` (past it, g uses the cap in the power beyond 1): calm markets have
+    flatter smiles in z, and a crisis is not extrapolated into. The call side falls to
+    `call_wing_z` and stays flat beyond it (a parabola there, if any, cannot run away).
     """
     k = np.asarray(strike, dtype=np.float64)
     t = np.maximum(np.asarray(t_years, dtype=np.float64), MIN_TENOR_DAYS / 365.0)
@@ -80,10 +81,16 @@ def default_spx_iv(
         + call_curvature * call_side * call_side
     )
     if skew_term_exponent != 0.0 or skew_level_exponent != 0.0:
-        shape = shape * (
-            (t * 365.0 / SKEW_REFERENCE_DAYS) ** skew_term_exponent
-            * (atm / SKEW_REFERENCE_ATM) ** skew_level_exponent
-        )
+        level = atm / SKEW_REFERENCE_ATM
+        if np.any(atm > skew_level_cap_atm):
+            # Past the cap the skew stays the share of ATM it is there (the level power law
+            # beyond exponent 1 stops): fitted on ATM vols of 10-20 %, it is not run into crises.
+            level_factor = level * (np.minimum(atm, skew_level_cap_atm) / SKEW_REFERENCE_ATM) ** (
+                skew_level_exponent - 1.0
+            )
+        else:
+            level_factor = level**skew_level_exponent
+        shape = shape * (t * 365.0 / SKEW_REFERENCE_DAYS) ** skew_term_exponent * level_factor
     smile = atm + shape / 100.0
     return np.maximum(smile, CALL_WING_FLOOR_RATIO * atm)
 
@@ -145,6 +152,7 @@ def model_spx_iv(
         skew_term_exponent=model.skew_term_exponent,
         skew_level_exponent=model.skew_level_exponent,
         call_wing_z=model.call_wing_z,
+        skew_level_cap_atm=model.skew_level_cap_atm,
     )
 
 

@@ -151,23 +151,29 @@ class ModelParams(FrozenValue):
     # leave-one-chain-out figures (README, "Real option chains and calibration"). Five numbers
     # are fitted (ratio, put and call skew, term exponent, call wing); the rest are the form's
     # structure: ATM a fixed share of the VIX future at the tenor (a level exponent fits to ~0
-    # on four chains), the skew a share of ATM per unit of z (level exponent 1), no curvature.
+    # on four chains), the skew per unit of z a share of ATM that itself grows with ATM up to
+    # 20 % (level exponent 2, capped at skew_level_cap_atm: a free exponent fits to 2.0), no
+    # curvature.
     # Plans saved before version 3 keep the turn-1 values (LEGACY_SMILE), version-3 plans the
     # two-chain fit (V3_SMILE), through the migrations.
-    atm_iv_ratio: float = Field(default=0.768, gt=0, le=3)
+    atm_iv_ratio: float = Field(default=0.783, gt=0, le=3)
     atm_level_exponent: float = Field(default=0.0, ge=-3, le=3)
     atm_ratio_floor: float = Field(default=0.0, ge=0, le=3)
     atm_ratio_cap: float = Field(default=3.0, gt=0, le=3)
-    put_skew: float = Field(default=5.08, ge=0, le=50, description="vol pts per unit of z")
-    call_skew: float = Field(default=5.07, ge=-20, le=20, description="vol pts per unit of z")
+    put_skew: float = Field(default=5.63, ge=0, le=50, description="vol pts per unit of z")
+    call_skew: float = Field(default=7.40, ge=-20, le=20, description="vol pts per unit of z")
     put_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
     call_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
-    skew_term_exponent: float = Field(default=0.201, ge=-2, le=2)
-    skew_level_exponent: float = Field(default=1.0, ge=-3, le=3)
+    skew_term_exponent: float = Field(default=0.140, ge=-2, le=2)
+    skew_level_exponent: float = Field(default=2.0, ge=-3, le=3)
     # Fitted too: the call side falls call_skew vol pts (at 20 % ATM, 30 days) per unit of z
     # up to z = call_wing_z (about the 30-delta call) and is flat beyond it: from there to the
     # 5-delta call the four chains' call wings are nearly flat.
-    call_wing_z: float = Field(default=0.57, ge=0.1, le=4.0)
+    call_wing_z: float = Field(default=0.52, ge=0.1, le=4.0)
+    # Set, not fitted: the top of the chains' ATM range. Past it the skew stays the share of ATM
+    # it is at 20 %, so the level exponent fitted on calm and moderate markets does not blow the
+    # skew up in a crisis (old plans: 10, i.e. never).
+    skew_level_cap_atm: float = Field(default=0.20, gt=0, le=10.0)
 
 
 # What every plan used before version 3 (turn-1 defaults): a version-2 file's model block is
@@ -184,10 +190,11 @@ LEGACY_SMILE: dict[str, float] = {
     "skew_term_exponent": 0.0,
     "skew_level_exponent": 0.0,
     "call_wing_z": 4.0,
+    "skew_level_cap_atm": 10.0,
 }
 # What plans saved as version 3 used (the fit on the two 2022 chains, ATM share clamped to
-# 0.62-0.90); a version-3 file stores all of these but call_wing_z, which the migration to
-# version 4 fills with 4.0, the old formula's cap (planfile.MIGRATIONS).
+# 0.62-0.90); a version-3 file stores all of these but the two version-4 fields, which the
+# migration fills with the old formula's behaviour: call wing to z = 4, no skew-level cap.
 V3_SMILE: dict[str, float] = {
     "atm_iv_ratio": 0.677,
     "atm_level_exponent": 0.808,
@@ -200,6 +207,7 @@ V3_SMILE: dict[str, float] = {
     "skew_term_exponent": 0.206,
     "skew_level_exponent": 0.625,
     "call_wing_z": 4.0,
+    "skew_level_cap_atm": 10.0,
 }
 LEGACY_TYPICAL_SPOT_VOL = SpotVolParams(
     k_down=1.5, k_up=0.9, beta_a=0.75, beta_p=0.40, beta_max=1.0, beta_reversion_per_year=0.0

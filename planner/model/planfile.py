@@ -112,10 +112,11 @@ def _migrate_2_to_3(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _migrate_3_to_4(doc: dict[str, Any]) -> dict[str, Any]:
-    """Version 4 refitted the defaults (#10): the SPX smile on four chains with a flat call
-    wing past `call_wing_z` (a new field), the stress preset's futures response. A version-3
-    plan priced with the version-3 defaults wherever it stored nothing, and with no call-wing
-    cap short of z = 4, so those are written in: it keeps its numbers."""
+    """Version 4 refitted the defaults (#10): the SPX smile on four chains, with two new
+    fields (`call_wing_z`, `skew_level_cap_atm`), and the stress preset's futures response
+    with a third (`beta_basis_sensitivity`). A version-3 plan priced with the version-3
+    defaults wherever it stored nothing, with the call wing capped only at z = 4, no skew-level
+    cap and no contango damping, so those are written in: it keeps its numbers."""
     out = _with_model_defaults(doc, V3_MODEL_PARAMS.model_dump(mode="json"))
     out["version"] = 4
     return out

@@ -135,6 +135,13 @@ ADVANCED_FIELDS: tuple[FieldSpec, ...] = (
         tooltip="The skew scales with (ATM vol / 20 %)^this",
     ),
     FieldSpec(
+        ("model", "skew_level_cap_atm"),
+        "Skew level cap (ATM)",
+        2,
+        0.01,
+        tooltip="Past this ATM vol (0.20 = 20 %) the skew stops growing faster than ATM",
+    ),
+    FieldSpec(
         ("model", "call_wing_z"),
         "Call wing flat past z",
         2,

@@ -170,3 +170,37 @@ def test_contango_damping_of_the_futures_beta() -> None:
     ratio = curve.basis(tau) / 16.4
     beta = futures_beta(tau, 1.0, 0.0, 0.873, 4.25, 1.79, ratio)
     np.testing.assert_allclose(got, 16.4 + curve.basis(tau) + beta * (30.0 - 16.4), rtol=1e-12)
+
+
+def test_skew_share_grows_with_atm_up_to_the_cap() -> None:
+    strikes_z = np.array([-2.0, -1.0, 0.3, 1.0])  # in ATM standard deviations
+
+    def relative_skew(atm: float, cap: float) -> np.ndarray:
+        t = 30 / 365
+        k = 100.0 * np.exp(strikes_z * atm * math.sqrt(t))
+        vols = default_spx_iv(
+            k,
+            100.0,
+            t,
+            0.0,
+            0.0,
+            atm,
+            5.63,
+            7.40,
+            skew_level_exponent=2.0,
+            call_wing_z=0.52,
+            skew_level_cap_atm=cap,
+        )
+        return vols / atm - 1.0
+
+    at_20 = relative_skew(0.20, 0.20)
+    # Below the cap the share is proportional to ATM (exponent 2); past it, fixed.
+    np.testing.assert_allclose(relative_skew(0.10, 0.20), 0.5 * at_20, rtol=1e-12)
+    np.testing.assert_allclose(relative_skew(0.45, 0.20), at_20, rtol=1e-12)
+    # 30 days, 20 % ATM: 5.63 / 20 of ATM per unit of z on the put side, 7.40 / 20 on the
+    # call side down to z = 0.52, flat beyond.
+    np.testing.assert_allclose(
+        at_20, [2 * 5.63 / 20, 5.63 / 20, -0.3 * 7.40 / 20, -0.52 * 7.40 / 20], rtol=1e-12
+    )
+    # A cap no ATM reaches is the plain power law (old plans: 10).
+    np.testing.assert_allclose(relative_skew(0.45, 10.0), (0.45 / 0.2) * at_20, rtol=1e-12)

@@ -83,12 +83,14 @@ def test_version_3_round_trips_the_fitted_defaults(sample_plan: Plan) -> None:
 
 
 def _version3(plan: Plan) -> dict[str, object]:
-    # What a version-3 Hedge Planner wrote: every model field it knew, not call_wing_z.
+    # What a version-3 Hedge Planner wrote: every model field it knew, not the version-4 ones.
     doc = json.loads(plan_to_json(plan))
     doc["version"] = 3
     model = doc["model"]
     assert isinstance(model, dict)
-    del model["call_wing_z"]
+    del model["call_wing_z"], model["skew_level_cap_atm"]
+    for preset in ("typical", "stress"):
+        del model[preset]["beta_basis_sensitivity"]
     return doc
 
 
@@ -96,7 +98,9 @@ def test_version_3_plan_keeps_its_smile_and_the_old_call_wing(sample_plan: Plan)
     doc = _version3(sample_plan.with_changes(model=V3_MODEL_PARAMS))
     loaded = plan_from_json(json.dumps(doc), "v3.hplan")
     assert loaded.model == V3_MODEL_PARAMS
-    assert loaded.model.call_wing_z == 4.0  # the version-3 formula's cap, not the new 0.57
+    assert loaded.model.call_wing_z == 4.0  # the version-3 formula's cap, not the new 0.52
+    assert loaded.model.skew_level_cap_atm == 10.0
+    assert loaded.model.stress.beta_basis_sensitivity == 0.0
     reference = sample_plan.with_changes(model=V3_MODEL_PARAMS)
     np.testing.assert_array_equal(
         evaluate(loaded).curves.combined_usd, evaluate(reference).curves.combined_usd

@@ -17,6 +17,7 @@ NEW_FIELDS = {
     "model.skew_term_exponent": 0.1,
     "model.skew_level_exponent": 0.8,
     "model.call_wing_z": 2.5,
+    "model.skew_level_cap_atm": 0.3,
     "model.typical.beta_max": 0.95,
     "model.stress.beta_reversion_per_year": 6.0,
     "model.stress.beta_basis_sensitivity": 1.0,
