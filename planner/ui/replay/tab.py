@@ -161,7 +161,9 @@ class ReplayTab(QWidget):
         self._shown: ReplayOutcome | None = None
         self._run_started = 0.0
         self._splitter_fitted = False
-        self.runner = ReplayRunner(self)
+        # A replay starts once the edit's own recalculation is in (see ReplayRunner `held`).
+        self.runner = ReplayRunner(self, held=lambda: document.busy)
+        document.busy_changed.connect(self._on_document_busy)
         self.runner.started.connect(self._on_started)
         self.runner.progressed.connect(self._on_progress)
         self.runner.finished.connect(self._on_finished)
@@ -442,6 +444,10 @@ class ReplayTab(QWidget):
         self._requested_inputs = inputs
         self.runner.request(self._document.plan, self._history, self._sweep)
         return True
+
+    def _on_document_busy(self, busy: bool) -> None:
+        if not busy:
+            self.runner.resume()
 
     def _on_plan_changed(self, _plan: Plan) -> None:
         if self._history is not None and self.isVisible():

@@ -128,8 +128,14 @@ class ReplayRunner(QObject):
     failed = Signal(str)
     idle = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, held: Callable[[], bool] | None = None
+    ) -> None:
+        """`held`: while it returns True a request waits (`resume` starts it), e.g. while the
+        plan's own recalculation runs on another worker: two workers and the GUI thread on
+        two cores left the GIL with a preempted thread for 100+ ms at a time."""
         super().__init__(parent)
+        self._held = held
         self._generation = 0
         self._job: BackgroundJob | None = None
         self._job_generation = 0
@@ -191,11 +197,18 @@ class ReplayRunner(QObject):
             job.join()
             self._job = None
 
+    def resume(self) -> None:
+        """Start a request that waited for `held` (when it may no longer hold)."""
+        if self._pending is not None and self._job is None:
+            self._start_timer.start()
+
     def _start_pending(self) -> None:
+        if self._pending is None or self._closed or self._job is not None:
+            return
+        if self._held is not None and self._held():
+            return
         request = self._pending
         self._pending = None
-        if request is None or self._closed or self._job is not None:
-            return
 
         def work(check: Callable[[float], None]) -> ReplayOutcome:
             started = time.perf_counter()
