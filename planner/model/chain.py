@@ -26,13 +26,15 @@ import math
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.calibration import SMILE_DELTAS, SmileTargets
 from planner.engine.condor import CondorStrikes, iron_condor_strikes
+from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.curve import FuturesCurve
 from planner.engine.expiries import is_business_day, previous_business_day
 from planner.engine.normal import norm_cdf
@@ -50,6 +52,7 @@ __all__ = [
     "MAX_CHAIN_BYTES",
     "ChainComparison",
     "ChainFileError",
+    "ExpiryQuotes",
     "ExpirySmile",
     "LegComparison",
     "LegMarket",
@@ -70,7 +73,6 @@ FloatArray = NDArray[np.float64]
 
 # Cboe's all-expiries SPX export is 1.5-3 MB (about 20,000 rows); far larger is not a chain.
 MAX_CHAIN_BYTES = 40 * 1024 * 1024
-DAYS_PER_YEAR = 365.0
 # Quotes before the open belong to the previous session (Eastern time, as Cboe prints it).
 _SESSION_OPEN = dt.time(9, 30)
 _PREFERRED_ROOTS = ("SPXW", "SPX")
@@ -162,8 +164,8 @@ class LegMarket:
 
 
 @dataclass(frozen=True, slots=True)
-class ExpirySmile:
-    """One expiry of the chain: quotes by strike, parity forward, fitted SVI smile."""
+class ExpiryQuotes:
+    """One expiry of the chain: quotes by strike and the parity forward."""
 
     expiry: dt.date
     root: str
@@ -175,6 +177,33 @@ class ExpirySmile:
     call_ask: FloatArray
     put_bid: FloatArray
     put_ask: FloatArray
+
+    @property
+    def t_years(self) -> float:
+        return self.days / DAYS_PER_YEAR
+
+    @property
+    def use_call(self) -> NDArray[np.bool_]:
+        """Each strike's out-of-the-money side: calls at or above the forward, puts below."""
+        return self.strike >= self.forward
+
+    def otm_bid_ask(self) -> tuple[FloatArray, FloatArray]:
+        """(bid, ask) of each strike's out-of-the-money side."""
+        use_call = self.use_call
+        return (
+            np.where(use_call, self.call_bid, self.put_bid),
+            np.where(use_call, self.call_ask, self.put_ask),
+        )
+
+    def mids(self, is_call: bool) -> FloatArray:
+        bid, ask = (self.call_bid, self.call_ask) if is_call else (self.put_bid, self.put_ask)
+        return _mid(bid, ask)
+
+
+@dataclass(frozen=True, slots=True)
+class ExpirySmile(ExpiryQuotes):
+    """One expiry of the chain: its quotes and the fitted SVI smile."""
+
     otm_iv: FloatArray
     """Market vol of the out-of-the-money side's mid (puts below the forward), NaN if none."""
     svi: SviParams | None
@@ -182,20 +211,12 @@ class ExpirySmile:
     """RMS of SVI minus market vol over the fitted strikes, in vol points (NaN if not fitted)."""
     fit_points: int
 
-    @property
-    def t_years(self) -> float:
-        return self.days / DAYS_PER_YEAR
-
     def smile_iv(self, strike: FloatArray) -> FloatArray:
         """The fitted smile at `strike` (NaN everywhere without a fit)."""
         k = np.asarray(strike, dtype=np.float64)
         if self.svi is None:
             return np.full(k.shape, np.nan)
         return self.svi.vol(np.log(k / self.forward), self.t_years)
-
-    def mids(self, is_call: bool) -> FloatArray:
-        bid, ask = (self.call_bid, self.call_ask) if is_call else (self.put_bid, self.put_ask)
-        return _mid(bid, ask)
 
 
 @dataclass(frozen=True, slots=True)
@@ -599,35 +620,21 @@ def _vol_tolerance(
     return tolerance, greeks.delta
 
 
+def _quoted(bid: FloatArray, ask: FloatArray) -> NDArray[np.bool_]:
+    """Where a strike has a two-sided quote."""
+    return (bid > 0) & (ask >= bid)
+
+
 def _mid(bid: FloatArray, ask: FloatArray) -> FloatArray:
-    quoted = (bid > 0) & (ask >= bid)
-    return np.where(quoted, 0.5 * (bid + ask), np.nan)
-
-
-@dataclass(slots=True)
-class _Quotes:
-    expiry: dt.date
-    root: str
-    days: int
-    forward: float
-    discount: float
-    strike: FloatArray
-    call_bid: FloatArray
-    call_ask: FloatArray
-    put_bid: FloatArray
-    put_ask: FloatArray
-    otm_mid: FloatArray
-
-    @property
-    def use_call(self) -> NDArray[np.bool_]:
-        return self.strike >= self.forward
+    return np.where(_quoted(bid, ask), 0.5 * (bid + ask), np.nan)
 
 
 def _smiles(
     series: dict[tuple[dt.date, str], _Series], session: dt.date
 ) -> tuple[list[ExpirySmile], list[str]]:
     notes: list[str] = []
-    quotes: list[_Quotes] = []
+    quotes: list[ExpiryQuotes] = []
+    otm_mids: list[FloatArray] = []
     for expiry in sorted({key[0] for key in series}):
         root = next(r for r in _PREFERRED_ROOTS if (expiry, r) in series)
         entry = series[(expiry, root)]
@@ -654,34 +661,21 @@ def _smiles(
         except ValueError as error:
             notes.append(f"{root} {expiry.isoformat()}: {error}")
             continue
-        otm_mid = np.where(strike >= forward, call_mid, put_mid)
-        quotes.append(
-            _Quotes(
-                expiry,
-                root,
-                days,
-                forward,
-                discount,
-                strike,
-                call_bid,
-                call_ask,
-                put_bid,
-                put_ask,
-                otm_mid,
-            )
+        q = ExpiryQuotes(
+            expiry, root, days, forward, discount, strike, call_bid, call_ask, put_bid, put_ask
         )
+        quotes.append(q)
+        otm_mids.append(np.where(q.use_call, call_mid, put_mid))
     if not quotes:
         return [], notes
     # Every expiry's out-of-the-money vols in one vectorised inversion.
     sizes = [q.strike.size for q in quotes]
     flat_iv = implied_vol(
         np.concatenate([q.use_call for q in quotes]),
-        np.concatenate([q.otm_mid for q in quotes]),
+        np.concatenate(otm_mids),
         np.concatenate([np.full(n, q.forward) for q, n in zip(quotes, sizes, strict=True)]),
         np.concatenate([q.strike for q in quotes]),
-        np.concatenate(
-            [np.full(n, q.days / DAYS_PER_YEAR) for q, n in zip(quotes, sizes, strict=True)]
-        ),
+        np.concatenate([np.full(n, q.t_years) for q, n in zip(quotes, sizes, strict=True)]),
         np.concatenate([np.full(n, q.discount) for q, n in zip(quotes, sizes, strict=True)]),
     )
     ivs = np.split(flat_iv, np.cumsum(sizes)[:-1])
@@ -689,8 +683,12 @@ def _smiles(
     return smiles, notes
 
 
-def _fitted(q: _Quotes, otm_iv: FloatArray, notes: list[str]) -> ExpirySmile:
-    t_years = q.days / DAYS_PER_YEAR
+def _quote_fields(quotes: ExpiryQuotes) -> dict[str, Any]:
+    return {f.name: getattr(quotes, f.name) for f in fields(ExpiryQuotes)}
+
+
+def _fitted(q: ExpiryQuotes, otm_iv: FloatArray, notes: list[str]) -> ExpirySmile:
+    t_years = q.t_years
     log_k = np.log(q.strike / q.forward)
     svi: SviParams | None = None
     rmse = math.nan
@@ -714,16 +712,7 @@ def _fitted(q: _Quotes, otm_iv: FloatArray, notes: list[str]) -> ExpirySmile:
     except ValueError as error:
         notes.append(f"{q.root} {q.expiry.isoformat()}: no smile fitted ({error})")
     return ExpirySmile(
-        expiry=q.expiry,
-        root=q.root,
-        days=q.days,
-        forward=q.forward,
-        discount=q.discount,
-        strike=q.strike,
-        call_bid=q.call_bid,
-        call_ask=q.call_ask,
-        put_bid=q.put_bid,
-        put_ask=q.put_ask,
+        **_quote_fields(q),
         otm_iv=otm_iv,
         svi=svi,
         fit_rmse_vol_pts=rmse,
@@ -930,10 +919,9 @@ def spx_half_spread_pts(
     for smile in chain.expiries:
         if not min_days <= smile.days <= max_days:
             continue
-        use_call = smile.strike >= smile.forward
-        bid = np.where(use_call, smile.call_bid, smile.put_bid)
-        ask = np.where(use_call, smile.call_ask, smile.put_ask)
-        quoted = (bid > 0) & (ask >= bid) & np.isfinite(smile.otm_iv)
+        use_call = smile.use_call
+        bid, ask = smile.otm_bid_ask()
+        quoted = _quoted(bid, ask) & np.isfinite(smile.otm_iv)
         vol = np.where(quoted, smile.otm_iv, 0.2)
         delta = np.abs(
             black76(use_call, smile.forward, smile.strike, smile.t_years, 0.0, vol).delta
