@@ -20,7 +20,13 @@ from planner.engine.expiries import expiry_in_window
 from planner.engine.leg_book import LegBook, MarketState, build_leg_book
 from planner.engine.pricing import PriceGreeks, black76_call_delta
 from planner.engine.report import ProposedLeg
-from planner.engine.strikes import nearest_delta_index, snap_vix_strike, vix_strike_grid
+from planner.engine.strikes import (
+    VIX_MAX_STRIKE,
+    VIX_MIN_STRIKE,
+    nearest_delta_index,
+    snap_vix_strike,
+    vix_strike_grid,
+)
 from planner.engine.today import VixCalls
 from planner.engine.types import (
     Group,
@@ -33,7 +39,7 @@ from planner.engine.vol import model_vix_vol
 
 FloatArray = NDArray[np.float64]
 
-_LISTED_STRIKES = vix_strike_grid(5.0, 200.0)
+_LISTED_STRIKES = vix_strike_grid(VIX_MIN_STRIKE, VIX_MAX_STRIKE)
 
 
 @dataclass(frozen=True, slots=True)

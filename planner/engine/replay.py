@@ -54,6 +54,7 @@ from planner.engine.replay_types import (
     WingRule,
 )
 from planner.engine.signals import rsi_wilder
+from planner.engine.strikes import SPX_STRIKE_STEP_PTS
 from planner.engine.types import (
     SPX_MULTIPLIER_USD,
     VIX_OPTION_MULTIPLIER_USD,
@@ -258,11 +259,17 @@ def _plan_condors(
             long_put, long_call = shorts.long_put, shorts.long_call
             if settings.wing_rule is WingRule.DELTA:
                 wings = iron_condor_strikes(
-                    spot, t_years, rate, div, vol, settings.wing_delta, settings.wing_delta, 5.0
+                    spot,
+                    t_years,
+                    rate,
+                    div,
+                    vol,
+                    settings.wing_delta,
+                    settings.wing_delta,
+                    SPX_STRIKE_STEP_PTS,
                 )
-                step = 5.0
-                long_put = min(wings.short_put, shorts.short_put - step)
-                long_call = max(wings.short_call, shorts.short_call + step)
+                long_put = min(wings.short_put, shorts.short_put - SPX_STRIKE_STEP_PTS)
+                long_call = max(wings.short_call, shorts.short_call + SPX_STRIKE_STEP_PTS)
         except ValueError as error:
             when = np.datetime64(int(day_number[day]), "D")
             raise EngineInputError(

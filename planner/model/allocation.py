@@ -12,6 +12,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
+from planner.engine.strikes import VIX_MAX_STRIKE, VIX_MIN_STRIKE
 from planner.engine.types import (
     AllocationSettingsLike,
     RegimeMeasure,
@@ -44,8 +45,10 @@ def _check_strike(rule: StrikeRule, value: float, what: str) -> None:
         raise ValueError(f"{what}: a call delta must be between 0 and 1 (got {value:g})")
     if rule is StrikeRule.POINTS and not -50.0 <= value <= 150.0:
         raise ValueError(f"{what}: points above the future must be -50 to 150 (got {value:g})")
-    if rule is StrikeRule.FIXED and not 5.0 <= value <= 200.0:
-        raise ValueError(f"{what}: a VIX strike must be 5 to 200 (got {value:g})")
+    if rule is StrikeRule.FIXED and not VIX_MIN_STRIKE <= value <= VIX_MAX_STRIKE:
+        raise ValueError(
+            f"{what}: a VIX strike must be {VIX_MIN_STRIKE:g} to {VIX_MAX_STRIKE:g} (got {value:g})"
+        )
 
 
 class LayerSettings(FrozenValue):
