@@ -4,10 +4,10 @@ horizons, built once for the risk dock, the printed page and the text report."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from planner.engine.report import GreeksTotals, Report
+from planner.engine.report import BreakEven, GreeksTotals, Report
 from planner.engine.types import Group
 from planner.present.formatting import (
     fmt_expiry,
@@ -37,6 +37,8 @@ __all__ = [
     "GROUP_LABELS",
     "GROUP_ORDER",
     "STRESS_MARKET_COLUMNS",
+    "break_evens_by_horizon",
+    "break_evens_cell",
     "greeks_table",
     "group_label",
     "hedge_cost_table",
@@ -184,23 +186,54 @@ def position_table(report: Report) -> Table:
         (usd_cell(report.total.pnl_usd, toned=False),),
         (usd_cell(report.capital_usd, toned=False),),
     ]
+    headers = [text_cell(n) for n in names]
     if not report.break_evens:
-        names.append("Break-even")
+        headers.append(text_cell("Break-even"))
         rows.append((Cell("none in range", align=_LEFT),))
-    for be in report.break_evens:
-        names.append(f"Break-even T+{be.horizon_days}d")
-        text = (
-            f"{fmt_price(be.spx, 0)} ({fmt_pct(be.move_pct, 1, sign=True)}, "
-            f"VIX {fmt_vix(be.vix, 1)})"
+    for horizon, evens in break_evens_by_horizon(report.break_evens).items():
+        headers.append(
+            text_cell(
+                f"Break-even T+{horizon}d",
+                tooltip=f"SPX levels where the whole position's P&L at T+{horizon} days is zero",
+            )
         )
-        rows.append((Cell(text, be.spx, "pts"),))
+        rows.append((break_evens_cell(evens),))
     return Table(
         "Position",
         (Column("Value"),),
         tuple(rows),
-        row_headers=tuple(text_cell(n) for n in names),
+        row_headers=tuple(headers),
         row_header_title="",
     )
+
+
+def break_evens_by_horizon(evens: Sequence[BreakEven]) -> dict[int, tuple[BreakEven, ...]]:
+    """The break-evens of each horizon, in the report's order; a level found twice at one
+    horizon (the horizon on the condor's expiry: two curves that are one) once."""
+    by_horizon: dict[int, list[BreakEven]] = {}
+    for be in evens:
+        same = by_horizon.setdefault(be.horizon_days, [])
+        if not any(round(b.spx) == round(be.spx) for b in same):
+            same.append(be)
+    return {h: tuple(v) for h, v in by_horizon.items()}
+
+
+def break_evens_cell(evens: Sequence[BreakEven]) -> Cell:
+    """One horizon's break-evens on one line: the levels for a narrow dock ("6,617 · 7,062"),
+    each with its move from spot and VIX as the whole text (the page and the text report) and
+    in the tooltip."""
+    levels = [fmt_price(be.spx, 0) for be in evens]
+    details = [
+        f"{level} ({fmt_pct(be.move_pct, 1, sign=True)}, VIX {fmt_vix(be.vix, 1)})"
+        for level, be in zip(levels, evens, strict=True)
+    ]
+    tooltip = "\n".join(
+        f"SPX {level}: {fmt_pct(be.move_pct, 1, sign=True)} from spot, VIX {fmt_vix(be.vix, 1)}"
+        for level, be in zip(levels, evens, strict=True)
+    )
+    # A single level sorts and reads back as a number; several are text.
+    number, unit = (evens[0].spx, "pts") if len(evens) == 1 else (None, "")
+    return Cell(" · ".join(levels), number, unit, tooltip=tooltip, full_text="  ".join(details))
 
 
 def _red_below_zero(cell: Cell) -> Cell:

@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
             self.position_editor,
             Qt.DockWidgetArea.BottomDockWidgetArea,
         )
-        self.risk_panel = RiskPanel()
+        self.risk_panel = RiskPanel(settings=self._settings)
         self.risk_dock = self._dock(
             "Risk", "riskDock", self.risk_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )

@@ -9,14 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTransposeProxyModel
-from PySide6.QtWidgets import (
-    QFrame,
-    QGroupBox,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QSettings, Qt, QTransposeProxyModel
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from planner.engine.report import Report
 from planner.present.risk import (
@@ -30,6 +24,7 @@ from planner.present.risk import (
 )
 from planner.present.table import Table
 from planner.ui.cell_table import CellTableModel
+from planner.ui.collapsible import CollapsibleSection
 from planner.ui.plain_text import plain_label
 from planner.ui.tables import figure_table, fit_height
 from planner.ui.theme import SCREEN, Theme
@@ -37,12 +32,16 @@ from planner.ui.theme import SCREEN, Theme
 __all__ = [
     "GREEK_COLUMNS",
     "GROUP_LABELS",
+    "SETTINGS_GROUP",
     "GreeksTableModel",
     "HedgeCostModel",
     "RiskPanel",
     "StressTableModel",
     "SummaryModel",
 ]
+
+SETTINGS_GROUP = "risk"
+"""Where the panel keeps its sections' folded state ("risk/stress_expanded")."""
 
 
 class _ReportTableModel(CellTableModel):
@@ -92,9 +91,15 @@ class StressTableModel(_ReportTableModel):
 
 
 class RiskPanel(QWidget):
-    """The risk dock's content. Read-only; scrolls vertically in a narrow (~420 px) dock."""
+    """The risk dock's content. Read-only; scrolls vertically in a narrow (~380 px) dock.
+    `settings` keeps which sections are folded (none kept without it)."""
 
-    def __init__(self, parent: QWidget | None = None, theme: Theme = SCREEN) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        theme: Theme = SCREEN,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self._report: Report | None = None
         self.greeks_model = GreeksTableModel(theme, self)
@@ -115,27 +120,38 @@ class RiskPanel(QWidget):
         self.greeks_view = figure_table(self.greeks_by_greek, stretch_last=True, slack_px=4)
         self.greeks_view.setToolTip("Dollars for the whole position; hover a greek for its units")
         self.summary_view = figure_table(self.summary_model, stretch_last=True)
+        # One column of figures named by the row headers: its title ("Value") says nothing.
+        self.summary_view.horizontalHeader().hide()
         self.hedge_cost_view = figure_table(self.hedge_cost_model, stretch_last=True)
         self.stress_view = figure_table(self.stress_model, stretch_last=True, slack_px=4)
         self._hide_market_columns()
         self.stress_view.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.views = (self.greeks_view, self.summary_view, self.hedge_cost_view, self.stress_view)
 
+        # Stress before hedge cost: with a horizon's break-evens on one line, the first ten or
+        # so scenarios' net P&L and loss cut show under the greeks at 1366x768. Each section
+        # folds under its title (remembered), for the stress rows below.
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(2, 2, 2, 2)
+        column.setSpacing(2)
         column.addWidget(self.warnings_label)
-        for title, view in (
-            ("Greeks ($ per SPX pt / VIX pt / vol pt / day)", self.greeks_view),
-            ("Position", self.summary_view),
-            ("Hedge cost", self.hedge_cost_view),
-            ("Stress scenarios", self.stress_view),
+        self.sections: dict[str, CollapsibleSection] = {}
+        for key, title, view in (
+            ("greeks", "Greeks ($ per SPX pt / VIX pt / vol pt / day)", self.greeks_view),
+            ("position", "Position", self.summary_view),
+            ("stress", "Stress scenarios", self.stress_view),
+            ("hedge_cost", "Hedge cost", self.hedge_cost_view),
         ):
-            box = QGroupBox(title)
-            inner = QVBoxLayout(box)
-            inner.setContentsMargins(2, 2, 2, 2)
-            inner.addWidget(view)
-            column.addWidget(box)
+            section = CollapsibleSection(
+                title,
+                view,
+                settings=settings,
+                settings_key=f"{SETTINGS_GROUP}/{key}_expanded",
+                tooltip=f"{title}: click to fold or unfold",
+            )
+            self.sections[key] = section
+            column.addWidget(section)
         column.addStretch(1)
 
         self.scroll_area = QScrollArea()

@@ -472,8 +472,7 @@ class Snapshot:
         # have gone.
         legs = _from_present(legs_table(self.report), give_way=(0,))
         stress = _from_present(stress_table(self.report))
-        # A horizon's break-evens on one line: the page has height for fewer rows than a dock.
-        position = _from_present(position_table(self.report).with_repeated_headers_joined())
+        position = _from_present(position_table(self.report))
         hedge_cost = _from_present(hedge_cost_table(self.report))
         greeks = _from_present(greeks_table(self.report))
         right_tables = [position, greeks, stress]

@@ -80,7 +80,8 @@ def figure_table(
 def fit_height(view: QTableView) -> None:
     """Make the whole table visible, plus room for the sideways scroll bar when it shows."""
     rows = view.model().rowCount()
-    height = view.horizontalHeader().sizeHint().height()
+    header = view.horizontalHeader()
+    height = 0 if header.isHidden() else header.sizeHint().height()
     height += rows * view.verticalHeader().defaultSectionSize() + 2 * view.frameWidth()
     if view.horizontalScrollBar().maximum() > 0:
         height += view.horizontalScrollBar().sizeHint().height()

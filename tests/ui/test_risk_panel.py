@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from planner.cli import sample_plan_path
 from planner.engine.evaluate import evaluate
 from planner.engine.types import Group
 from planner.model.plan import Plan
+from planner.model.planfile import load_plan
 from planner.present.formatting import MINUS, fmt_pct, fmt_usd, fmt_usd_compact
+from planner.ui.document import PlanDocument
+from planner.ui.main_window import MainWindow
 from planner.ui.risk_panel import (
     GREEK_COLUMNS,
     GreeksTableModel,
@@ -24,6 +30,7 @@ from planner.ui.risk_panel import (
 )
 from planner.ui.theme import SCREEN
 
+from .test_main_window import close_and_delete
 from .test_payoff_chart import empty_report, synthetic_report
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -104,13 +111,21 @@ def test_summary_net_credit_max_profit_loss_break_evens(panel: RiskPanel) -> Non
     assert values["Condor max loss"] == f"{MINUS}$20,679"
     assert _is_red(model, names.index("Condor max loss"), 0)
     be_rows = [n for n in names if n.startswith("Break-even")]
-    assert be_rows == [
-        "Break-even T+0d",
-        "Break-even T+25d",
-        "Break-even T+25d",
-        "Break-even T+50d",
+    # #13 item 7: one row per horizon (was a row per break-even, nine for the sample, which
+    # pushed the stress table below the fold at 1366x768); the levels joined, the move from
+    # spot and VIX at each in the whole text (page, text report) and the tooltip.
+    assert be_rows == ["Break-even T+0d", "Break-even T+25d", "Break-even T+50d"]
+    assert values["Break-even T+50d"] == "6,925"
+    assert values["Break-even T+25d"] == "6,980 · 7,905"
+    horizon = model.cell(names.index("Break-even T+25d"), 0)
+    assert horizon.wide_text == f"6,980 ({MINUS}6.3%, VIX 25.9)  7,905 (+6.1%, VIX 11.1)"
+    tip = model.data(model.index(names.index("Break-even T+25d"), 0), Qt.ItemDataRole.ToolTipRole)
+    assert tip.splitlines() == [
+        f"SPX 6,980: {MINUS}6.3% from spot, VIX 25.9",
+        "SPX 7,905: +6.1% from spot, VIX 11.1",
     ]
-    assert values["Break-even T+50d"] == f"6,925 ({MINUS}7.0%, VIX 26.9)"
+    expiry = model.cell(names.index("Break-even T+50d"), 0)
+    assert expiry.wide_text == f"6,925 ({MINUS}7.0%, VIX 26.9)"
 
 
 def test_hedge_cost_rows(panel: RiskPanel) -> None:
@@ -215,3 +230,91 @@ def test_realistic_plan_through_evaluate(panel: RiskPanel, plan: Plan) -> None:
     cost = panel.hedge_cost_model
     annual = cost.row_names().index("Annual carry")
     assert _text(cost, annual, 1) == fmt_pct(report.hedge_cost.carry_annual_pct_capital, 2, True)
+
+
+def _visible_in_scroll_area(panel: RiskPanel, view: QTableView, row: int, column: int) -> bool:
+    """Whether the cell's whole rectangle shows in the panel's viewport as it is scrolled."""
+    rect = view.visualRect(view.model().index(row, column))
+    viewport = panel.scroll_area.viewport()
+    top_left = view.viewport().mapTo(viewport, rect.topLeft())
+    bottom_right = view.viewport().mapTo(viewport, rect.bottomRight())
+    return (
+        view.isVisibleTo(panel)
+        and rect.isValid()
+        and viewport.rect().contains(top_left)
+        and viewport.rect().contains(bottom_right)
+    )
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_key_figures_show_without_scrolling_in_the_window(
+    qtbot: QtBot, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """#13 item 7: at 1366x768 the sample's nine break-even rows pushed the stress table below
+    the fold. The greeks' total, net credit and max loss, and the first scenarios' net P&L and
+    loss cut show in the dock as it opens, neither scrolled down nor sideways."""
+    document = PlanDocument(load_plan(sample_plan_path()))
+    qtbot.waitUntil(lambda: document.report is not None, timeout=10000)
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(document, settings)
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    win.apply_default_layout()
+    win.risk_dock.raise_()
+    qtbot.wait(50)
+    panel = win.risk_panel
+    assert panel.scroll_area.verticalScrollBar().value() == 0
+    greeks = panel.greeks_view
+    total = greeks.model().columnCount() - 1
+    for row in range(greeks.model().rowCount()):
+        assert _visible_in_scroll_area(panel, greeks, row, total)
+    names = panel.summary_model.row_names()
+    for name in ("Net credit", "Condor max loss"):
+        assert _visible_in_scroll_area(panel, panel.summary_view, names.index(name), 0)
+    stress = panel.stress_view
+    headers = [stress.model().headerData(c, Qt.Orientation.Horizontal) for c in range(7)]
+    net, cut = headers.index("Net"), headers.index("Loss cut")
+    shown = [
+        r
+        for r in range(stress.model().rowCount())
+        if _visible_in_scroll_area(panel, stress, r, net)
+        and _visible_in_scroll_area(panel, stress, r, cut)
+    ]
+    assert shown[:1] == [0], "the first scenario's net P&L and loss cut are in sight"
+    print(f"{size}: {len(shown)} of {stress.model().rowCount()} stress rows in sight")
+    close_and_delete(win)
+    document.stop()
+
+
+def test_sections_fold_and_the_fold_is_remembered(qtbot: QtBot, tmp_path: Path) -> None:
+    """#13 item 8: the user folds a section away (the stress rows move up into sight); the
+    next panel made with the same settings opens with it folded."""
+    settings = QSettings(str(tmp_path / "panel.ini"), QSettings.Format.IniFormat)
+    panel = RiskPanel(settings=settings)
+    qtbot.addWidget(panel)
+    panel.resize(380, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_report(synthetic_report())
+    assert list(panel.sections) == ["greeks", "position", "stress", "hedge_cost"]
+    assert all(s.is_expanded() for s in panel.sections.values())
+    qtbot.wait(20)
+    stress_top = panel.stress_view.mapTo(panel, panel.stress_view.rect().topLeft()).y()
+    panel.sections["greeks"].title_button.click()
+    qtbot.wait(20)
+    assert not panel.greeks_view.isVisibleTo(panel)
+    assert panel.stress_view.mapTo(panel, panel.stress_view.rect().topLeft()).y() < stress_top
+    settings.sync()
+
+    again = RiskPanel(settings=QSettings(str(tmp_path / "panel.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    assert not again.sections["greeks"].is_expanded()
+    assert again.sections["stress"].is_expanded()
+    again.sections["greeks"].title_button.click()
+    assert again.sections["greeks"].is_expanded() and again.greeks_view.isVisibleTo(again)
+    # Without settings nothing is kept: every section opens unfolded.
+    unkept = RiskPanel()
+    qtbot.addWidget(unkept)
+    assert unkept.sections["greeks"].is_expanded()
