@@ -6,22 +6,15 @@ takes before the market columns fill in.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from planner.model.chain import load_chain
+from tests.shared_data import FEB_2022_CHAIN, needs_chain
 
-CHAIN = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "data"
-    / "chains"
-    / "spx_quotedata_2022-02-04.csv"
-)
+CHAIN = FEB_2022_CHAIN
 pytest.importorskip("pytest_benchmark")
-pytestmark = pytest.mark.skipif(not CHAIN.is_file(), reason="../shared/data/chains is absent")
+pytestmark = needs_chain
 
 
 def test_load_all_expiries_chain(benchmark: BenchmarkFixture) -> None:

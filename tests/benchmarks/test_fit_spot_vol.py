@@ -41,6 +41,7 @@ from planner.model.plan import (
     FuturePoint,
     SpotVolParams,
 )
+from tests.shared_data import KNOWN_BAD_FUTURES_DATES
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 FILES = ("vix_daily.csv", "spx_daily.csv", "vix_futures_m1_m7.csv")
@@ -61,29 +62,7 @@ EPISODES = (
     ("Aug 2024", dt.date(2024, 8, 2), dt.date(2024, 8, 5)),
 )
 # SOURCES.md: days whose futures disagree with Cboe's settlements, and one off-curve M5.
-BAD_DAYS = frozenset(
-    dt.date.fromisoformat(d)
-    for d in [
-        "2020-08-18",
-        "2020-08-19",
-        "2020-08-24",
-        "2020-12-22",
-        "2021-01-25",
-        "2021-02-04",
-        "2021-02-18",
-        "2021-03-29",
-        "2021-04-01",
-        "2021-04-16",
-        "2021-04-22",
-        "2021-05-06",
-        "2021-09-01",
-        "2021-10-26",
-        "2021-11-15",
-        "2021-12-03",
-        "2021-12-07",
-        "2023-06-08",
-    ]
-)
+BAD_DAYS = KNOWN_BAD_FUTURES_DATES | {dt.date(2023, 6, 8)}
 BETA_FIELDS = [f.name for f in fields(BetaParams)]
 
 

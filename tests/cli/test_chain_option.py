@@ -12,15 +12,9 @@ from planner.cli import main, sample_plan_path
 from planner.engine.types import Group, Right, Underlying
 from planner.model import save_plan
 from planner.model.plan import Leg, Market, Plan
+from tests.shared_data import FEB_2022_CHAIN, needs_chain
 
-CHAIN = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "data"
-    / "chains"
-    / "spx_quotedata_2022-02-04.csv"
-)
-needs_chain = pytest.mark.skipif(not CHAIN.is_file(), reason="../shared/data/chains is absent")
+CHAIN = FEB_2022_CHAIN
 
 
 def feb_plan(path: Path, valuation: dt.date = dt.date(2022, 2, 4)) -> Path:

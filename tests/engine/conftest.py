@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from planner.engine.types import Group, Right, Underlying, VixMode
+from planner.engine.types import Group, Right, VixMode
 from planner.model.plan import (
     LEGACY_MODEL_PARAMS,
     FuturePoint,
@@ -17,9 +17,10 @@ from planner.model.plan import (
     StressScenario,
     ViewSettings,
 )
+from tests.legs import CONDOR_EXPIRY as CONDOR_EXPIRY
+from tests.legs import spx_leg, vix_call
 
 VALUATION = dt.date(2026, 11, 20)
-CONDOR_EXPIRY = dt.date(2027, 1, 8)
 
 FUTURES = (
     FuturePoint(expiry=dt.date(2026, 12, 16), price=17.6),
@@ -27,44 +28,6 @@ FUTURES = (
     FuturePoint(expiry=dt.date(2027, 2, 17), price=18.9),
     FuturePoint(expiry=dt.date(2027, 3, 17), price=19.4),
 )
-
-
-def spx_leg(
-    leg_id: str,
-    right: Right,
-    qty: int,
-    strike: float,
-    expiry: dt.date = CONDOR_EXPIRY,
-    group: Group = Group.CONDOR,
-    entry: float | None = None,
-    iv: float | None = None,
-) -> Leg:
-    return Leg(
-        id=leg_id,
-        underlying=Underlying.SPX,
-        right=right,
-        quantity=qty,
-        strike=strike,
-        expiry=expiry,
-        group=group,
-        entry_price=entry,
-        iv=iv,
-    )
-
-
-def vix_call(
-    leg_id: str, group: Group, qty: int, strike: float, expiry: dt.date, iv: float | None = None
-) -> Leg:
-    return Leg(
-        id=leg_id,
-        underlying=Underlying.VIX,
-        right=Right.CALL,
-        quantity=qty,
-        strike=strike,
-        expiry=expiry,
-        group=group,
-        iv=iv,
-    )
 
 
 CONDOR = (

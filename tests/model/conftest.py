@@ -6,16 +6,16 @@ import datetime as dt
 
 import pytest
 
-from planner.engine.types import Group, Right, SpotVolPreset, Underlying, VixMode
+from planner.engine.types import Group, Right, SpotVolPreset, VixMode
 from planner.model import (
     FuturePoint,
-    Leg,
     Market,
     Plan,
     StressScenario,
     ViewSettings,
 )
 from planner.model.plan import LEGACY_MODEL_PARAMS
+from tests.legs import spx_leg, vix_call
 
 VALUATION = dt.date(2025, 3, 3)
 CONDOR_EXPIRY = dt.date(2025, 4, 17)
@@ -24,76 +24,15 @@ CONDOR_EXPIRY = dt.date(2025, 4, 17)
 def build_sample_plan() -> Plan:
     """A condor hedged with three VIX layers; IVs, entry prices and a custom view set."""
     spx_legs = (
-        Leg(
-            id="sp",
-            underlying=Underlying.SPX,
-            right=Right.PUT,
-            quantity=-2,
-            strike=5600,
-            expiry=CONDOR_EXPIRY,
-            group=Group.CONDOR,
-            entry_price=21.4,
-            iv=0.205,
-        ),
-        Leg(
-            id="lp",
-            underlying=Underlying.SPX,
-            right=Right.PUT,
-            quantity=2,
-            strike=5550,
-            expiry=CONDOR_EXPIRY,
-            group=Group.CONDOR,
-            entry_price=17.1,
-        ),
-        Leg(
-            id="sc",
-            underlying=Underlying.SPX,
-            right=Right.CALL,
-            quantity=-2,
-            strike=6150,
-            expiry=CONDOR_EXPIRY,
-            group=Group.CONDOR,
-        ),
-        Leg(
-            id="lc",
-            underlying=Underlying.SPX,
-            right=Right.CALL,
-            quantity=2,
-            strike=6200,
-            expiry=CONDOR_EXPIRY,
-            group=Group.CONDOR,
-        ),
+        spx_leg("sp", Right.PUT, -2, 5600, CONDOR_EXPIRY, entry=21.4, iv=0.205),
+        spx_leg("lp", Right.PUT, 2, 5550, CONDOR_EXPIRY, entry=17.1),
+        spx_leg("sc", Right.CALL, -2, 6150, CONDOR_EXPIRY),
+        spx_leg("lc", Right.CALL, 2, 6200, CONDOR_EXPIRY),
     )
     vix_legs = (
-        Leg(
-            id="near",
-            underlying=Underlying.VIX,
-            right=Right.CALL,
-            quantity=4,
-            strike=21,
-            expiry=dt.date(2025, 3, 12),
-            group=Group.NEAR,
-            entry_price=0.95,
-        ),
-        Leg(
-            id="mid",
-            underlying=Underlying.VIX,
-            right=Right.CALL,
-            quantity=4,
-            strike=24,
-            expiry=dt.date(2025, 4, 16),
-            group=Group.MID,
-            iv=0.95,
-        ),
-        Leg(
-            id="tail",
-            underlying=Underlying.VIX,
-            right=Right.CALL,
-            quantity=2,
-            strike=30,
-            expiry=dt.date(2025, 5, 21),
-            group=Group.TAIL,
-        ),
+        vix_call("near", Group.NEAR, 4, 21, dt.date(2025, 3, 12), entry=0.95),
+        vix_call("mid", Group.MID, 4, 24, dt.date(2025, 4, 16), iv=0.95),
+        vix_call("tail", Group.TAIL, 2, 30, dt.date(2025, 5, 21)),
     )
     return Plan(
         name="Condor + 4/4/2 hedge — März ✓",

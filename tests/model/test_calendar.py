@@ -16,34 +16,11 @@ from planner.model.calendar import (
     listed_spx_monthly_expiries,
     listed_vix_expiries,
 )
+from tests.shared_data import KNOWN_BAD_FUTURES_DATES
 
 D = dt.date
 DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 VIX_FUTURES_CSV = DATA_DIR / "vix_futures_m1_m7.csv"
-
-# Rows SOURCES.md lists as wrong in M1-M5 (disagreeing with Cboe or a second copy).
-KNOWN_BAD_PRICE_DATES = frozenset(
-    D.fromisoformat(day)
-    for day in (
-        "2020-08-18",
-        "2020-08-19",
-        "2020-08-24",
-        "2020-12-22",
-        "2021-01-25",
-        "2021-02-04",
-        "2021-02-18",
-        "2021-03-29",
-        "2021-04-01",
-        "2021-04-16",
-        "2021-04-22",
-        "2021-05-06",
-        "2021-09-01",
-        "2021-10-26",
-        "2021-11-15",
-        "2021-12-03",
-        "2021-12-07",
-    )
-)
 
 
 def test_uses_a_cboe_or_nyse_calendar() -> None:
@@ -178,7 +155,7 @@ def test_vix_monthly_expiries_match_history_2009_2024() -> None:
     trading_days = [day for day, *_ in rows]
     for expiry in counter_faults:
         before = trading_days[trading_days.index(expiry) - 1]
-        assert not {expiry, before} & KNOWN_BAD_PRICE_DATES
+        assert not {expiry, before} & KNOWN_BAD_FUTURES_DATES
         m1_before, m2_before = by_date[before]
         m1_on, _ = by_date[expiry]
         assert abs(m1_on - m2_before) < 0.5 * abs(m1_on - m1_before), expiry

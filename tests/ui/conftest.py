@@ -12,12 +12,13 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from planner.engine.report import Report
-from planner.engine.types import Group, Right, Underlying, VixMode
-from planner.model.plan import FuturePoint, Leg, Market, Plan, StressScenario, ViewSettings
+from planner.engine.types import Group, Right, VixMode
+from planner.model.plan import FuturePoint, Market, Plan, StressScenario, ViewSettings
 from planner.ui.document import PlanDocument
+from tests.legs import CONDOR_EXPIRY as CONDOR_EXPIRY
+from tests.legs import spx_leg, vix_call
 
 VALUATION = dt.date(2026, 11, 20)
-CONDOR_EXPIRY = dt.date(2027, 1, 8)  # SPXW Friday, 49 days out
 
 
 def realistic_plan() -> Plan:
@@ -30,36 +31,14 @@ def realistic_plan() -> Plan:
         FuturePoint(expiry=dt.date(2027, 4, 21), price=19.8),
     )
 
-    def spx(leg_id: str, right: Right, qty: int, strike: float) -> Leg:
-        return Leg(
-            id=leg_id,
-            underlying=Underlying.SPX,
-            right=right,
-            quantity=qty,
-            strike=strike,
-            expiry=CONDOR_EXPIRY,
-            group=Group.CONDOR,
-        )
-
-    def vix(leg_id: str, group: Group, qty: int, strike: float, expiry: dt.date) -> Leg:
-        return Leg(
-            id=leg_id,
-            underlying=Underlying.VIX,
-            right=Right.CALL,
-            quantity=qty,
-            strike=strike,
-            expiry=expiry,
-            group=group,
-        )
-
     legs = (
-        spx("long_put", Right.PUT, 5, 6900.0),
-        spx("short_put", Right.PUT, -5, 6950.0),
-        spx("short_call", Right.CALL, -5, 7840.0),
-        spx("long_call", Right.CALL, 5, 7890.0),
-        vix("near_call", Group.NEAR, 4, 18.0, dt.date(2026, 11, 25)),
-        vix("mid_call", Group.MID, 4, 22.0, dt.date(2026, 12, 30)),
-        vix("tail_call", Group.TAIL, 2, 28.0, dt.date(2027, 2, 17)),
+        spx_leg("long_put", Right.PUT, 5, 6900.0),
+        spx_leg("short_put", Right.PUT, -5, 6950.0),
+        spx_leg("short_call", Right.CALL, -5, 7840.0),
+        spx_leg("long_call", Right.CALL, 5, 7890.0),
+        vix_call("near_call", Group.NEAR, 4, 18.0, dt.date(2026, 11, 25)),
+        vix_call("mid_call", Group.MID, 4, 22.0, dt.date(2026, 12, 30)),
+        vix_call("tail_call", Group.TAIL, 2, 28.0, dt.date(2027, 2, 17)),
     )
     stress = (
         StressScenario(name="SPX -5 %", spx_move_pct=-5.0),

@@ -17,15 +17,9 @@ from planner.ui.condor_dialog import CondorDialog
 from planner.ui.document import PlanDocument
 from planner.ui.legs_model import MARKET_COLUMNS, Column
 from planner.ui.main_window import MainWindow
+from tests.shared_data import FEB_2022_CHAIN, needs_chain
 
-CHAIN = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "data"
-    / "chains"
-    / "spx_quotedata_2022-02-04.csv"
-)
-needs_chain = pytest.mark.skipif(not CHAIN.is_file(), reason="../shared/data/chains is absent")
+CHAIN = FEB_2022_CHAIN
 EXPIRY = dt.date(2022, 3, 18)
 
 
