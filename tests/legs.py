@@ -22,17 +22,7 @@ def spx_leg(
     entry: float | None = None,
     iv: float | None = None,
 ) -> Leg:
-    return Leg(
-        id=leg_id,
-        underlying=Underlying.SPX,
-        right=right,
-        quantity=qty,
-        strike=strike,
-        expiry=expiry,
-        group=group,
-        entry_price=entry,
-        iv=iv,
-    )
+    return _leg(leg_id, Underlying.SPX, right, qty, strike, expiry, group, entry, iv)
 
 
 def vix_call(
@@ -44,10 +34,24 @@ def vix_call(
     iv: float | None = None,
     entry: float | None = None,
 ) -> Leg:
+    return _leg(leg_id, Underlying.VIX, Right.CALL, qty, strike, expiry, group, entry, iv)
+
+
+def _leg(
+    leg_id: str,
+    underlying: Underlying,
+    right: Right,
+    qty: int,
+    strike: float,
+    expiry: dt.date,
+    group: Group,
+    entry: float | None,
+    iv: float | None,
+) -> Leg:
     return Leg(
         id=leg_id,
-        underlying=Underlying.VIX,
-        right=Right.CALL,
+        underlying=underlying,
+        right=right,
         quantity=qty,
         strike=strike,
         expiry=expiry,

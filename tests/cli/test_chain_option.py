@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main, sample_plan_path
-from planner.engine.types import Group, Right, Underlying
+from planner.engine.types import Right
 from planner.model import save_plan
-from planner.model.plan import Leg, Market, Plan
+from planner.model.plan import Market, Plan
+from tests.legs import spx_leg
 from tests.shared_data import FEB_2022_CHAIN, needs_chain
 
 CHAIN = FEB_2022_CHAIN
@@ -20,15 +21,7 @@ CHAIN = FEB_2022_CHAIN
 def feb_plan(path: Path, valuation: dt.date = dt.date(2022, 2, 4)) -> Path:
     expiry = dt.date(2022, 3, 18)
     legs = tuple(
-        Leg(
-            id=name,
-            underlying=Underlying.SPX,
-            right=right,
-            quantity=qty,
-            strike=strike,
-            expiry=expiry,
-            group=Group.CONDOR,
-        )
+        spx_leg(name, right, qty, strike, expiry)
         for name, right, qty, strike in (
             ("long_put", Right.PUT, 1, 4100.0),
             ("short_put", Right.PUT, -1, 4150.0),

@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from planner.engine.types import Group, Right, Underlying
-from planner.model.plan import FuturePoint, Leg, Market, Plan
+from planner.model.plan import FuturePoint, Market, Plan
 from planner.ui.condor_dialog import CondorDialog
 from planner.ui.document import PlanDocument
 from planner.ui.legs_model import MARKET_COLUMNS, Column
 from planner.ui.main_window import MainWindow
+from tests.legs import spx_leg, vix_call
 from tests.shared_data import FEB_2022_CHAIN, needs_chain
 
 CHAIN = FEB_2022_CHAIN
@@ -25,16 +26,7 @@ EXPIRY = dt.date(2022, 3, 18)
 
 def feb_plan(valuation: dt.date = dt.date(2022, 2, 4)) -> Plan:
     legs = [
-        Leg(
-            id=name,
-            underlying=Underlying.SPX,
-            right=right,
-            quantity=qty,
-            strike=strike,
-            expiry=EXPIRY,
-            group=Group.CONDOR,
-            entry_price=1.0,
-        )
+        spx_leg(name, right, qty, strike, EXPIRY, entry=1.0)
         for name, right, qty, strike in (
             ("long_put", Right.PUT, 1, 4100.0),
             ("short_put", Right.PUT, -1, 4150.0),
@@ -42,17 +34,7 @@ def feb_plan(valuation: dt.date = dt.date(2022, 2, 4)) -> Plan:
             ("long_call", Right.CALL, 1, 4800.0),
         )
     ]
-    legs.append(
-        Leg(
-            id="near",
-            underlying=Underlying.VIX,
-            right=Right.CALL,
-            quantity=4,
-            strike=30.0,
-            expiry=dt.date(2022, 3, 15),
-            group=Group.NEAR,
-        )
-    )
+    legs.append(vix_call("near", Group.NEAR, 4, 30.0, dt.date(2022, 3, 15)))
     return Plan(
         name="Feb 2022",
         valuation_date=valuation,
