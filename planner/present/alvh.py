@@ -5,6 +5,7 @@ once for the layers panel, the printed page and the text report."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from planner.engine.report import AlvhReport, AlvhStressRow, LayerResult
 from planner.engine.types import Group
@@ -24,6 +25,7 @@ from planner.present.table import (
     Column,
     Table,
     Tone,
+    compact_usd_cell,
     loss_cut_cell,
     text_cell,
     usd_cell,
@@ -148,13 +150,23 @@ def layers_table(alvh: AlvhReport) -> Table:
             Column("Delta", tooltip="Black-76 call delta per contract"),
             Column("Fwd", tooltip="VIX future at the layer's expiry", optional=True),
             Column("Price", tooltip="Model price, index points per contract", optional=True),
-            Column("Contracts", tooltip="Signed: the offset is short"),
+            Column("Contracts", tooltip="Signed: the offset is short", short_title="Qty"),
             Column("Premium", tooltip="Paid (+) or received (−) today"),
-            Column("Theta / day"),
-            Column("Carry % cap./yr", tooltip="30-day carry annualised, % of capital"),
+            Column("Theta / day", tooltip="Dollars a day", short_title="θ/day"),
+            Column(
+                "Carry % cap./yr",
+                tooltip="30-day carry annualised, % of capital",
+                short_title="Carry/yr",
+            ),
             Column("Maint. $/yr", tooltip="Yearly cost of rolling the layer"),
-            Column("Maint. % cap.", tooltip="Yearly maintenance, % of capital"),
-            Column("Share of cost", tooltip="Share of the total yearly maintenance cost"),
+            Column(
+                "Maint. % cap.", tooltip="Yearly maintenance, % of capital", short_title="Maint. %"
+            ),
+            Column(
+                "Share of cost",
+                tooltip="Share of the total yearly maintenance cost",
+                short_title="Share",
+            ),
         ),
         rows,
         note="It would replace the plan's near / mid / tail / offset legs. Maintenance: rolling "
@@ -176,18 +188,16 @@ def _stress_row(s: AlvhStressRow) -> tuple[Cell, ...]:
     layers = []
     for group in LAYERS:
         best = group is s.best_layer
-        layers.append(
-            _signed_usd(
-                s.layer_pnl_usd.get(group, 0.0),
-                "pays most in this scenario" if best else "",
-                bold=best,
-            )
+        cell = compact_usd_cell(
+            s.layer_pnl_usd.get(group, 0.0), "pays most in this scenario" if best else ""
         )
+        layers.append(replace(cell, bold=best))
     cut_plain = s.loss_cut_without_offset
+    # Compact dollars ("+$4.2k", exact in the tooltip and on paper): nine columns share a dock.
     return (
         *layers,
-        _signed_usd(s.hedge_pnl_usd),
-        _signed_usd(s.net_pnl_usd),
+        compact_usd_cell(s.hedge_pnl_usd),
+        compact_usd_cell(s.net_pnl_usd),
         loss_cut_cell(s.loss_cut),
         loss_cut_cell(cut_plain),
         text_cell(LAYER_LABELS[s.best_layer] if s.best_layer else MISSING),
@@ -212,8 +222,17 @@ def layer_stress_table(alvh: AlvhReport) -> Table:
             Column("Hedge", tooltip="All layers together"),
             Column("Net", tooltip="Condor, other legs and the proposed hedge"),
             Column("Loss cut", tooltip="1 − net/condor where the condor loses"),
-            Column("Cut w/o offset", tooltip="The loss cut without the theta offset"),
-            Column("Best layer", Align.LEFT, "The layer that gains most in the scenario"),
+            Column(
+                "Cut w/o offset",
+                tooltip="The loss cut without the theta offset",
+                short_title="w/o offset",
+            ),
+            Column(
+                "Best layer",
+                Align.LEFT,
+                "The layer that gains most in the scenario",
+                short_title="Best",
+            ),
         ),
         tuple(_stress_row(s) for s in alvh.stress),
         note="P&L from today's value with the proposed layers in place of the plan's hedge.",

@@ -77,6 +77,14 @@ class Column:
     tooltip: str = ""
     optional: bool = False
     """A detail a narrow page may leave out (rightmost first) rather than cut a number."""
+    short_title: str = ""
+    """What a narrow view (a dock) heads the column with ("Qty" for "Contracts"), the whole
+    title going into its tooltip; "" when the title is short already. The page and the text
+    report print `title`."""
+
+    @property
+    def narrow_title(self) -> str:
+        return self.short_title or self.title
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,8 +193,11 @@ class CellTableModel(QAbstractTableModel):
                 return None
             column = table.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return column.title
+                return column.narrow_title
             if role == Qt.ItemDataRole.ToolTipRole:
+                if column.short_title:
+                    # The whole title a narrow header stands for, then what it means.
+                    return _tooltip(": ".join(t for t in (column.title, column.tooltip) if t))
                 return _tooltip(column.tooltip)
             if role == Qt.ItemDataRole.TextAlignmentRole and not self._transposed:
                 return int(_ALIGN[column.align])

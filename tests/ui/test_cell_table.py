@@ -64,3 +64,22 @@ def test_an_unchanged_table_redraws_nothing(qapp: QApplication) -> None:
     model.headerDataChanged.connect(lambda o, a, b: headers.append((o, a, b)))
     model.set_table(renamed)
     assert len(changes) == 1 and headers == [(Qt.Orientation.Vertical, 0, 1)]
+
+
+def test_a_short_column_title_heads_a_narrow_view_with_the_whole_title_in_its_tooltip(
+    qapp: QApplication,
+) -> None:
+    columns = (
+        Column("Contracts", tooltip="Signed", short_title="Qty"),
+        Column("P&L", tooltip="profit"),
+    )
+    rows = ((Cell("4", 4.0), usd_cell(1.0)),)
+    for model, orientation in (
+        (CellTableModel(Table("t", columns, rows)), Qt.Orientation.Horizontal),
+        (CellTableModel(Table("t", columns, rows), transposed=True), Qt.Orientation.Vertical),
+    ):
+        assert model.headerData(0, orientation) == "Qty"
+        assert model.headerData(0, orientation, Qt.ItemDataRole.ToolTipRole) == "Contracts: Signed"
+        # A column without a short title is headed and explained as before.
+        assert model.headerData(1, orientation) == "P&L"
+        assert model.headerData(1, orientation, Qt.ItemDataRole.ToolTipRole) == "profit"

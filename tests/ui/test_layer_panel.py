@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from planner.cli import main
@@ -16,12 +17,19 @@ from planner.engine.report import AlvhReport
 from planner.engine.signals import rsi_wilder
 from planner.engine.types import Group, RegimeRule, SizingMode, StrikeRule
 from planner.model.allocation import ALVH_REGIME, VXTH_REGIME, AllocationSettings
-from planner.model.planfile import save_plan
-from planner.present.formatting import MISSING, fmt_expiry, fmt_num, fmt_usd
+from planner.model.planfile import load_plan, save_plan
+from planner.present.formatting import (
+    MISSING,
+    fmt_expiry,
+    fmt_num,
+    fmt_usd,
+    short_scenario_name,
+)
 from planner.ui.document import PlanDocument
 from planner.ui.layers import APPLY_DESCRIPTION, LAYERS, LayerPanel
 
 from .conftest import CountingEvaluator, settle
+from .test_main_window import _shown_window, close_and_delete
 
 
 @pytest.fixture
@@ -46,7 +54,7 @@ def alvh(document: PlanDocument) -> AlvhReport:
 
 
 def results_row(panel: LayerPanel, title: str) -> int:
-    """The results table's row of the figure `title` (one column per layer, then the total)."""
+    """The results table's column of the figure `title` (one row per layer, then the total)."""
     table = panel.results.results_model.table
     assert table is not None
     return table.headers.index(title)
@@ -56,7 +64,7 @@ def results_cell(panel: LayerPanel, row: str, group: Group) -> str:
     model = panel.results.results_model
     r = results_row(panel, row)
     c = LAYERS.index(group)
-    return str(model.data(model.index(r, c)))
+    return str(model.data(model.index(c, r)))
 
 
 def test_table_models_pass_qt_model_tester(qtmodeltester: object, panel: LayerPanel) -> None:
@@ -86,10 +94,10 @@ def test_results_show_the_reports_layers(panel: LayerPanel, document: PlanDocume
     # Shares of the yearly cost add up to the whole.
     model = panel.results.results_model
     share_row = results_row(panel, "Share of cost")
-    shares = [model.data(model.index(share_row, c), Qt.ItemDataRole.UserRole) for c in range(4)]
+    shares = [model.data(model.index(c, share_row), Qt.ItemDataRole.UserRole) for c in range(4)]
     assert sum(s for s in shares if s is not None) == pytest.approx(1.0)
     # The offset is off: no expiry shown, the reason in the tooltip.
-    offset_expiry = model.index(0, LAYERS.index(Group.OFFSET))
+    offset_expiry = model.index(LAYERS.index(Group.OFFSET), 0)
     assert model.data(offset_expiry) == MISSING
     assert "off" in str(model.data(offset_expiry, Qt.ItemDataRole.ToolTipRole))
 
@@ -353,8 +361,14 @@ def test_stress_table_matches_report(panel: LayerPanel, document: PlanDocument) 
     model = panel.results.stress_model
     report = alvh(document)
     assert model.rowCount() == len(report.stress)
+    shown = panel.results.stress_by_short_name
     for r, row in enumerate(report.stress):
         assert model.headerData(r, Qt.Orientation.Vertical) == row.name
+        # The dock's views head the row with the short name (as the Risk dock does), the
+        # whole name in the tooltip.
+        assert shown.headerData(r, Qt.Orientation.Vertical) == short_scenario_name(row.name, 12)
+        tooltip = shown.headerData(r, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole)
+        assert row.name in tooltip
         hedge = model.data(model.index(r, 4), Qt.ItemDataRole.UserRole)
         assert hedge == row.hedge_pnl_usd
         assert hedge == pytest.approx(sum(row.layer_pnl_usd.values()))
@@ -479,8 +493,8 @@ def test_a_horizon_drag_does_not_redraw_the_proposal(
 def test_sentences_wrap_to_a_dock_narrower_than_the_editors(
     qtbot: QtBot, panel: LayerPanel
 ) -> None:
-    """At 1366x768 the dock is narrower than the layers grid (it scrolls sideways); the sizing,
-    regime and signal sentences still wrap to what is in view instead of running off it."""
+    """In a dock narrower than the layers grid (it scrolls sideways) the sizing, regime and
+    signal sentences still wrap to what is in view instead of running off it."""
     panel.resize(330, 900)
     panel.show()
     qtbot.waitExposed(panel)
@@ -496,3 +510,94 @@ def test_sentences_wrap_to_a_dock_narrower_than_the_editors(
         assert label.text()
         right = label.mapTo(content, QPoint(label.width(), 0)).x()
         assert right <= viewport.width(), label.objectName()
+
+
+SAMPLE_PLAN = Path(__file__).resolve().parents[2] / "resources" / "sample.hplan"
+
+
+@pytest.mark.parametrize(
+    ("size", "offset"), [((1366, 768), False), ((1366, 768), True), ((1920, 1080), False)]
+)
+def test_the_dock_fits_its_width_on_a_laptop_screen(
+    qtbot: QtBot,
+    evaluator: CountingEvaluator,
+    tmp_path: Path,
+    size: tuple[int, int],
+    offset: bool,
+) -> None:
+    """#13.8: at 1366x768 the Layers dock scrolled sideways (the layers grid was ~430 px in a
+    ~370 px dock, the results and stress tables wider still). With the sample plan shown, no
+    part of the dock, and none of its tables, has anything to scroll sideways to, and every
+    figure column is as wide as its widest figure (nothing elided)."""
+    plan = load_plan(SAMPLE_PLAN)
+    if offset:
+        # The widest proposal: the offset placed (a short total "12 / −2", its own expiry).
+        allocation = plan.allocation
+        plan = plan.with_changes(
+            allocation=allocation.with_changes(offset=allocation.offset.with_changes(enabled=True))
+        )
+    document = PlanDocument(plan, evaluator)
+    qtbot.waitUntil(lambda: document.report is not None, timeout=5000)
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    win = _shown_window(qtbot, document, settings, size)
+    win.layer_dock.raise_()  # the Layers tab, behind Risk at first
+    panel = win.layer_panel
+    area = panel.scroll_area
+    viewport = area.viewport()
+    qtbot.waitUntil(lambda: not panel.visibleRegion().isEmpty(), timeout=5000)
+    qtbot.waitUntil(lambda: panel.report is document.report, timeout=5000)
+    qtbot.wait(50)
+    assert panel.report is not None
+    alvh = panel.report.alvh
+    assert alvh.layers[LAYERS.index(Group.OFFSET)].placed is offset
+    if size == (1366, 768):
+        assert viewport.width() < 400  # the narrow dock this is about
+    assert area.horizontalScrollBar().maximum() == 0
+    content = area.widget()
+    assert content is not None
+    assert content.minimumSizeHint().width() <= viewport.width()
+    for view in (*panel.results.views, panel.settings.regime.band_view):
+        assert view.horizontalScrollBar().maximum() == 0, view.model()
+        right = view.mapTo(content, QPoint(view.width(), 0)).x()
+        assert right <= viewport.width()
+        shown = [c for c in range(view.model().columnCount()) if not view.isColumnHidden(c)]
+        assert shown
+        for column in shown:
+            assert view.columnWidth(column) >= view.sizeHintForColumn(column), (view, column)
+    # Every layer and stress figure column is in one of the views.
+    for model, views in (
+        (panel.results.results_model, panel.results.layer_views),
+        (panel.results.stress_model, panel.results.stress_views),
+    ):
+        table = model.table
+        assert table is not None
+        shown_titles = {
+            table.headers[c]
+            for view in views
+            for c in range(len(table.headers))
+            if not view.isColumnHidden(c)
+        }
+        missing = set(table.headers) - shown_titles
+        # The best layer is the bold figure of its row (a column on paper only).
+        assert missing <= {"Best layer"}, missing
+    for editor in panel.settings.findChildren(QWidget):
+        if editor.isVisible():
+            right = editor.mapTo(content, QPoint(editor.width(), 0)).x()
+            assert right <= viewport.width(), editor
+    close_and_delete(win)
+    document.stop()
+
+
+def test_the_band_value_column_fits_the_rules_title(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument
+) -> None:
+    """Switching the rule to a premium (same bands) renamed the value column to "Premium %"
+    but left it as wide as "Size ×": it read "remium %"."""
+    regime = panel.settings.regime
+    regime.rule_combo.setCurrentIndex(regime.rule_combo.findData(RegimeRule.PREMIUM_PCT.value))
+    settle(qtbot, document)
+    assert document.plan.allocation.regime.rule is RegimeRule.PREMIUM_PCT
+    assert len(document.plan.allocation.regime.bands) == len(ALVH_REGIME.bands)
+    assert regime.band_model.headerData(2, Qt.Orientation.Horizontal) == "Premium %"
+    view = regime.band_view
+    assert view.columnWidth(2) >= view.horizontalHeader().sectionSizeHint(2)

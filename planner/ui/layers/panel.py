@@ -59,7 +59,7 @@ class LayerPanel(QWidget):
 
         content = QWidget()
         column = QVBoxLayout(content)
-        column.setContentsMargins(4, 4, 4, 4)
+        column.setContentsMargins(2, 2, 2, 2)
         column.addLayout(self._build_top_row())
         column.addWidget(self.settings)
         column.addWidget(self.results)
@@ -70,14 +70,15 @@ class LayerPanel(QWidget):
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        # In a dock narrower than the editors, scroll sideways rather than cut them off.
+        # Every part fits a 1366x768 screen's dock (~370 px); in a dock dragged narrower still,
+        # scroll sideways rather than cut the editors off.
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.scroll_area.setWidget(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll_area)
-        # The editors can be wider than a small screen's dock (it scrolls sideways), but the
-        # sentences (sizing, regime, signals) wrap to what is in view, so none is cut off.
+        # In a dock narrower than the editors (it scrolls sideways) the sentences (sizing,
+        # regime, signals, captions) still wrap to what is in view, so none is cut off.
         self._wrapped = [label for label in content.findChildren(QLabel) if label.wordWrap()]
         self.scroll_area.viewport().installEventFilter(self)
 

@@ -69,6 +69,13 @@ _REFUSED_COLOUR = "#d0312d"
 _NARROW = "0000"
 
 
+def _narrow(combo: QComboBox, characters: int) -> None:
+    """Size `combo` to `characters`, not to its longest choice (the dock is narrow); the
+    choice shown is elided and the list opens as wide as it needs."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+
+
 def _count(path: Path, label: str, low: int, high: int) -> FieldSpec:
     return FieldSpec(path, label, minimum=low, maximum=high, integer=True, min_width_text=_NARROW)
 
@@ -112,10 +119,14 @@ class LayerGrid(QGroupBox):
         grid = QGridLayout(self)
         grid.setContentsMargins(4, 4, 4, 4)
         grid.setHorizontalSpacing(4)
-        for col, title in enumerate(("", "Ratio", "Days from", "to", "Strike by", "Value")):
+        grid.setVerticalSpacing(2)
+        # Two lines a layer (ratio and days window, then the strike rule and its value): six
+        # editors on one line were ~430 px, wider than the dock at 1366x768.
+        for col, title in enumerate(("", "Ratio", "Days from", "to")):
             grid.addWidget(QLabel(f"<i>{title}</i>"), 0, col)
         self.editors: dict[Group, LayerEditors] = {}
-        for r, group in enumerate(LAYERS, start=1):
+        for i, group in enumerate(LAYERS):
+            r = 1 + 2 * i
             name = LAYER_LABELS[group]
             if group is Group.OFFSET:
                 self.offset_enabled = fields.check(
@@ -155,8 +166,13 @@ class LayerGrid(QGroupBox):
                 )
             )
             assert isinstance(value, QDoubleSpinBox)
-            for c, widget in enumerate((ratio, low, high, rule, value), start=1):
+            for c, widget in enumerate((ratio, low, high), start=1):
                 grid.addWidget(widget, r, c)
+            strike_label = QLabel("<i>strike by</i>")
+            strike_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(strike_label, r + 1, 0)
+            grid.addWidget(rule, r + 1, 1, 1, 2)
+            grid.addWidget(value, r + 1, 3)
             self.editors[group] = LayerEditors(ratio, low, high, rule, value)
         grid.setColumnStretch(4, 1)
 
@@ -209,6 +225,7 @@ class SizingBox(QGroupBox):
             [(text, m.value) for m, text in SIZING_LABELS.items()],
             on_choice=lambda value: self._on_mode(SizingMode(value)),
         )
+        _narrow(self.mode_combo, 12)
         form.addRow("Mode", self.mode_combo)
         self.units_spin = fields.spin(_count(allocation_path("units"), "Hedge units", -10, 100_000))
         form.addRow("Hedge units", self.units_spin)
@@ -227,6 +244,8 @@ class SizingBox(QGroupBox):
         self.target_combo = QComboBox()
         fields.set_tooltip(self.target_combo, "The stress scenario whose loss the hedge must cut")
         self.target_combo.currentIndexChanged.connect(self._on_target_scenario)
+        # Scenario names run long ("Feb-Mar 2020 …"): the combo is not sized to the longest.
+        _narrow(self.target_combo, 8)
         self.target_cut_spin = fields.spin(
             _amount(
                 allocation_path("target_loss_cut_pct"),
@@ -348,14 +367,19 @@ class RegimeBox(QGroupBox):
             "Which VIX number picks the band",
             on_choice=lambda value: self._edit("measure", RegimeMeasure(value), "regime measure"),
         )
-        row.addWidget(self.rule_combo)
+        _narrow(self.rule_combo, 10)
+        _narrow(self.measure_combo, 8)
+        row.addWidget(self.rule_combo, 1)
         row.addWidget(QLabel("by"))
-        row.addWidget(self.measure_combo)
-        row.addStretch(1)
+        row.addWidget(self.measure_combo, 1)
         column.addLayout(row)
         self.band_model = BandTableModel(document, self)
         self.band_model.rejected.connect(fields.rejected)
         self.band_view = figure_table(self.band_model, editable=True)
+        # The value column's title follows the rule ("Size ×", "Premium %"): fit it again.
+        self.band_model.headerDataChanged.connect(
+            lambda *_: self.band_view.resizeColumnToContents(BandTableModel.VALUE)
+        )
         self.band_view.verticalHeader().setVisible(False)
         self.band_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         column.addWidget(self.band_view)
