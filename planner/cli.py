@@ -34,11 +34,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from planner.engine.replay_result import ReplayResult
     from planner.model.plan import Plan
 
 EXIT_BAD_INPUT = 2
 SAMPLE_PLAN = "sample.hplan"
+
+
+def _fail(message: str) -> int:
+    print(f"hedge-planner: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 class _Parser(argparse.ArgumentParser):
@@ -88,8 +95,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         plan = load_plan(Path(args.plan))
     except PlanFileError as exc:
-        print(f"hedge-planner: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(str(exc))
     history = None
     if args.vix_history is not None:
         from planner.model.vix_history import VixHistoryError, load_vix_history
@@ -97,14 +103,12 @@ def _report(args: argparse.Namespace) -> int:
         try:
             history = load_vix_history(args.vix_history)
         except VixHistoryError as exc:
-            print(f"hedge-planner: {exc}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+            return _fail(str(exc))
     try:
         # The history is an input of the engine, which derives the RSI / MACD signals from it.
         report = evaluate(plan, vix_history=history)
     except EngineInputError as exc:
-        print(f"hedge-planner: {args.plan}: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(f"{args.plan}: {exc}")
     comparison = None
     if args.chain is not None:
         from planner.model.chain import ChainFileError, compare_plan, load_chain
@@ -112,8 +116,7 @@ def _report(args: argparse.Namespace) -> int:
         try:
             comparison = compare_plan(plan, report, load_chain(args.chain))
         except ChainFileError as exc:
-            print(f"hedge-planner: {exc}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+            return _fail(str(exc))
     if args.format == "json":
         data = report_to_dict(report)
         if comparison is not None:
@@ -134,24 +137,16 @@ def _render(args: argparse.Namespace) -> int:
     from planner.model import PlanFileError, load_plan
     from planner.model.chain import ChainFileError
 
-    def fail(message: str) -> int:
-        print(f"hedge-planner: {message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-
     out = Path(args.output)
     suffix = out.suffix.lower().lstrip(".")
     if suffix not in ("pdf", "png", "svg"):
         shown = f".{suffix}" if suffix else "no extension"
-        return fail(f"{args.output}: unknown output type ({shown}); use .pdf, .png or .svg")
-    try:
-        if out.is_dir():
-            return fail(f"{args.output}: is a folder, not a file")
-        if not out.parent.is_dir():
-            return fail(f"{args.output}: the folder {str(out.parent)!r} does not exist")
-    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
-        return fail(f"{args.output}: cannot write here: {_os_reason(exc)}")
+        return _fail(f"{args.output}: unknown output type ({shown}); use .pdf, .png or .svg")
+    problem = _output_problem(args.output, out)
+    if problem is not None:
+        return _fail(problem)
     if args.horizon is not None and not 0 <= args.horizon <= 3650:
-        return fail(f"--horizon: must be 0-3650 days (got {args.horizon})")
+        return _fail(f"--horizon: must be 0-3650 days (got {args.horizon})")
     try:
         plan = load_plan(Path(args.plan))
         if args.chain is not None:
@@ -172,14 +167,10 @@ def _render(args: argparse.Namespace) -> int:
         replay = None
         if args.history is not None:
             replay = _render_replay(plan, args)
-    except _RenderInputError as exc:
-        return fail(str(exc))
-    except PlanFileError as exc:
-        return fail(str(exc))
-    except ChainFileError as exc:
-        return fail(str(exc))
+    except (_OptionError, PlanFileError, ChainFileError) as exc:
+        return _fail(str(exc))
     except (EngineInputError, ValueError) as exc:
-        return fail(f"{args.plan}: {exc}")
+        return _fail(f"{args.plan}: {exc}")
     # No display (a server, CI, ssh): draw with Qt's offscreen platform.
     if (
         sys.platform.startswith("linux")
@@ -190,25 +181,23 @@ def _render(args: argparse.Namespace) -> int:
     from planner.ui.snapshot import MAX_PNG_WIDTH_PX, MIN_PNG_WIDTH_PX, write_snapshot
 
     if not MIN_PNG_WIDTH_PX <= args.width <= MAX_PNG_WIDTH_PX:
-        return fail(f"--width: must be {MIN_PNG_WIDTH_PX}-{MAX_PNG_WIDTH_PX} px (got {args.width})")
+        return _fail(
+            f"--width: must be {MIN_PNG_WIDTH_PX}-{MAX_PNG_WIDTH_PX} px (got {args.width})"
+        )
     try:
         write_snapshot(plan, report, out, width_px=args.width, replay=replay, layers=args.layers)
     except OSError as exc:
-        return fail(f"{args.output}: could not write: {_os_reason(exc)}")
+        return _fail(f"{args.output}: could not write: {_os_reason(exc)}")
     return 0
 
 
-class _RenderInputError(ValueError):
-    """A bad --history / --start / --end for `render` (its message is the one line to print)."""
+class _OptionError(ValueError):
+    """A bad option value (its message is the one line to print)."""
 
 
-def _render_replay(plan: Plan, args: argparse.Namespace) -> ReplayResult:
-    """The replay for `render --history DIR` (the snapshot's replay page)."""
+def _date_range(args: argparse.Namespace) -> tuple[dt.date | None, dt.date | None]:
+    """(--start, --end) as dates, None where not given."""
     import datetime as dt
-
-    from planner.engine import EngineInputError
-    from planner.model.history import HistoryError, find_history_files, load_history
-    from planner.model.replay import replay_plan
 
     dates: dict[str, dt.date | None] = {}
     for name in ("start", "end"):
@@ -216,22 +205,42 @@ def _render_replay(plan: Plan, args: argparse.Namespace) -> ReplayResult:
         try:
             dates[name] = None if text is None else dt.date.fromisoformat(text)
         except ValueError:
-            raise _RenderInputError(f"--{name}: {text!r} is not a date (YYYY-MM-DD)") from None
+            raise _OptionError(f"--{name}: {text!r} is not a date (YYYY-MM-DD)") from None
     start, end = dates["start"], dates["end"]
     if start is not None and end is not None and end < start:
-        raise _RenderInputError(f"--end {end.isoformat()} is before --start {start.isoformat()}")
+        raise _OptionError(f"--end {end.isoformat()} is before --start {start.isoformat()}")
+    return start, end
+
+
+def _output_problem(label: str, out: Path) -> str | None:
+    """Why `out` cannot be written (a folder, a missing folder, a bad name), or None."""
+    try:
+        if out.is_dir():
+            return f"{label}: is a folder, not a file"
+        if not out.parent.is_dir():
+            return f"{label}: the folder {str(out.parent)!r} does not exist"
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
+        return f"{label}: cannot write here: {_os_reason(exc)}"
+    return None
+
+
+def _render_replay(plan: Plan, args: argparse.Namespace) -> ReplayResult:
+    """The replay for `render --history DIR` (the snapshot's replay page)."""
+    from planner.engine import EngineInputError
+    from planner.model.history import HistoryError, find_history_files, load_history
+    from planner.model.replay import replay_plan
+
+    start, end = _date_range(args)
     try:
         history = load_history(find_history_files(args.history), start, end)
         return replay_plan(plan, history)
     except HistoryError as exc:
-        raise _RenderInputError(str(exc)) from None
+        raise _OptionError(str(exc)) from None
     except EngineInputError as exc:
-        raise _RenderInputError(f"{args.plan}: replay: {exc}") from None
+        raise _OptionError(f"{args.plan}: replay: {exc}") from None
 
 
 def _replay(args: argparse.Namespace) -> int:
-    import datetime as dt
-
     from planner.engine import EngineInputError
     from planner.model import PlanFileError, load_plan
     from planner.model.atomic import AtomicWriteError
@@ -247,38 +256,22 @@ def _replay(args: argparse.Namespace) -> int:
     )
     from planner.present.replay_text import replay_to_text
 
-    def fail(message: str) -> int:
-        print(f"hedge-planner: {message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-
-    dates: dict[str, dt.date | None] = {}
-    for name in ("start", "end"):
-        text = getattr(args, name)
-        try:
-            dates[name] = None if text is None else dt.date.fromisoformat(text)
-        except ValueError:
-            return fail(f"--{name}: {text!r} is not a date (YYYY-MM-DD)")
-    start, end = dates["start"], dates["end"]
-    if start is not None and end is not None and end < start:
-        return fail(f"--end {end.isoformat()} is before --start {start.isoformat()}")
+    try:
+        start, end = _date_range(args)
+    except _OptionError as exc:
+        return _fail(str(exc))
     sweep: tuple[float, ...] = ()
     if args.sweep is not None:
         try:
             sweep = parse_sweep(args.sweep)
         except ValueError as exc:
-            return fail(f"--sweep: {exc}")
+            return _fail(f"--sweep: {exc}")
     for option in ("trades", "daily"):
         target = getattr(args, option)
         if target is not None:
-            out = Path(target)
-            try:
-                is_folder, folder_exists = out.is_dir(), out.parent.is_dir()
-            except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
-                return fail(f"--{option} {target}: cannot write here: {_os_reason(exc)}")
-            if is_folder:
-                return fail(f"--{option} {target}: is a folder, not a file")
-            if not folder_exists:
-                return fail(f"--{option} {target}: the folder {str(out.parent)!r} does not exist")
+            problem = _output_problem(f"--{option} {target}", Path(target))
+            if problem is not None:
+                return _fail(problem)
     slippage_note = None
     try:
         plan = load_plan(Path(args.plan))
@@ -288,19 +281,19 @@ def _replay(args: argparse.Namespace) -> int:
         history = load_history(files, start, end)
         result = replay_plan(plan, history, sweep=sweep)
     except (PlanFileError, HistoryError, ChainFileError) as exc:
-        return fail(str(exc))
+        return _fail(str(exc))
     except EngineInputError as exc:
-        return fail(f"{args.plan}: {exc}")
-    for option, text in (("trades", trades_csv), ("daily", daily_csv)):
+        return _fail(f"{args.plan}: {exc}")
+    for option, to_csv in (("trades", trades_csv), ("daily", daily_csv)):
         target = getattr(args, option)
         if target is None:
             continue
         try:
-            write_csv(target, text(result))
+            write_csv(target, to_csv(result))
         except AtomicWriteError as exc:
-            return fail(f"{target}: could not write: {exc.reason}")
+            return _fail(f"{target}: could not write: {exc.reason}")
         except OSError as exc:
-            return fail(f"{target}: could not write: {exc.strerror or exc}")
+            return _fail(f"{target}: could not write: {exc.strerror or exc}")
     if args.format == "json":
         data = replay_to_dict(result, history)
         if slippage_note is not None:
