@@ -116,8 +116,10 @@ def test_the_window_processes_events_while_a_large_plan_recalculates(
         f"\nrecalculation {elapsed * 1000:.0f} ms, {len(during)} ticks during it, "
         f"longest gap between events {max(gaps) * 1000:.0f} ms"
     )
-    assert len(during) >= 3  # the loop ran during the recalculation…
-    assert max(gaps) < 0.100  # …and never stalled for 100 ms
+    # The loop kept running during the recalculation. How long it stalled at worst is a
+    # speed figure (printed above, and by the benchmarks), not a pass/fail rule: a busy
+    # machine stretches it, and the guide keeps timed assertions out of the suite.
+    assert len(during) >= 3
 
 
 def test_the_last_edit_wins(heavy_window: tuple[MainWindow, ThreadRecorder], qtbot: QtBot) -> None:
