@@ -6,6 +6,7 @@ the very object that was current before the edit (DESIGN.md section 5, "Edit flo
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
@@ -34,7 +35,7 @@ class ReplacePlanCommand(QUndoCommand):
 
     def __init__(
         self,
-        apply_plan: Callable[[Plan], None],
+        apply_plan: weakref.WeakMethod[Callable[[Plan], None]],
         old_plan: Plan,
         new_plan: Plan,
         description: str,
@@ -67,7 +68,12 @@ class ReplacePlanCommand(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        self._apply_plan(self.new_plan)
+        self._apply(self.new_plan)
 
     def undo(self) -> None:
-        self._apply_plan(self.old_plan)
+        self._apply(self.old_plan)
+
+    def _apply(self, plan: Plan) -> None:
+        apply_plan = self._apply_plan()
+        if apply_plan is not None:
+            apply_plan(plan)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -193,7 +194,9 @@ class PlanDocument(QObject):
         if new_plan == self._plan:
             return False
         self.undo_stack.push(
-            ReplacePlanCommand(self._apply_plan, self._plan, new_plan, description, merge_key)
+            ReplacePlanCommand(
+                weakref.WeakMethod(self._apply_plan), self._plan, new_plan, description, merge_key
+            )
         )
         return True
 
@@ -345,6 +348,17 @@ class PlanDocument(QObject):
         """Cancel a pending recalculation (the window is closing); a running one is ignored."""
         self._recalc_pending = False
         self._stopped = True
+
+    def close(self) -> None:
+        """The window is gone for good: stop recalculating and drop the undo history now.
+
+        Every undo step is a Python command owned by the C++ QUndoStack. Left to the cycle
+        collector (the closed window's panels and the document are garbage together), the
+        collector cleared the commands' wrappers first and the stack then deleted them again
+        as the document went: a segfault in `gc.collect()`. Cleared here, while everything
+        is alive, the stack deletes its commands in the ordinary way."""
+        self.stop()
+        self.undo_stack.clear()
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.modified_changed.emit(not clean)

@@ -816,7 +816,7 @@ class MainWindow(QMainWindow):
         self.replay_actions.shutdown()
         self.replay_tab.shutdown()
         self.save_settings()
-        self.document.stop()
+        self.document.close()
         super().closeEvent(event)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import weakref
@@ -244,9 +245,10 @@ def test_ten_thousand_edits_keep_memory_bounded(qtbot: QtBot, plan: Plan) -> Non
 
     document = PlanDocument(plan, evaluate)  # (a counting evaluator would keep every plan)
     settle(qtbot, document)
-    # No gc.collect(): a full collection here finalises Qt wrappers left by earlier window
-    # tests in an order PySide/pyqtgraph do not survive (segfault). Plans are freed by
-    # reference counting alone (no cycle holds them), which is what the weak references check.
+    # A full collection here used to segfault after the window tests (their closed documents'
+    # undo steps, see test_closed_windows_survive_a_full_garbage_collection). Plans are freed
+    # by reference counting alone (no cycle holds them), which the weak references check.
+    gc.collect()
     rss_before = _rss_mb()
     early: list[weakref.ref[Plan]] = []
     slowest_s = 0.0
@@ -314,3 +316,23 @@ def test_a_vix_history_set_while_the_worker_runs_is_evaluated_next(
     assert document.report.alvh.signals.rsi14 is not None
     assert document.vix_history_name == "vix.csv"
     document.stop()
+
+
+def test_a_document_with_history_is_freed_without_the_cycle_collector(
+    qtbot: QtBot, plan: Plan
+) -> None:
+    """Each undo step held the document's own `_apply_plan` (a bound method), so a document
+    with history sat in a reference cycle through its QUndoStack; a full gc.collect() then
+    finalised those Qt wrappers in an order PySide does not survive (segfault), at the latest
+    once the undo limit had dropped a step. Steps now hold the document weakly."""
+    document = PlanDocument(plan, CountingEvaluator(), undo_limit=3)
+    for step in range(6):  # three steps dropped by the limit
+        document.push_plan(with_spx(document.plan, 7000.0 + step), "SPX")
+    document.undo_stack.undo()
+    document.undo_stack.redo()
+    assert document.plan.market.spx == 7005.0
+    settle(qtbot, document)
+    document.stop()
+    freed = weakref.ref(document)
+    del document
+    assert freed() is None  # by reference counting alone, without gc.collect()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -628,3 +629,75 @@ def test_a_layout_saved_on_another_screen_size_is_not_restored(
     assert second.dockWidgetArea(second.market_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
     assert second.tabs.currentIndex() == 1  # what is not the dock layout is still restored
     close_and_delete(second)
+
+
+_GC_AFTER_CLOSED_WINDOWS = """
+import gc
+import tempfile
+import weakref
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from planner.ui.document import PlanDocument
+from planner.ui.main_window import MainWindow
+from tests.ui.conftest import CountingEvaluator, realistic_plan
+
+
+def settle(document):
+    while document.report is None or document.recalc_pending:
+        QCoreApplication.processEvents()
+
+
+FOLDER = tempfile.TemporaryDirectory()
+
+
+def closed_window(steps):
+    settings = QSettings(str(Path(FOLDER.name) / "w.ini"), QSettings.Format.IniFormat)
+    settings.setValue("edit/undo_limit", 3)
+    document = PlanDocument(realistic_plan(), CountingEvaluator())
+    window = MainWindow(document, settings)
+    window.show()
+    settle(document)
+    for _ in range(steps):  # separate undo steps, beyond the limit: the oldest are dropped
+        window.horizon.step_days(1)
+    settle(document)
+    document.mark_saved()
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return weakref.ref(document)
+
+
+# First a document alone, as the document tests' fixture leaves one.
+document = PlanDocument(realistic_plan(), CountingEvaluator())
+settle(document)
+document.stop()
+del document
+print("collected", gc.collect(), flush=True)
+freed = [closed_window(steps) for steps in (6, 6)]
+print("collected", gc.collect(), flush=True)
+print("freed", sum(ref() is None for ref in freed))
+FOLDER.cleanup()
+"""
+
+
+def test_closed_windows_survive_a_full_garbage_collection() -> None:
+    """A full gc.collect() after window tests segfaulted PySide (in QUndoStack::clear, as a
+    closed window's document went with the garbage): the collector cleared the undo steps'
+    wrappers before the stack deleted them. A closed window now drops its document's history
+    while everything is alive. Run in a child process, so a crash fails this test only."""
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)}
+    run = subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", _GC_AFTER_CLOSED_WINDOWS],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    said = [line for line in run.stderr.splitlines() if "propagateSizeHints" not in line]
+    assert run.returncode == 0, "\n".join(said[-30:])
+    assert "freed 2" in run.stdout
