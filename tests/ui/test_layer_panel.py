@@ -21,6 +21,7 @@ from planner.model.planfile import load_plan, save_plan
 from planner.present.formatting import (
     MISSING,
     fmt_expiry,
+    fmt_loss_cut,
     fmt_num,
     fmt_usd,
     short_scenario_name,
@@ -601,3 +602,21 @@ def test_the_band_value_column_fits_the_rules_title(
     assert regime.band_model.headerData(2, Qt.Orientation.Horizontal) == "Premium %"
     view = regime.band_view
     assert view.columnWidth(2) >= view.horizontalHeader().sectionSizeHint(2)
+
+
+def test_the_offset_sentence_names_only_the_loss_cuts_it_changes(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument
+) -> None:
+    """With the offset placed the sentence listed every scenario ("net gain → net gain" twenty
+    times in the sample); the stress table has both cuts, the sentence the changes."""
+    panel.settings.layers.offset_enabled.setChecked(True)
+    settle(qtbot, document)
+    text = panel.results.offset_label.text()
+    changed = 0
+    for s in alvh(document).stress:
+        before, after = fmt_loss_cut(s.loss_cut_without_offset), fmt_loss_cut(s.loss_cut)
+        named = f"{s.name}: {before} → {after}" in text
+        assert named == (before != after), s.name
+        changed += named
+    if not changed:
+        assert text.endswith("It changes no scenario's loss cut")

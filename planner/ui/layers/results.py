@@ -109,16 +109,24 @@ class ResultsBox(QGroupBox):
         if not offset.placed:
             self.offset_label.setText(offset.message or "")
             return
-        given_up = "; ".join(
-            f"{s.name}: {fmt_loss_cut(s.loss_cut_without_offset)} → {fmt_loss_cut(s.loss_cut)}"
+        # Every scenario's cut with and without the offset is in the stress table below: the
+        # sentence names only those the offset changes (twenty "net gain → net gain" said
+        # nothing in a narrow dock).
+        cuts = [
+            (s.name, fmt_loss_cut(s.loss_cut_without_offset), fmt_loss_cut(s.loss_cut))
             for s in alvh.stress
             if s.loss_cut is not None and s.loss_cut_without_offset is not None
-        )
+        ]
+        given_up = "; ".join(f"{name}: {a} → {b}" for name, a, b in cuts if a != b)
+        if given_up:
+            given_up = f". Loss cut without → with offset: {given_up}"
+        elif cuts:
+            given_up = ". It changes no scenario's loss cut"
         self.offset_label.setText(
             "Offset recovers "
             f"{fmt_usd(alvh.offset_premium_recovered_usd_per_year, sign=True)} a year "
             f"({fmt_pct(alvh.offset_premium_recovered_pct_capital, 2, sign=True)} of capital)"
-            + (f". Loss cut without → with offset: {given_up}" if given_up else "")
+            + given_up
         )
 
 
