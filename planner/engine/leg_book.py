@@ -113,6 +113,33 @@ class LegBook:
         return np.array([g in groups for g in self.groups], dtype=bool)
 
 
+def default_vol(
+    is_spx: BoolArray,
+    strike: FloatArray,
+    spx: FloatArray | float,
+    t_years: FloatArray,
+    rate: float,
+    div_yield: float,
+    expiry_days: FloatArray,
+    future_at_expiry: FloatArray,
+    model: ModelParamsLike,
+) -> tuple[FloatArray, FloatArray]:
+    """(vol of each leg without a user IV, the model's VIX option vol): SPX legs at the default
+    smile, whose ATM level is the VIX future at the leg's expiry; VIX legs at the VIX option
+    vol."""
+    spx_iv = model_spx_iv(strike, spx, t_years, rate, div_yield, future_at_expiry, model)
+    vix_vol = model_vix_vol(expiry_days, strike, future_at_expiry, model)
+    return np.where(is_spx, spx_iv, vix_vol), vix_vol
+
+
+def bsm_spot_carry(
+    is_spx: BoolArray, spx: FloatArray | float, future: FloatArray, rate: float, div_yield: float
+) -> tuple[FloatArray, FloatArray]:
+    """(S, q) of each leg for one BSM pass: Black-76 on F discounted at r is BSM with S = F and
+    q = r, so SPX and VIX legs price together (Black-76's delta comes out as dV/dF)."""
+    return np.where(is_spx, spx, future), np.where(is_spx, div_yield, rate)
+
+
 def build_leg_book(legs: Sequence[LegLike], market: MarketState) -> LegBook:
     model = market.model
     n = len(legs)
@@ -134,12 +161,19 @@ def build_leg_book(legs: Sequence[LegLike], market: MarketState) -> LegBook:
 
     t_years = np.maximum(expiry_days, 0.0) / DAYS_PER_YEAR
     vix_future_at_expiry = market.curve.future(expiry_days)
-    spx_default = model_spx_iv(
-        strike, market.spx0, t_years, market.rate, market.div_yield, vix_future_at_expiry, model
+    model_vol, vix_model = default_vol(
+        is_spx,
+        strike,
+        market.spx0,
+        t_years,
+        market.rate,
+        market.div_yield,
+        expiry_days,
+        vix_future_at_expiry,
+        model,
     )
-    vix_model = model_vix_vol(expiry_days, strike, vix_future_at_expiry, model)
     has_user_iv = np.isfinite(user_iv)
-    base_iv = np.where(has_user_iv, user_iv, np.where(is_spx, spx_default, vix_model))
+    base_iv = np.where(has_user_iv, user_iv, model_vol)
     vix_iv_ratio = np.where(has_user_iv & ~is_spx, user_iv / vix_model, 1.0)
     return LegBook(
         ids=tuple(leg.id for leg in legs),

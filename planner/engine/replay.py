@@ -33,7 +33,7 @@ from planner.engine.curve import CurveHistory, FuturesCurve
 from planner.engine.errors import EngineInputError
 from planner.engine.expiries import VIX_LISTED_WEEKLIES
 from planner.engine.layer_plan import LayerSpec, layer_specs, rule_strikes
-from planner.engine.leg_book import MarketState, market_state
+from planner.engine.leg_book import MarketState, bsm_spot_carry, default_vol, market_state
 from planner.engine.pricing import bsm
 from planner.engine.replay_result import (
     Daily,
@@ -156,11 +156,10 @@ def leg_marks(
     t_years = np.maximum(tau, 0.0) / DAYS_PER_YEAR
     future_at_expiry = curves.future(rows.day, tau)
     spot_spx = spx[rows.day]
-    spx_iv = model_spx_iv(rows.strike, spot_spx, t_years, rate, div, future_at_expiry, model)
-    vix_iv = model_vix_vol(tau, rows.strike, future_at_expiry, model)
-    vol = np.where(rows.is_spx, spx_iv, vix_iv)
-    spot = np.where(rows.is_spx, spot_spx, future_at_expiry)
-    carry = np.where(rows.is_spx, div, rate)
+    vol, _ = default_vol(
+        rows.is_spx, rows.strike, spot_spx, t_years, rate, div, tau, future_at_expiry, model
+    )
+    spot, carry = bsm_spot_carry(rows.is_spx, spot_spx, future_at_expiry, rate, div)
     return bsm(rows.is_call, spot, rows.strike, t_years, rate, carry, vol).price
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.conventions import DAYS_PER_YEAR
-from planner.engine.leg_book import LegBook, MarketState
+from planner.engine.leg_book import LegBook, MarketState, bsm_spot_carry
 from planner.engine.pricing import PriceGreeks, bsm
 from planner.engine.spot_vol_map import preset_beta
 from planner.engine.types import (
@@ -60,12 +60,9 @@ def today_greeks(
     pass."""
     t_years = np.maximum(book.expiry_days, 0.0) / DAYS_PER_YEAR
     forward = market.curve.future(book.expiry_days)
-    # Black-76 on F discounted at r is BSM with S = F and q = r, so SPX and VIX legs share one
-    # greeks pass (Black-76's delta comes out as dV/dF).
     is_call = book.is_call
-    spot = np.where(book.is_spx, market.spx0, forward)
+    spot, carry = bsm_spot_carry(book.is_spx, market.spx0, forward, market.rate, market.div_yield)
     strike = book.strike
-    carry = np.where(book.is_spx, market.div_yield, market.rate)
     vol = book.base_iv
     if extra_calls:
         n_extra = sum(calls.strike.size for calls in extra_calls)
