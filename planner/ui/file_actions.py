@@ -1,10 +1,13 @@
 """The File menu: plans as files, autosave/recovery, printing and snapshot export.
 
 New, Open…, Open Recent, Save, Save As…, Revert, Print…, Print Preview…, Export ▸ PDF/PNG/SVG,
-Copy chart. Every way of leaving the current plan (New, Open, a dropped file, closing the
-window) asks Save / Discard / Cancel first when it has unsaved changes; Cancel changes nothing.
-Dialogs are the static Qt ones (`QFileDialog.getOpenFileName`, `QMessageBox.question` …), so
-tests can replace them.
+Copy chart; "Layers Page in Print and Export" (remembered) adds the ALVH layers page to what is
+printed and exported when the plan holds hedge layers.
+
+Every way of leaving the current plan (New, Open, a dropped file, closing the window) asks
+Save / Discard / Cancel first when it has unsaved changes; Cancel changes nothing. Dialogs are
+the static Qt ones (`QFileDialog.getOpenFileName`, `QMessageBox.question` …), so tests can
+replace them.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from planner.engine.types import HEDGE_GROUPS
 from planner.model.errors import PlanFileError
 from planner.model.plan import ModelParams, Plan
 from planner.model.planfile import load_plan, plan_from_json, save_plan
@@ -57,6 +61,7 @@ _RECENT_KEY = "files/recent"
 _FOLDER_KEY = "files/last_folder"
 _AUTOSAVE_KEY = "files/autosave_seconds"
 _PNG_WIDTH_KEY = "files/png_width"
+_LAYERS_PAGE_KEY = "files/print_layers_page"
 
 
 def new_plan_template() -> Plan:
@@ -118,6 +123,19 @@ class FileActions(QObject):
             "&Print…", self.print_dialog, QKeySequence.StandardKey.Print
         )
         self.preview_action = self._action("Print Pre&view…", self.print_preview)
+        # A hedged plan on paper without its layers leaves out half the plan: on by default.
+        self.layers_page_action = QAction("&Layers Page in Print and Export", self.window)
+        self.layers_page_action.setCheckable(True)
+        stored_layers: object = self.settings.value(_LAYERS_PAGE_KEY, True, bool)
+        self.layers_page_action.setChecked(stored_layers is not False)
+        self.layers_page_action.setToolTip(
+            "Print, preview and export add the ALVH layers page (the layers, their totals and "
+            "the stress by layer) when the plan holds near, mid, tail or offset legs"
+        )
+        self.layers_page_action.setStatusTip(self.layers_page_action.toolTip())
+        self.layers_page_action.toggled.connect(
+            lambda on: self.settings.setValue(_LAYERS_PAGE_KEY, on)
+        )
         self.export_menu = QMenu("&Export", window)
         self.export_pdf_action = self._action("&PDF…", self.export_pdf)
         self.export_png_action = self._action("P&NG…", self.export_png)
@@ -171,7 +189,7 @@ class FileActions(QObject):
         for action in (self.save_action, self.save_as_action, self.revert_action):
             add(action)
         separator()
-        for action in (self.print_action, self.preview_action):
+        for action in (self.print_action, self.preview_action, self.layers_page_action):
             add(action)
         add(self.export_menu.menuAction())
         add(self.copy_chart_action)
@@ -487,6 +505,14 @@ class FileActions(QObject):
 
     # -- snapshot: print, preview, export, copy ------------------------------------------
 
+    def layers_page(self) -> bool:
+        """Whether printing and export add the ALVH layers page: the option is on and the plan
+        holds hedge layer legs."""
+        plan = self.document.plan
+        return self.layers_page_action.isChecked() and any(
+            leg.group in HEDGE_GROUPS for leg in plan.legs
+        )
+
     def snapshot(self) -> Snapshot | None:
         from planner.ui.snapshot import Snapshot
 
@@ -502,6 +528,7 @@ class FileActions(QObject):
             chart=self._chart,
             replay=replay,
             replay_charts=replay_charts,
+            layers=self.layers_page(),
         )
 
     def print_dialog(self) -> bool:
@@ -555,6 +582,7 @@ class FileActions(QObject):
             replay, replay_charts = (
                 self.replay_page() if self.replay_page is not None else (None, None)
             )
+            layers = self.layers_page()
             write_snapshot(
                 self.document.plan,
                 report,
@@ -563,12 +591,13 @@ class FileActions(QObject):
                 chart=self._chart,
                 replay=replay,
                 replay_charts=replay_charts,
+                layers=layers,
             )
         except (OSError, ValueError) as exc:
             plain_text.critical(self.window, "Export failed", f"{target.name}: {exc}")
             return False
         self._remember_folder(target)
-        self.message.emit(f"Exported {target.name}")
+        self.message.emit(f"Exported {target.name}" + (" with the layers page" if layers else ""))
         return True
 
     def export_pdf(self) -> bool:

@@ -373,7 +373,9 @@ def test_exports_write_pdf_png_svg(
     fa = window.file_actions
     dialog_returns(monkeypatch, "getSaveFileName", tmp_path / "snap.pdf")
     fa.export_pdf_action.trigger()
-    assert len(PdfReader(io.BytesIO((tmp_path / "snap.pdf").read_bytes())).pages) == 1
+    # The plan is hedged: the ALVH layers page follows the payoff page (was == 1 before the
+    # layers page was printed from the window).
+    assert len(PdfReader(io.BytesIO((tmp_path / "snap.pdf").read_bytes())).pages) == 2
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (1700, True))
     dialog_returns(monkeypatch, "getSaveFileName", tmp_path / "snap")  # suffix added
     fa.export_png_action.trigger()
@@ -386,6 +388,68 @@ def test_exports_write_pdf_png_svg(
     calls = dialog_returns(monkeypatch, "getSaveFileName", tmp_path / "never.png")
     assert not fa.export_png()
     assert calls == [] and not (tmp_path / "never.png").exists()
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    return ["".join(page.extract_text().split()) for page in PdfReader(str(path)).pages]
+
+
+def test_print_and_export_add_the_layers_page_of_a_hedged_plan(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hedged plan on paper has its ALVH layers page (as `render --layers`), unless the File
+    menu's option is off; the option is remembered. A plan without hedge legs prints one page."""
+    fa = window.file_actions
+    file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu) and fa.layers_page_action in file_menu.actions()
+    assert fa.layers_page_action.isCheckable() and fa.layers_page_action.isChecked()
+    messages: list[str] = []
+    fa.message.connect(messages.append)
+
+    dialog_returns(monkeypatch, "getSaveFileName", tmp_path / "hedged.pdf")
+    assert fa.export_pdf()
+    pages = _pdf_pages(tmp_path / "hedged.pdf")
+    assert len(pages) == 2
+    assert "Hedgelayers(ALVHproposal)" in pages[1] and "Hedgelayers" not in pages[0]
+    for layer in ("Near", "Mid", "Tail"):
+        assert layer in pages[1]
+    assert "Stresswiththeproposedhedge" in pages[1]
+    assert "Page2of2" in pages[1]
+    assert messages[-1] == "Exported hedged.pdf with the layers page"
+
+    printed = tmp_path / "printed.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(printed))
+        return int(QPrintDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    assert fa.print_dialog()
+    assert len(_pdf_pages(printed)) == 2
+
+    # Off: one page, and still off in the next window's File menu.
+    fa.layers_page_action.trigger()
+    assert not fa.layers_page()
+    dialog_returns(monkeypatch, "getSaveFileName", tmp_path / "plain.pdf")
+    assert fa.export_pdf()
+    assert len(_pdf_pages(tmp_path / "plain.pdf")) == 1
+    assert messages[-1] == "Exported plain.pdf"
+    again = FileActions(window, window.document, window.payoff_chart, fa.settings)
+    assert not again.layers_page_action.isChecked()
+    fa.layers_page_action.trigger()
+
+    # On, but nothing hedged: no layers page for a plan without near/mid/tail/offset legs.
+    doc = window.document
+    doc.push_plan(
+        doc.plan.with_changes(legs=tuple(leg for leg in doc.plan.legs if leg.group == "condor")),
+        "unhedge",
+    )
+    settle(qtbot, doc)
+    assert fa.layers_page_action.isChecked() and not fa.layers_page()
+    dialog_returns(monkeypatch, "getSaveFileName", tmp_path / "condor.pdf")
+    assert fa.export_pdf()
+    assert len(_pdf_pages(tmp_path / "condor.pdf")) == 1
 
 
 def test_export_failure_says_why(
