@@ -33,6 +33,9 @@ __all__ = ["ReplayCharts", "SweepChart", "replay_legend"]
 
 FloatArray = NDArray[np.float64]
 _EMPTY: FloatArray = np.zeros(0)
+# Rows of episode tags on the VIX plot, and the clear space between two tags in a row.
+EPISODE_TAG_ROWS = 3
+EPISODE_TAG_GAP_PX = 6.0
 # Days shown either side of an episode when it is zoomed to.
 EPISODE_MARGIN_DAYS = 20
 
@@ -140,6 +143,7 @@ class _EpisodeLabel(pg.TextItem):  # type: ignore[misc]
     def __init__(self, text: str, index: int, on_click: Callable[[int], None]) -> None:
         super().__init__(text, anchor=(0.0, 0.0))
         self._index = index
+        self.span_lo_s = 0.0
         self._on_click = on_click
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(f"{text}: click to zoom to the episode")
@@ -291,6 +295,8 @@ class ReplayCharts(QWidget):
         layout.addWidget(self.readout)
 
         self.layout_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        vix.getViewBox().sigRangeChanged.connect(self._lay_out_episode_labels)
+        vix.getViewBox().sigResized.connect(self._lay_out_episode_labels)
         self.episode_clicked.connect(self.zoom_to_episode)
         self.apply_theme(SCREEN)
 
@@ -381,9 +387,7 @@ class ReplayCharts(QWidget):
             self.plots[2].removeItem(label)
         self._episode_labels = []
         theme = self._theme
-        top = self.plots[2].getViewBox().viewRange()[1][1]
-        # A short tag on the VIX plot (the full name is in its tooltip and the table), in
-        # staggered rows so neighbouring episodes do not overlap.
+        # A short tag on the VIX plot (the full name is in its tooltip and the table).
         for span in spans:
             if span.tag is None:
                 continue
@@ -391,9 +395,47 @@ class ReplayCharts(QWidget):
             label.setToolTip(f"{span.name}: click to zoom to the episode")
             label.setColor(theme.qcolor(theme.foreground))
             self.plots[2].addItem(label, ignoreBounds=True)
-            row = (len(self._episode_labels) + 1) % 3
-            label.setPos(span.lo_s, top * (1.0 - 0.16 * row))
+            label.span_lo_s = span.lo_s
             self._episode_labels.append(label)
+        self._lay_out_episode_labels()
+
+    def _lay_out_episode_labels(self, *_: object) -> None:
+        """Put each episode tag in the first of EPISODE_TAG_ROWS rows where it clears the tag
+        before it, in pixels at the current zoom; a tag that fits in no row is hidden until
+        the user zooms in (its span stays shaded and clickable, and the table lists it).
+        Fixed staggering overprinted the tags of 2018-2022 on a 1366-px screen."""
+        view = self.plots[2].getViewBox()
+        (lo_s, hi_s), (bottom, top) = view.viewRange()
+        width_px, height_px = view.width(), view.height()
+        if hi_s <= lo_s or top <= bottom or width_px <= 0 or height_px <= 0:
+            return
+        px_per_s = width_px / (hi_s - lo_s)
+        # Rows a tag's height apart in pixels, whatever the plot's height and VIX scale.
+        tag_height_px = max(
+            (label.textItem.boundingRect().height() for label in self._episode_labels), default=0.0
+        )
+        row_units = (top - bottom) / height_px * (tag_height_px + 1.0)
+        row_end_px = [-np.inf] * EPISODE_TAG_ROWS
+        for label in sorted(self._episode_labels, key=lambda item: item.span_lo_s):
+            left_px = (label.span_lo_s - lo_s) * px_per_s
+            tag_px = label.textItem.boundingRect().width()
+            row = next(
+                (r for r, end in enumerate(row_end_px) if end + EPISODE_TAG_GAP_PX <= left_px),
+                None,
+            )
+            label.setVisible(row is not None)
+            if row is None:
+                continue
+            row_end_px[row] = left_px + tag_px
+            label.setPos(label.span_lo_s, top - row * row_units)
+
+    def visible_episode_tags(self) -> list[tuple[str, QRectF]]:
+        """The tags on screen and where they are (scene pixels), for checks."""
+        return [
+            (label.textItem.toPlainText(), label.sceneBoundingRect())
+            for label in self._episode_labels
+            if label.isVisible()
+        ]
 
     @property
     def episodes(self) -> tuple[EpisodeSpan, ...]:
