@@ -75,10 +75,10 @@ def test_tags_never_overprint_on_a_narrow_chart(qtbot: QtBot) -> None:
 
 def test_zooming_in_brings_every_tag_in_view_back(qtbot: QtBot) -> None:
     charts = _charts(qtbot, 420)
-    charts.zoom_to_episode(3)  # Dec 18: Oct 18 and Dec 18 sit in the window
+    charts.zoom_to_episode(4)  # Feb-Mar 2020: Feb 20 and Mar 20 sit in the window
     qtbot.wait(20)
     shown = {tag for tag, _ in charts.visible_episode_tags()}
-    assert {"Oct 18", "Dec 18"} <= shown
+    assert shown == {"Feb 20", "Mar 20"}  # and the episodes out of view have no tag
     assert _overlapping(charts) == []
 
 
@@ -86,3 +86,13 @@ def test_a_wide_chart_shows_every_tag(qtbot: QtBot) -> None:
     charts = _charts(qtbot, 2400)
     assert sorted(tag for tag, _ in charts.visible_episode_tags()) == sorted(s.tag for s in SPANS)
     assert _overlapping(charts) == []
+
+
+def test_tags_stay_inside_the_plot(qtbot: QtBot) -> None:
+    charts = _charts(qtbot, 420)
+    view = charts.plots[2].getViewBox()
+    plot_rect = view.sceneBoundingRect()
+    for tag, rect in charts.visible_episode_tags():
+        assert plot_rect.left() - 0.5 <= rect.left() and rect.right() <= plot_rect.right() + 0.5, (
+            tag
+        )

@@ -144,6 +144,7 @@ class _EpisodeLabel(pg.TextItem):  # type: ignore[misc]
         super().__init__(text, anchor=(0.0, 0.0))
         self._index = index
         self.span_lo_s = 0.0
+        self.span_hi_s = 0.0
         self._on_click = on_click
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(f"{text}: click to zoom to the episode")
@@ -395,7 +396,7 @@ class ReplayCharts(QWidget):
             label.setToolTip(f"{span.name}: click to zoom to the episode")
             label.setColor(theme.qcolor(theme.foreground))
             self.plots[2].addItem(label, ignoreBounds=True)
-            label.span_lo_s = span.lo_s
+            label.span_lo_s, label.span_hi_s = span.lo_s, span.hi_s
             self._episode_labels.append(label)
         self._lay_out_episode_labels()
 
@@ -417,17 +418,19 @@ class ReplayCharts(QWidget):
         row_units = (top - bottom) / height_px * (tag_height_px + 1.0)
         row_end_px = [-np.inf] * EPISODE_TAG_ROWS
         for label in sorted(self._episode_labels, key=lambda item: item.span_lo_s):
-            left_px = (label.span_lo_s - lo_s) * px_per_s
             tag_px = label.textItem.boundingRect().width()
+            in_view = label.span_hi_s > lo_s and label.span_lo_s < hi_s
+            # Kept inside the plot: a tag at either edge would be clipped to a few letters.
+            left_px = min(max((label.span_lo_s - lo_s) * px_per_s, 0.0), width_px - tag_px)
             row = next(
                 (r for r, end in enumerate(row_end_px) if end + EPISODE_TAG_GAP_PX <= left_px),
                 None,
             )
-            label.setVisible(row is not None)
-            if row is None:
+            label.setVisible(in_view and row is not None)
+            if not in_view or row is None:
                 continue
             row_end_px[row] = left_px + tag_px
-            label.setPos(label.span_lo_s, top - row * row_units)
+            label.setPos(lo_s + left_px / px_per_s, top - row * row_units)
 
     def visible_episode_tags(self) -> list[tuple[str, QRectF]]:
         """The tags on screen and where they are (scene pixels), for checks."""
