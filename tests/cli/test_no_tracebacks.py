@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.run import run
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "resources" / "sample.hplan"
 
@@ -26,14 +28,7 @@ def run_shell(command: str) -> subprocess.CompletedProcess[str]:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "planner.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
+    return run(*args, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
 
 
 def one_clean_line(result: subprocess.CompletedProcess[str]) -> str:

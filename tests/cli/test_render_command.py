@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtGui import QImage
 
 from planner.cli import sample_plan_path
+from tests.cli.run import run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,14 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.pop("QT_QPA_PLATFORM", None)  # the command must find its own way without a display
-    return subprocess.run(
-        [sys.executable, "-m", "planner.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-    )
+    return run(*args, env=env, timeout_s=180)
 
 
 def test_render_pdf_png_svg_without_a_display(tmp_path: Path) -> None:
