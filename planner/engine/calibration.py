@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import NDArray
 
+from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.spot_vol_map import futures_beta, shifted_futures
 from planner.engine.vol import SKEW_Z_CAP, model_spx_iv
 
@@ -149,7 +150,7 @@ def smile_model_iv(params: SmileParams, targets: SmileTargets) -> FloatArray:
     return model_spx_iv(
         targets.strike / targets.forward,
         1.0,
-        targets.days / 365.0,
+        targets.days / DAYS_PER_YEAR,
         0.0,
         0.0,
         targets.vix_future,

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 from planner.engine.alvh import band_index
 from planner.engine.condor import iron_condor_strikes
-from planner.engine.conventions import DAYS_PER_YEAR
+from planner.engine.conventions import DAYS_PER_YEAR, loss_cut
 from planner.engine.curve import CurveHistory, FuturesCurve
 from planner.engine.errors import EngineInputError
 from planner.engine.expiries import VIX_LISTED_WEEKLIES
@@ -791,12 +791,8 @@ def run_replay(
     years = float(day_number[-1] - day_number[0]) / CALENDAR_DAYS_PER_YEAR
     condor_mdd = float(condor_dd.max())
     hedged_mdd = float(hedged_dd.max())
-
-    def cut(hedged: float) -> float | None:
-        return None if condor_mdd <= 0 else 100.0 * (1.0 - hedged / condor_mdd)
-
     hedge_total = float(hedge_pnl.sum())
-    per_year_factor = 100.0 / capital / years if years > 0 else 0.0
+    per_year_factor = _pct_capital_per_year(capital, years)
     summary = Summary(
         start=_to_date(int(day_number[0])),
         end=_to_date(int(day_number[-1])),
@@ -807,7 +803,7 @@ def run_replay(
         hedged_cagr_pct=_cagr(float(hedged_equity[-1]), capital, years),
         condor_max_drawdown_pct=condor_mdd,
         hedged_max_drawdown_pct=hedged_mdd,
-        drawdown_cut_pct=cut(hedged_mdd),
+        drawdown_cut_pct=_drawdown_cut_pct(hedged_mdd, condor_mdd),
         condor_pnl_usd=float(condor_daily.sum()),
         hedge_pnl_usd=hedge_total,
         hedge_net_cost_pct_per_year=-hedge_total * per_year_factor,
@@ -907,6 +903,16 @@ def run_replay(
     )
 
 
+def _pct_capital_per_year(capital: float, years: float) -> float:
+    """Multiplies a P&L over the replay into % of capital per year (0 over no time)."""
+    return 100.0 / capital / years if years > 0 else 0.0
+
+
+def _drawdown_cut_pct(hedged_mdd_pct: float, condor_mdd_pct: float) -> float | None:
+    """1 - hedged / condor-alone max drawdown, in %; None when the condor never drew down."""
+    return None if condor_mdd_pct <= 0 else 100.0 * (1.0 - hedged_mdd_pct / condor_mdd_pct)
+
+
 def _sweep_row(
     units: float,
     daily: FloatArray,
@@ -917,12 +923,11 @@ def _sweep_row(
 ) -> SweepRow:
     equity: FloatArray = capital + np.cumsum(condor_daily + daily)
     mdd = float(_drawdown(equity, capital).max())
-    factor = 100.0 / capital / years if years > 0 else 0.0
     return SweepRow(
         units=units,
-        hedge_net_cost_pct_per_year=-float(daily.sum()) * factor,
+        hedge_net_cost_pct_per_year=-float(daily.sum()) * _pct_capital_per_year(capital, years),
         hedged_max_drawdown_pct=mdd,
-        drawdown_cut_pct=None if condor_mdd <= 0 else 100.0 * (1.0 - mdd / condor_mdd),
+        drawdown_cut_pct=_drawdown_cut_pct(mdd, condor_mdd),
         hedged_cagr_pct=_cagr(float(equity[-1]), capital, years),
     )
 
@@ -994,6 +999,7 @@ def _episode_rows(
         condor = float(condor_equity[j] - condor_equity[i])
         hedge = float(hedge_equity[j] - hedge_equity[i])
         net = condor + hedge
+        cut = loss_cut(condor, net)
         rows.append(
             EpisodeRow(
                 name=episode.name,
@@ -1002,7 +1008,7 @@ def _episode_rows(
                 condor_pnl_usd=condor,
                 hedge_pnl_usd=hedge,
                 net_pnl_usd=net,
-                realised_loss_cut_pct=100.0 * (1.0 - net / condor) if condor < 0 else None,
+                realised_loss_cut_pct=None if cut is None else 100.0 * cut,
                 predicted_loss_cut_pct=episode.predicted_loss_cut_pct,
             )
         )

@@ -10,6 +10,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.types import ModelParamsLike, SmileParamsLike
 
 FloatArray = NDArray[np.float64]
@@ -68,7 +69,7 @@ def default_spx_iv(
     `call_wing_z` and stays flat beyond it (a parabola there, if any, cannot run away).
     """
     k = np.asarray(strike, dtype=np.float64)
-    t = np.maximum(np.asarray(t_years, dtype=np.float64), MIN_TENOR_DAYS / 365.0)
+    t = np.maximum(np.asarray(t_years, dtype=np.float64), MIN_TENOR_DAYS / DAYS_PER_YEAR)
     atm = np.asarray(atm_vol, dtype=np.float64)
     forward = np.asarray(spot, dtype=np.float64) * np.exp((rate - div_yield) * t)
     z = np.log(k / forward) / (atm * np.sqrt(t))
@@ -90,7 +91,9 @@ def default_spx_iv(
             )
         else:
             level_factor = level**skew_level_exponent
-        shape = shape * (t * 365.0 / SKEW_REFERENCE_DAYS) ** skew_term_exponent * level_factor
+        shape = (
+            shape * (t * DAYS_PER_YEAR / SKEW_REFERENCE_DAYS) ** skew_term_exponent * level_factor
+        )
     smile = atm + shape / 100.0
     return np.maximum(smile, CALL_WING_FLOOR_RATIO * atm)
 
