@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
@@ -43,6 +44,7 @@ __all__ = [
     "Spin",
     "clear_refusal",
     "get_path",
+    "guard_wheel",
     "set_combo",
     "set_path",
     "set_spin",
@@ -106,6 +108,35 @@ def clear_refusal(widget: QWidget, tooltip: str) -> None:
         widget.setStyleSheet("")
         widget.setToolTip(safe_text(tooltip))
         widget.setProperty(_INVALID, False)
+
+
+class _WheelGuard(QObject):
+    """Hands a wheel turn over an editor without focus to the scroll area around it."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        wheel = event.type() == QEvent.Type.Wheel
+        if not (wheel and isinstance(watched, QWidget)) or watched.hasFocus():
+            return False
+        area = watched.parentWidget()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            # Sent on explicitly: Qt passes an ignored wheel event to the parent only when it
+            # came from the window system, and the dock should scroll either way.
+            QCoreApplication.sendEvent(area.viewport(), event)
+        else:
+            event.ignore()
+        return True
+
+
+def guard_wheel(root: QWidget) -> None:
+    """Spin boxes and combos under `root` change on the wheel only once the user has clicked
+    into them. Otherwise scrolling a dock past an editor silently changed it (a regime rule,
+    a rate) as an undo step the user never meant."""
+    guard = _WheelGuard(root)
+    for editor in (*root.findChildren(QAbstractSpinBox), *root.findChildren(QComboBox)):
+        editor.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        editor.installEventFilter(guard)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ from planner.model.market_edits import with_spot_vix
 from planner.model.plan import FuturePoint, Plan
 from planner.present.formatting import fmt_expiry, fmt_num
 from planner.ui.document import PlanDocument, validation_message
-from planner.ui.fields import FieldBinder, FieldSpec, set_path
+from planner.ui.fields import FieldBinder, FieldSpec, guard_wheel, set_path
 from planner.ui.plain_text import escape
 
 if TYPE_CHECKING:
@@ -385,6 +385,7 @@ class MarketPanel(QWidget):
         self.advanced.setVisible(False)
         layout.addWidget(self.advanced)
         layout.addStretch(1)
+        guard_wheel(self)
 
         self._shown_term: TermStructure | None = None
         document.plan_changed.connect(self.refresh)

@@ -620,3 +620,48 @@ def test_the_offset_sentence_names_only_the_loss_cuts_it_changes(
         changed += named
     if not changed:
         assert text.endswith("It changes no scenario's loss cut")
+
+
+def _wheel(widget: QWidget, steps: int) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(widget.rect().center())),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_the_dock_past_editors_and_edits_only_a_focused_one(
+    qtbot: QtBot, panel: LayerPanel, document: PlanDocument
+) -> None:
+    panel.resize(380, 300)  # short: the dock scrolls
+    panel.show()
+    qtbot.waitExposed(panel)
+    combo = panel.settings.sizing.mode_combo
+    panel.scroll_area.ensureWidgetVisible(combo)
+    bar = panel.scroll_area.verticalScrollBar()
+    assert bar.value() > 0  # scrolled down to the combo: a wheel turn up has room to scroll
+    qtbot.wait(10)
+    before_plan, before_steps = document.plan, document.undo_stack.count()
+    before_scroll, before_index = bar.value(), combo.currentIndex()
+    _wheel(combo, 2)
+    assert document.plan is before_plan and document.undo_stack.count() == before_steps
+    assert combo.currentIndex() == before_index
+    assert bar.value() != before_scroll  # the turn went to the dock, which scrolled
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    index = combo.currentIndex()
+    _wheel(combo, -1 if index + 1 < combo.count() else 1)
+    assert combo.currentIndex() != index  # once clicked into, the wheel edits as usual
+    settle(qtbot, document)
+    assert document.undo_stack.count() == before_steps + 1

@@ -21,6 +21,7 @@ from planner.engine.errors import EngineInputError
 from planner.engine.report import Report
 from planner.model.hedge_legs import apply_proposal
 from planner.ui.document import PlanDocument, validation_message
+from planner.ui.fields import guard_wheel
 from planner.ui.layers.chart import LayerChart
 from planner.ui.layers.results import ResultsBox
 from planner.ui.layers.settings import LayerSettingsEditor
@@ -81,6 +82,7 @@ class LayerPanel(QWidget):
         # regime, signals, captions) still wrap to what is in view, so none is cut off.
         self._wrapped = [label for label in content.findChildren(QLabel) if label.wordWrap()]
         self.scroll_area.viewport().installEventFilter(self)
+        guard_wheel(content)
 
         document.report_ready.connect(self.set_report)
         if document.report is not None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from planner.engine.replay_types import CondorCadence, CondorSizing, WingRule
 from planner.model.plan import Plan
 from planner.ui.document import PlanDocument, validation_message
-from planner.ui.fields import clear_refusal, get_path, set_path, show_refusal
+from planner.ui.fields import clear_refusal, get_path, guard_wheel, set_path, show_refusal
 
 __all__ = ["ProgrammeEditor", "ProgrammeField"]
 
@@ -329,6 +329,7 @@ class ProgrammeEditor(QWidget):
             layout.addWidget(box)
         layout.addWidget(hedge_note)
         layout.addStretch(1)
+        guard_wheel(self)
 
         document.plan_changed.connect(self.refresh)
         self.initialise_defaults()
