@@ -659,7 +659,17 @@ class Snapshot:
             for i, cell in enumerate(row):
                 metrics = bold if cell.bold or r in table.bold_rows else plain
                 widths[i] = max(widths[i], metrics.horizontalAdvance(cell.text) + pad)
-        return widths
+        return [w + self._lead(table, i) for i, w in enumerate(widths)]
+
+    def _lead(self, table: _Table, column: int) -> float:
+        """Extra space before a text column that follows a number column: right-aligned
+        figures and left-aligned words otherwise meet at the border ("net gainNear")."""
+        follows_number = column > 0 and table.aligns[column - 1] is not _Align.LEFT
+        return (
+            2 * _CELL_PAD_IN * self.dpi
+            if table.aligns[column] is _Align.LEFT and follows_number
+            else 0.0
+        )
 
     def fitted_widths(self, table: _Table, width: float) -> list[float]:
         """Column widths filling `width`: spare room shared out; when too wide the table's
@@ -898,9 +908,12 @@ class Snapshot:
                 metrics = QFontMetricsF(font)
                 p.setFont(font)
                 p.setPen(_LOSS if cell.loss else _INK)
-                text = metrics.elidedText(cell.text, Qt.TextElideMode.ElideRight, w - 2 * pad)
+                text = metrics.elidedText(
+                    cell.text, Qt.TextElideMode.ElideRight, w - 2 * pad - self._lead(table, i)
+                )
                 align = (cell.align or table.aligns[i]).value | Qt.AlignmentFlag.AlignVCenter
-                p.drawText(QRectF(x + pad, y, w - 2 * pad, row_h), int(align), text)
+                lead = self._lead(table, i)
+                p.drawText(QRectF(x + pad + lead, y, w - 2 * pad - lead, row_h), int(align), text)
                 x += w
 
         if any(table.headers):
