@@ -37,8 +37,7 @@ from planner.engine.condor import CondorStrikes, iron_condor_strikes
 from planner.engine.conventions import DAYS_PER_YEAR
 from planner.engine.curve import FuturesCurve
 from planner.engine.expiries import is_business_day, previous_business_day
-from planner.engine.normal import norm_cdf
-from planner.engine.pricing import black76
+from planner.engine.pricing import black76, black76_call_delta
 from planner.engine.report import Report
 from planner.engine.smile import SviParams, fit_svi, implied_vol, parity_forward
 from planner.engine.strikes import nearest_delta_index
@@ -817,8 +816,10 @@ def smile_targets(
             continue
         t = smile.t_years
         vol = smile.svi.vol(grid, t)
-        d1 = (-grid + 0.5 * vol * vol * t) / (vol * np.sqrt(t))
-        call_delta = norm_cdf(d1)
+        # Forward deltas: Black-76 undiscounted, on a unit forward at strike e^k.
+        call_delta = black76_call_delta(
+            np.ones_like(grid), np.exp(grid), np.full_like(grid, t), 0.0, vol
+        )
         vix_future = float(vix_curve.future(float(smile.days)))
         for label, is_call, delta in deltas:
             if label == "ATM":
