@@ -535,9 +535,7 @@ class FileActions(QObject):
         snapshot = self.snapshot()
         if snapshot is None:
             return False
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageLayout(snapshot.page_layout())
-        printer.setDocName(snapshot.plan.name)
+        printer = _printer_for(snapshot)
         dialog = QPrintDialog(printer, self.window)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return False
@@ -548,9 +546,7 @@ class FileActions(QObject):
         snapshot = self.snapshot()
         if snapshot is None:
             return None
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageLayout(snapshot.page_layout())
-        printer.setDocName(snapshot.plan.name)
+        printer = _printer_for(snapshot)
         dialog = QPrintPreviewDialog(printer, self.window)
         dialog.setWindowTitle(f"Print Preview — {snapshot.plan.name}")
         dialog.paintRequested.connect(snapshot.print_to)
@@ -645,3 +641,12 @@ class FileActions(QObject):
     def describe(self) -> str:
         """The file shown in the title bar (for tests and the status bar)."""
         return self.current_path.name if self.current_path else "(not saved)"
+
+
+def _printer_for(snapshot: Snapshot) -> QPrinter:
+    """A high-resolution printer on the snapshot's page, named after the plan (the print
+    dialog and the preview start from the same one)."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageLayout(snapshot.page_layout())
+    printer.setDocName(snapshot.plan.name)
+    return printer

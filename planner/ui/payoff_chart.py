@@ -215,7 +215,11 @@ class PriceAxis(OpaqueGridAxis):
         self, values: list[float], scale: float, spacing: float
     ) -> list[str]:
         decimals = 0 if spacing >= 1 else 1
-        return [fmt_num(v * scale, decimals) for v in values]
+        return [self._label(v * scale, decimals) for v in values]
+
+    @staticmethod
+    def _label(value: float, decimals: int) -> str:
+        return fmt_num(value, decimals)
 
 
 class MovePctAxis(OpaqueGridAxis):

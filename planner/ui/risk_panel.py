@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTransposeProxyModel
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from planner.engine.report import Report
 from planner.present.risk import (
@@ -26,7 +26,7 @@ from planner.present.table import Table
 from planner.ui.cell_table import CellTableModel
 from planner.ui.collapsible import CollapsibleSection
 from planner.ui.plain_text import plain_label
-from planner.ui.tables import figure_table, fit_height
+from planner.ui.tables import figure_table, fill_with_scroll_area, fit_height
 from planner.ui.theme import SCREEN, Theme
 
 __all__ = [
@@ -154,14 +154,7 @@ class RiskPanel(QWidget):
             column.addWidget(section)
         column.addStretch(1)
 
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll_area)
+        self.scroll_area = fill_with_scroll_area(self, content, sideways=False)
         for view in self.views:
             fit_height(view)
 

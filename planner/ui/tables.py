@@ -1,9 +1,19 @@
-"""Read-only figure tables shared by the risk and layer panels."""
+"""Read-only figure tables shared by the risk and layer panels, and the scroll area a dock's
+panel holds them in."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QFrame,
+    QHeaderView,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 # Room left in each column after fitting, so figures that grow a digit do not get cut.
 COLUMN_SLACK_PX = 10
@@ -86,3 +96,25 @@ def fit_height(view: QTableView) -> None:
     if view.horizontalScrollBar().maximum() > 0:
         height += view.horizontalScrollBar().sizeHint().height()
     view.setFixedHeight(height)
+
+
+def scroll_area(content: QWidget, *, sideways: bool = True) -> QScrollArea:
+    """A frameless scroll area showing `content` at the area's width; with `sideways` false it
+    never scrolls sideways, so what does not fit is squeezed or wrapped instead."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    if not sideways:
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    return area
+
+
+def fill_with_scroll_area(panel: QWidget, content: QWidget, *, sideways: bool) -> QScrollArea:
+    """Lay `panel` out as one margin-less scroll area around `content` (a dock's panel that
+    scrolls rather than holding the window at its full height)."""
+    area = scroll_area(content, sideways=sideways)
+    outer = QVBoxLayout(panel)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(area)
+    return area

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from planner.engine.report import Report
 from planner.engine.types import Group, Right, VixMode
 from planner.model.plan import FuturePoint, Market, Plan, StressScenario, ViewSettings
 from planner.ui.document import PlanDocument
+from planner.ui.main_window import MainWindow
 from tests.legs import CONDOR_EXPIRY as CONDOR_EXPIRY
 from tests.legs import spx_leg, vix_call
 
@@ -111,3 +113,42 @@ def document(qtbot: QtBot, plan: Plan, evaluator: CountingEvaluator) -> Iterator
 def settle(qtbot: QtBot, doc: PlanDocument) -> None:
     """Let the pending coalesced recalculation run."""
     qtbot.waitUntil(lambda: not doc.recalc_pending, timeout=5000)
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def shown_at(qtbot: QtBot, widget: W, size: tuple[int, int]) -> W:
+    """`widget` shown on screen at `size` (width, height), closed with the test."""
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def reopened_window(
+    qtbot: QtBot,
+    document: PlanDocument,
+    settings: QSettings,
+    size: tuple[int, int] = (1400, 900),
+) -> MainWindow:
+    """A window as the app opens one: what `settings` saved is restored."""
+    return shown_at(qtbot, MainWindow(document, settings), size)
+
+
+def shown_window(
+    qtbot: QtBot, document: PlanDocument, settings: QSettings, size: tuple[int, int]
+) -> MainWindow:
+    """A window at `size` in the default dock layout, as on a first start."""
+    win = reopened_window(qtbot, document, settings, size)
+    win.apply_default_layout()
+    qtbot.wait(50)
+    return win
+
+
+def close_and_delete(win: MainWindow) -> None:
+    """Close and destroy now, so no window outlives its test."""
+    win.close()
+    win.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

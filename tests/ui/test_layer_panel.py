@@ -29,8 +29,7 @@ from planner.present.formatting import (
 from planner.ui.document import PlanDocument
 from planner.ui.layers import APPLY_DESCRIPTION, LAYERS, LayerPanel
 
-from .conftest import CountingEvaluator, settle
-from .test_main_window import _shown_window, close_and_delete
+from .conftest import CountingEvaluator, close_and_delete, settle, shown_window
 
 
 @pytest.fixture
@@ -540,7 +539,7 @@ def test_the_dock_fits_its_width_on_a_laptop_screen(
     document = PlanDocument(plan, evaluator)
     qtbot.waitUntil(lambda: document.report is not None, timeout=5000)
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    win = _shown_window(qtbot, document, settings, size)
+    win = shown_window(qtbot, document, settings, size)
     win.layer_dock.raise_()  # the Layers tab, behind Risk at first
     panel = win.layer_panel
     area = panel.scroll_area

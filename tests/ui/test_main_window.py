@@ -19,7 +19,13 @@ from planner.ui.document import PlanDocument
 from planner.ui.main_window import MainWindow, top_level_windows
 from planner.ui.theme import CurveKey
 
-from .conftest import CountingEvaluator, settle
+from .conftest import (
+    CountingEvaluator,
+    close_and_delete,
+    reopened_window,
+    settle,
+    shown_window,
+)
 
 
 @pytest.fixture
@@ -29,20 +35,9 @@ def settings(tmp_path: Path) -> QSettings:
 
 @pytest.fixture
 def window(qtbot: QtBot, document: PlanDocument, settings: QSettings) -> Iterator[MainWindow]:
-    win = MainWindow(document, settings)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
+    win = reopened_window(qtbot, document, settings)
     yield win
     close_and_delete(win)
-
-
-def close_and_delete(win: MainWindow) -> None:
-    """Close and destroy now, so no window outlives its test."""
-    win.close()
-    win.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def test_layout_and_first_report(window: MainWindow, document: PlanDocument) -> None:
@@ -271,13 +266,7 @@ def test_risk_figures_fit_the_dock_without_sideways_scrolling(
 ) -> None:
     """#13.7/8: totals, net stress P&L and loss cut readable at 1366x768 without scrolling
     sideways; the chart keeps most of the window."""
-    win = MainWindow(document, settings)
-    qtbot.addWidget(win)
-    win.resize(*size)
-    win.show()
-    qtbot.waitExposed(win)
-    win.apply_default_layout()
-    qtbot.wait(50)
+    win = shown_window(qtbot, document, settings, size)
     panel = win.risk_panel
     for view in panel.views:
         assert view.horizontalScrollBar().maximum() == 0, view.model()
@@ -500,30 +489,6 @@ def test_the_heat_map_behind_its_tab_catches_up_when_shown(
     assert window.heatmap_view.report is document.report
 
 
-def _reopened(
-    qtbot: QtBot,
-    document: PlanDocument,
-    settings: QSettings,
-    size: tuple[int, int] = (1400, 900),
-) -> MainWindow:
-    """A window as the app opens one: what `settings` saved is restored."""
-    win = MainWindow(document, settings)
-    qtbot.addWidget(win)
-    win.resize(*size)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
-def _shown_window(
-    qtbot: QtBot, document: PlanDocument, settings: QSettings, size: tuple[int, int]
-) -> MainWindow:
-    win = _reopened(qtbot, document, settings, size)
-    win.apply_default_layout()
-    qtbot.wait(50)
-    return win
-
-
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
 def test_every_leg_and_the_totals_show_and_the_chart_dominates(
     qtbot: QtBot, document: PlanDocument, settings: QSettings, size: tuple[int, int]
@@ -531,7 +496,7 @@ def test_every_leg_and_the_totals_show_and_the_chart_dominates(
     """#13.8: at 1366x768 the position table showed 3 of 7 legs and the chart was ~630 x 420.
     Below 900 px high Market shares the right column with Risk and Layers (a tab away), the
     chart has the width of two columns, and every leg and the totals line are on screen."""
-    win = _shown_window(qtbot, document, settings, size)
+    win = shown_window(qtbot, document, settings, size)
     compact = size[1] < 900
     assert win.is_compact() is compact
     beside_risk = win.tabifiedDockWidgets(win.risk_dock)
@@ -578,14 +543,14 @@ def test_a_squeezed_restored_layout_falls_back_to_the_default(
 ) -> None:
     """A saved dock layout could squeeze a dock to ~60 px (saved while the window was small):
     restored, it is checked once laid out, and a squeezed dock brings back the default."""
-    first = _shown_window(qtbot, document, settings, (1400, 900))
+    first = shown_window(qtbot, document, settings, (1400, 900))
     first.resizeDocks([first.risk_dock], [60], Qt.Orientation.Horizontal)
     first.resizeDocks([first.position_dock], [40], Qt.Orientation.Vertical)
     qtbot.wait(50)
     assert first.squeezed_docks()
     close_and_delete(first)
 
-    second = _reopened(qtbot, document, settings)
+    second = reopened_window(qtbot, document, settings)
     sizes = second.default_dock_sizes()
     qtbot.waitUntil(lambda: second.risk_dock.width() >= 0.9 * sizes[second.risk_dock])
     qtbot.waitUntil(lambda: not second.squeezed_docks())
@@ -597,7 +562,7 @@ def _save_with_market_on_the_right(
     qtbot: QtBot, document: PlanDocument, settings: QSettings
 ) -> str:
     """Close a window whose Market dock the user moved to the right; the screen it was on."""
-    first = _shown_window(qtbot, document, settings, (1400, 900))
+    first = shown_window(qtbot, document, settings, (1400, 900))
     first.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, first.market_dock)
     first.resizeDocks([first.market_dock], [320], Qt.Orientation.Horizontal)
     first.tabs.setCurrentIndex(1)
@@ -611,7 +576,7 @@ def test_a_sound_restored_layout_is_kept(
     qtbot: QtBot, document: PlanDocument, settings: QSettings
 ) -> None:
     _save_with_market_on_the_right(qtbot, document, settings)
-    second = _reopened(qtbot, document, settings)
+    second = reopened_window(qtbot, document, settings)
     qtbot.waitUntil(lambda: second._restored_layout_checked)
     qtbot.wait(50)
     assert second.dockWidgetArea(second.market_dock) == Qt.DockWidgetArea.RightDockWidgetArea
@@ -625,7 +590,7 @@ def test_a_layout_saved_on_another_screen_size_is_not_restored(
     screen = _save_with_market_on_the_right(qtbot, document, settings)
     assert settings.value("window/screen") == screen
     settings.setValue("window/screen", "3840x2100")
-    second = _shown_window(qtbot, document, settings, (1400, 900))
+    second = shown_window(qtbot, document, settings, (1400, 900))
     assert second.dockWidgetArea(second.market_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
     assert second.tabs.currentIndex() == 1  # what is not the dock layout is still restored
     close_and_delete(second)

@@ -19,7 +19,6 @@ from planner.model.plan import Plan
 from planner.model.planfile import load_plan
 from planner.present.formatting import MINUS, fmt_pct, fmt_usd, fmt_usd_compact
 from planner.ui.document import PlanDocument
-from planner.ui.main_window import MainWindow
 from planner.ui.risk_panel import (
     GREEK_COLUMNS,
     GreeksTableModel,
@@ -30,7 +29,7 @@ from planner.ui.risk_panel import (
 )
 from planner.ui.theme import SCREEN
 
-from .test_main_window import close_and_delete
+from .conftest import close_and_delete, shown_at, shown_window
 from .test_payoff_chart import empty_report, synthetic_report
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -40,12 +39,7 @@ ALIGN = Qt.ItemDataRole.TextAlignmentRole
 
 @pytest.fixture
 def panel(qtbot: QtBot) -> RiskPanel:
-    widget = RiskPanel()
-    qtbot.addWidget(widget)
-    widget.resize(420, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown_at(qtbot, RiskPanel(), (420, 900))
 
 
 def _text(
@@ -256,12 +250,7 @@ def test_key_figures_show_without_scrolling_in_the_window(
     document = PlanDocument(load_plan(sample_plan_path()))
     qtbot.waitUntil(lambda: document.report is not None, timeout=10000)
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(document, settings)
-    qtbot.addWidget(win)
-    win.resize(*size)
-    win.show()
-    qtbot.waitExposed(win)
-    win.apply_default_layout()
+    win = shown_window(qtbot, document, settings, size)
     win.risk_dock.raise_()
     qtbot.wait(50)
     panel = win.risk_panel
@@ -292,11 +281,7 @@ def test_sections_fold_and_the_fold_is_remembered(qtbot: QtBot, tmp_path: Path) 
     """#13 item 8: the user folds a section away (the stress rows move up into sight); the
     next panel made with the same settings opens with it folded."""
     settings = QSettings(str(tmp_path / "panel.ini"), QSettings.Format.IniFormat)
-    panel = RiskPanel(settings=settings)
-    qtbot.addWidget(panel)
-    panel.resize(380, 500)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = shown_at(qtbot, RiskPanel(settings=settings), (380, 500))
     panel.set_report(synthetic_report())
     assert list(panel.sections) == ["greeks", "position", "stress", "hedge_cost"]
     assert all(s.is_expanded() for s in panel.sections.values())

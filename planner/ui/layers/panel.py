@@ -5,14 +5,12 @@ into the plan as one undo step."""
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +24,7 @@ from planner.ui.layers.chart import LayerChart
 from planner.ui.layers.results import ResultsBox
 from planner.ui.layers.settings import LayerSettingsEditor
 from planner.ui.layers.signals import SignalsBox
+from planner.ui.tables import fill_with_scroll_area
 from planner.ui.theme import SCREEN, Theme
 
 __all__ = ["APPLY_DESCRIPTION", "LayerPanel"]
@@ -68,16 +67,9 @@ class LayerPanel(QWidget):
         column.addWidget(self.signals_box)
         column.addStretch(1)
 
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         # Every part fits a 1366x768 screen's dock (~370 px); in a dock dragged narrower still,
         # scroll sideways rather than cut the editors off.
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.scroll_area.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll_area)
+        self.scroll_area = fill_with_scroll_area(self, content, sideways=True)
         # In a dock narrower than the editors (it scrolls sideways) the sentences (sizing,
         # regime, signals, captions) still wrap to what is in view, so none is cut off.
         self._wrapped = [label for label in content.findChildren(QLabel) if label.wordWrap()]

@@ -47,16 +47,15 @@ class OpaqueDateAxis(OpaqueGridAxis, pg.DateAxisItem):  # type: ignore[misc]
         super().__init__(orientation)
 
 
-class PctAxis(OpaqueGridAxis):
+class PctAxis(PriceAxis):
+    """A percentage axis, its decimals picked from the tick spacing as the price axis's are."""
+
     def __init__(self, orientation: str = "left") -> None:
         super().__init__(orientation)
-        self.enableAutoSIPrefix(False)
 
-    def tickStrings(  # noqa: N802 (pyqtgraph override)
-        self, values: list[float], scale: float, spacing: float
-    ) -> list[str]:
-        decimals = 0 if spacing >= 1 else 1
-        return [fmt_pct(v * scale, decimals) for v in values]
+    @staticmethod
+    def _label(value: float, decimals: int) -> str:
+        return fmt_pct(value, decimals)
 
 
 class _EpisodeSpans(pg.GraphicsObject):  # type: ignore[misc]

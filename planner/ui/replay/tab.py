@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -42,7 +41,7 @@ from planner.ui.fields import INVALID_STYLE
 from planner.ui.replay.charts import ReplayCharts, SweepChart
 from planner.ui.replay.programme_editor import ProgrammeEditor
 from planner.ui.replay.worker import ReplayOutcome, ReplayRunner
-from planner.ui.tables import figure_table
+from planner.ui.tables import figure_table, scroll_area
 
 __all__ = ["APPLY_ROWS_PER_STEP", "NO_HISTORY_TEXT", "ApplyStep", "ReplayTab", "replay_inputs"]
 
@@ -261,11 +260,7 @@ class ReplayTab(QWidget):
         self.tables.addTab(self._build_sweep_page(), "Sweep")
         self.programme_editor = ProgrammeEditor(self._document)
         self.programme_editor.rejected.connect(self.message)
-        programme_scroll = QScrollArea()
-        programme_scroll.setWidgetResizable(True)
-        programme_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        programme_scroll.setWidget(self.programme_editor)
-        self.tables.addTab(programme_scroll, "Programme")
+        self.tables.addTab(scroll_area(self.programme_editor), "Programme")
         self.notes = QPlainTextEdit()
         self.notes.setReadOnly(True)
         self.notes.setObjectName("replayNotes")
@@ -297,9 +292,6 @@ class ReplayTab(QWidget):
         view = figure_table(self._model(key), row_headers=False)
         view.setObjectName(f"replayTable.{key}")
         self.views[key] = view
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(2, 2, 2, 2)
@@ -311,8 +303,7 @@ class ReplayTab(QWidget):
         box.addWidget(note)
         box.addStretch(1)
         view.setProperty("note_label", note)
-        scroll.setWidget(holder)
-        return scroll
+        return scroll_area(holder)
 
     def _build_trades_page(self) -> QWidget:
         page = QWidget()
