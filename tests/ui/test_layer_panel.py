@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPoint, QSettings, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -664,3 +666,43 @@ def test_the_wheel_scrolls_the_dock_past_editors_and_edits_only_a_focused_one(
     assert combo.currentIndex() != index  # once clicked into, the wheel edits as usual
     settle(qtbot, document)
     assert document.undo_stack.count() == before_steps + 1
+
+
+def _closed_windows_layer_parts(
+    qtbot: QtBot, document: PlanDocument, settings: QSettings
+) -> dict[str, weakref.ref[QObject]]:
+    """Weak references to a shown window's Layers parts, once the window is closed."""
+    win = shown_window(qtbot, document, settings, (1400, 900))
+    panel = win.layer_panel
+    qtbot.waitUntil(lambda: panel.report is document.report, timeout=5000)
+    parts: dict[str, QObject] = {
+        "panel": panel,
+        "settings editor": panel.settings,
+        "layers grid": panel.settings.layers,
+        "field binder": panel.settings.fields,
+        "band table": panel.settings.regime.band_model,
+        "signals box": panel.signals_box,
+        "VIX history loader": panel.signals_box.loader,
+    }
+    close_and_delete(win)
+    return {name: weakref.ref(part) for name, part in parts.items()}
+
+
+def test_a_closed_windows_layer_panel_is_freed_without_the_cycle_collector(
+    qtbot: QtBot, document: PlanDocument, tmp_path: Path
+) -> None:
+    """The layers grid held the settings editor's bound method (to read the report's strikes)
+    and the VIX history loader its box as a Python attribute: both parts sat in reference
+    cycles with their parents, left for a full gc.collect() after every closed window (the
+    kind of collection of Qt wrappers that has crashed PySide here). Freed by reference
+    counting now."""
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    collecting = gc.isenabled()
+    gc.disable()  # so only reference counting can free them
+    try:
+        freed = _closed_windows_layer_parts(qtbot, document, settings)
+        alive = [name for name, ref in freed.items() if ref() is not None]
+    finally:
+        if collecting:
+            gc.enable()
+    assert alive == []

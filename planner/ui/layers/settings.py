@@ -9,7 +9,6 @@ the active VIX band): formatted here, computed by the engine.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,12 +108,11 @@ class LayerEditors:
 class LayerGrid(QGroupBox):
     """Contracts per hedge unit, days-to-expiry window and strike rule, one row per layer."""
 
-    def __init__(
-        self, fields: FieldBinder, current_strike: Callable[[Group], float | None]
-    ) -> None:
+    def __init__(self, fields: FieldBinder) -> None:
         super().__init__("Layers")
         self._fields = fields
-        self._current_strike = current_strike
+        # The strikes the last report chose: a switch to a fixed strike starts from them.
+        self._strikes: dict[Group, float] = {}
         self.setToolTip("Contracts per hedge unit, days-to-expiry window and strike rule per layer")
         grid = QGridLayout(self)
         grid.setContentsMargins(4, 4, 4, 4)
@@ -190,6 +188,15 @@ class LayerGrid(QGroupBox):
         for widget in (offset.ratio, offset.min_days, offset.max_days, offset.rule, offset.value):
             widget.setEnabled(enabled)
 
+    def show_strikes(self, alvh: AlvhReport) -> None:
+        """Keep the strikes the report chose (held here, not asked of the editor: a call back
+        into the parent would tie the two in a reference cycle)."""
+        self._strikes = {
+            group: layer.strike
+            for group, layer in zip(LAYERS, alvh.layers, strict=False)
+            if layer.strike is not None
+        }
+
     def _on_strike_rule(self, group: Group, value: str) -> None:
         rule = StrikeRule(value)
         current = get_path(self._fields.plan, layer_path(group))
@@ -200,8 +207,7 @@ class LayerGrid(QGroupBox):
         elif rule is StrikeRule.POINTS:
             start = _POINTS_START[group]
         else:
-            strike = self._current_strike(group)
-            start = _FIXED_FALLBACK if strike is None else strike
+            start = self._strikes.get(group, _FIXED_FALLBACK)
         self._fields.edit(
             layer_path(group, "strike_rule"),
             rule,
@@ -439,7 +445,6 @@ class LayerSettingsEditor(QWidget):
         super().__init__(parent)
         self._document = document
         self.fields = FieldBinder(document, self)
-        self._alvh: AlvhReport | None = None
         self.preset_combo = QComboBox()
         for text, data in _PRESETS:
             self.preset_combo.addItem(text, data)
@@ -453,7 +458,7 @@ class LayerSettingsEditor(QWidget):
             "0.35 / 0.25 / 0.12 call deltas"
         )
         self.defaults_button.clicked.connect(self.reset_layers)
-        self.layers = LayerGrid(self.fields, self._current_strike)
+        self.layers = LayerGrid(self.fields)
         self.sizing = SizingBox(self.fields)
         self.regime = RegimeBox(self.fields, document)
         column = QVBoxLayout(self)
@@ -462,11 +467,6 @@ class LayerSettingsEditor(QWidget):
             column.addWidget(box)
         document.plan_changed.connect(self.refresh)
         self.refresh(document.plan)
-
-    def _current_strike(self, group: Group) -> float | None:
-        if self._alvh is None:
-            return None
-        return self._alvh.layers[LAYERS.index(group)].strike
 
     def _on_preset(self, _index: int) -> None:
         name = str(self.preset_combo.currentData())
@@ -518,6 +518,6 @@ class LayerSettingsEditor(QWidget):
 
     def show_alvh(self, alvh: AlvhReport) -> None:
         """The report's decisions beside the settings that made them."""
-        self._alvh = alvh
+        self.layers.show_strikes(alvh)
         self.sizing.show_sizing(alvh.sizing)
         self.regime.show_regime(alvh.regime)

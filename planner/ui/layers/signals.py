@@ -10,6 +10,7 @@ one recalculation and the window shows the same signals as `hedge-planner report
 from __future__ import annotations
 
 import os
+from typing import cast
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -49,12 +50,11 @@ class VixHistoryLoader(QObject):
     def __init__(self, document: PlanDocument, parent: QWidget) -> None:
         super().__init__(parent)
         self._document = document
-        self._parent = parent
         self.error_box: QMessageBox | None = None
 
     def choose_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self._parent, "Load VIX history", "", "CSV files (*.csv);;All files (*)"
+            self._window(), "Load VIX history", "", "CSV files (*.csv);;All files (*)"
         )
         if path:
             self.load(path)
@@ -70,7 +70,11 @@ class VixHistoryLoader(QObject):
 
     def _show_error(self, text: str) -> None:
         box = QMessageBox(
-            QMessageBox.Icon.Warning, ERROR_TITLE, text, QMessageBox.StandardButton.Ok, self._parent
+            QMessageBox.Icon.Warning,
+            ERROR_TITLE,
+            text,
+            QMessageBox.StandardButton.Ok,
+            self._window(),
         )
         box.setTextFormat(Qt.TextFormat.PlainText)  # the text quotes the file's name and lines
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -78,6 +82,11 @@ class VixHistoryLoader(QObject):
         self.error_box = box
         self.rejected.emit(text)
         box.open()
+
+    def _window(self) -> QWidget:
+        # The Qt parent, not a Python attribute: the box holding the loader would otherwise
+        # be in a reference cycle with it.
+        return cast(QWidget, self.parent())
 
     def _forget_box(self, box: QMessageBox) -> None:
         if self.error_box is box:
