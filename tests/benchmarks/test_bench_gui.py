@@ -20,8 +20,8 @@ from planner.cli import sample_plan_path
 from planner.model import load_plan
 from planner.ui.document import PlanDocument
 from planner.ui.legs_model import Column, LegTableModel
-from planner.ui.main_window import MainWindow
 from planner.ui.theme import CurveKey
+from tests.ui.conftest import reopened_window
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,10 +76,7 @@ def test_cold_start_to_painted_window(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_edit_to_chart_latency(qtbot, benchmark, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     settings = QSettings(str(tmp_path / "bench.ini"), QSettings.Format.IniFormat)
     document = PlanDocument(load_plan(sample_plan_path()))
-    window = MainWindow(document, settings=settings)
-    qtbot.addWidget(window)
-    window.resize(1600, 900)
-    window.show()
+    window = reopened_window(qtbot, document, settings, (1600, 900))
     qtbot.waitUntil(lambda: document.report is not None)
     model: LegTableModel = window.legs_model
     strike_column = int(Column.STRIKE)

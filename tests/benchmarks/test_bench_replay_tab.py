@@ -21,6 +21,7 @@ from planner.model import load_plan
 from planner.model.history import find_history_files, load_history
 from planner.ui.document import PlanDocument
 from planner.ui.main_window import MainWindow
+from tests.ui.conftest import reopened_window
 
 pytest.importorskip("pytest_benchmark")
 
@@ -40,11 +41,7 @@ def _settle(seconds: float = 0.4) -> None:
 
 def _window(qtbot: QtBot, tmp_path: Path, size: tuple[int, int]) -> MainWindow:
     settings = QSettings(str(tmp_path / "bench.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(PlanDocument(load_plan(sample_plan_path())), settings=settings)
-    qtbot.addWidget(window)
-    window.resize(*size)
-    window.show()
-    qtbot.waitExposed(window)
+    window = reopened_window(qtbot, PlanDocument(load_plan(sample_plan_path())), settings, size)
     window.tabs.setCurrentWidget(window.replay_tab)
     window.replay_tab.set_history(load_history(find_history_files(DATA)))
     qtbot.waitUntil(
