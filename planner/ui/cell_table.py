@@ -98,23 +98,23 @@ class CellTableModel(QAbstractTableModel):
         )
         self._table = table
         if same_shape and table is not None and table.rows:
-            # Same columns and row count (the common re-run): keep the views' column widths.
+            # Same columns and row count (the common re-run): keep the views' column widths,
+            # and tell them only about the rows and headers that changed, so a view repaints
+            # those alone (a horizon drag changes the position table's break-even row only).
             assert old is not None
-            if table.row_headers != old.row_headers:
+            changed_headers = [
+                i
+                for i, (was, now) in enumerate(zip(old.row_headers, table.row_headers, strict=True))
+                if was != now or (i in old.bold_rows) != (i in table.bold_rows)
+            ]
+            if changed_headers:
                 orientation = (
                     Qt.Orientation.Horizontal if self._transposed else Qt.Orientation.Vertical
                 )
-                self.headerDataChanged.emit(orientation, 0, len(table.row_headers) - 1)
+                self.headerDataChanged.emit(orientation, changed_headers[0], changed_headers[-1])
             for first in range(0, total, step):
                 last = min(total, first + step) - 1
-                if self._transposed:
-                    self.dataChanged.emit(
-                        self.index(0, first), self.index(self.rowCount() - 1, last)
-                    )
-                else:
-                    self.dataChanged.emit(
-                        self.index(first, 0), self.index(last, self.columnCount() - 1)
-                    )
+                self._emit_changed_rows(old, table, first, last, set(changed_headers))
                 yield last - first + 1
             return
         if self._transposed or not total:
@@ -132,6 +132,34 @@ class CellTableModel(QAbstractTableModel):
             self._rows = last + 1
             self.endInsertRows()
             yield last - first + 1
+
+    def _emit_changed_rows(
+        self, old: Table, new: Table, first: int, last: int, renamed: set[int]
+    ) -> None:
+        """`dataChanged` over the cells of table rows `first`..`last` that differ between
+        `old` and `new` (one rectangle around them); nothing when none does. A row whose header
+        changed (`renamed`) is another row now: all its cells count as changed."""
+        if not new.columns:
+            return
+        rows: list[int] = []
+        columns: list[int] = []
+        for row in range(first, last + 1):
+            was, now = old.rows[row], new.rows[row]
+            if row in renamed or (row in old.bold_rows) != (row in new.bold_rows):
+                rows.append(row)
+                columns.extend((0, len(now) - 1))
+                continue
+            if was == now:
+                continue
+            changed = [c for c, (a, b) in enumerate(zip(was, now, strict=True)) if a != b]
+            rows.append(row)
+            columns.extend((changed[0], changed[-1]))
+        if not rows:
+            return
+        top, bottom, left, right = rows[0], rows[-1], min(columns), max(columns)
+        if self._transposed:
+            top, bottom, left, right = left, right, top, bottom
+        self.dataChanged.emit(self.index(top, left), self.index(bottom, right))
 
     def cell(self, row: int, column: int) -> Cell:
         """The cell at (`row`, `column`) of the model (of the table's row `column` when

@@ -327,6 +327,8 @@ class PayoffChart(QWidget):
         self._theme: Theme = SCREEN
         self._report: Report | None = None
         self._x: FloatArray = _EMPTY
+        self._x_drawn: FloatArray = _EMPTY  # the x the curves and the shading were given
+        self._filled: FloatArray = _EMPTY  # the horizon curve the shading was split from
         self._y: dict[CurveKey, FloatArray] = {key: _EMPTY for key in CurveKey}
         self._visible: dict[CurveKey, bool] = {key: True for key in CurveKey}
         self._user_moved_view = False
@@ -509,14 +511,22 @@ class PayoffChart(QWidget):
             CurveKey.CONDOR: curves.condor_usd,
             CurveKey.HEDGE: curves.hedge_usd,
         }
+        same_x = np.array_equal(x, self._x_drawn)
+        self._x_drawn = x
         for key, source in sources.items():
             y = _row(source, CURVE_ROWS[key], n)
+            unchanged = same_x and np.array_equal(y, self._y[key], equal_nan=True)
             self._y[key] = y
-            self.curves[key].setData(x, y)
+            if not unchanged:
+                # A horizon drag leaves T+0 and the expiry curve as they were: given the same
+                # data again, pyqtgraph would rebuild and repaint their paths on every frame.
+                self.curves[key].setData(x, y)
         horizon = self._y[CurveKey.HORIZON]
-        # Shading only: split the horizon curve at zero (presentation, not P&L maths).
-        self._profit_fill.setData(x, np.where(horizon > 0.0, horizon, 0.0))
-        self._loss_fill.setData(x, np.where(horizon < 0.0, horizon, 0.0))
+        if not (same_x and np.array_equal(horizon, self._filled, equal_nan=True)):
+            self._filled = horizon
+            # Shading only: split the horizon curve at zero (presentation, not P&L maths).
+            self._profit_fill.setData(x, np.where(horizon > 0.0, horizon, 0.0))
+            self._loss_fill.setData(x, np.where(horizon < 0.0, horizon, 0.0))
         self._update_fill_visibility()
 
         self._move_axis.set_spot(report.spx)

@@ -748,3 +748,37 @@ def test_expected_move_bands_and_floating_cursor_label(chart: PayoffChart, plan:
     text = chart.cursor_label.textItem.toPlainText()
     assert fmt_usd(float(report.curves.combined_usd[1, i]), sign=True) in text
     assert chart.cursor_label.pos().x() == pytest.approx(price)
+
+
+def test_a_horizon_only_report_gives_new_data_to_the_horizon_curves_only(
+    chart: PayoffChart, plan: Plan
+) -> None:
+    # Issue 13 "Speed": on a horizon drag T+0 and the expiry curve stay as they were, and
+    # pyqtgraph rebuilds (and repaints) a curve's path whenever it is given data.
+    def at(days: int) -> Plan:
+        return plan.with_changes(view=plan.view.with_changes(horizon_days=days))
+
+    chart.set_report(evaluate(at(10)))
+    given: list[CurveKey] = []
+    for key, curve in chart.curves.items():
+        curve.sigPlotChanged.connect(lambda *_a, key=key: given.append(key))
+    fills: list[str] = []
+    chart._profit_fill.sigPlotChanged.connect(lambda *_a: fills.append("profit"))
+    report = evaluate(at(20))
+    chart.set_report(report)
+    assert set(given) == {CurveKey.HORIZON, CurveKey.CONDOR, CurveKey.HEDGE}
+    assert fills == ["profit"]
+    for key in CurveKey:
+        source = {
+            CurveKey.CONDOR: report.curves.condor_usd,
+            CurveKey.HEDGE: report.curves.hedge_usd,
+        }
+        _, y_shown = chart.curves[key].getData()
+        np.testing.assert_array_equal(
+            y_shown, source.get(key, report.curves.combined_usd)[CURVE_ROWS[key]]
+        )
+    # The same report again: nothing is redrawn.
+    given.clear()
+    fills.clear()
+    chart.set_report(report)
+    assert given == [] and fills == []

@@ -303,3 +303,77 @@ def test_sections_fold_and_the_fold_is_remembered(qtbot: QtBot, tmp_path: Path) 
     unkept = RiskPanel()
     qtbot.addWidget(unkept)
     assert unkept.sections["greeks"].is_expanded()
+
+
+def _horizon_plan(plan: Plan, days: int) -> Plan:
+    return plan.with_changes(view=plan.view.with_changes(horizon_days=days))
+
+
+def test_a_horizon_only_report_leaves_the_other_tables_untouched(
+    panel: RiskPanel, plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 13 "Speed": only the break-evens depend on the horizon; the greeks, stress and
+    # hedge-cost tables are neither rebuilt nor redrawn on each frame of a horizon drag.
+    panel.set_report(evaluate(_horizon_plan(plan, 10)))
+    signals: dict[str, list[object]] = {}
+    models = {
+        "greeks": panel.greeks_model,
+        "stress": panel.stress_model,
+        "hedge_cost": panel.hedge_cost_model,
+        "position": panel.summary_model,
+    }
+    builds: list[str] = []
+    for name, model in models.items():
+        build = type(model).build
+
+        def counted(report: object, build: object = build, name: str = name) -> object:
+            builds.append(name)
+            return build(report)  # type: ignore[operator]
+
+        monkeypatch.setattr(type(model), "build", staticmethod(counted))
+    for name, model in models.items():
+        seen = signals.setdefault(name, [])
+        model.dataChanged.connect(lambda a, b, *_r, seen=seen: seen.append((a.row(), b.row())))
+        model.modelReset.connect(lambda seen=seen: seen.append("reset"))
+        model.headerDataChanged.connect(lambda *_a, seen=seen: seen.append("header"))
+    report = evaluate(_horizon_plan(plan, 20))
+    panel.set_report(report)
+    assert builds == ["position"]
+    for name in ("greeks", "stress", "hedge_cost"):
+        assert signals[name] == [], name
+    # The position table: its horizon break-even row alone, in place.
+    position = panel.summary_model
+    headers = [
+        position.headerData(r, Qt.Orientation.Vertical, DISPLAY) for r in range(position.rowCount())
+    ]
+    row = headers.index("Break-even T+20d")
+    assert signals["position"] == ["header", (row, row)]
+    # And the tables are what a fresh panel shows for that report.
+    monkeypatch.undo()
+    fresh = RiskPanel()
+    fresh.set_report(report)
+    for model, fresh_model in zip(
+        models.values(),
+        (fresh.greeks_model, fresh.stress_model, fresh.hedge_cost_model, fresh.summary_model),
+        strict=True,
+    ):
+        assert model.table == fresh_model.table
+    fresh.deleteLater()
+
+
+@pytest.mark.parametrize(
+    "model_type", [GreeksTableModel, SummaryModel, HedgeCostModel, StressTableModel]
+)
+def test_each_table_reads_only_the_report_fields_it_names(
+    model_type: type[GreeksTableModel], plan: Plan
+) -> None:
+    # A model skips its rebuild while the fields in `reads` are unchanged: a table that read
+    # any other field would go stale. Built from a report holding only those fields (every
+    # other one None), it must be the same table.
+    report = evaluate(plan)
+    kept = set(model_type.reads)
+    bare = dataclasses.replace(
+        report,
+        **{f.name: None for f in dataclasses.fields(report) if f.name not in kept},  # type: ignore[arg-type]
+    )
+    assert model_type.build(bare) == model_type.build(report)
