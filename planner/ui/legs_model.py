@@ -336,12 +336,8 @@ class LegTableModel(QAbstractTableModel):
     def _display(self, leg: Leg, column: Column) -> str:
         risk = self._risk.get(leg.id)
         match column:
-            case Column.GROUP:
-                return leg.group.value
-            case Column.UNDERLYING:
-                return leg.underlying.value
-            case Column.RIGHT:
-                return leg.right.value
+            case Column.GROUP | Column.UNDERLYING | Column.RIGHT:
+                return str(self._edit_value(leg, column))  # a choice shows as it is stored
             case Column.QUANTITY:
                 return format_quantity(leg.quantity)
             case Column.STRIKE:
