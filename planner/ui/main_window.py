@@ -22,13 +22,11 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QDockWidget,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
     QPushButton,
-    QScrollArea,
     QSlider,
     QTabWidget,
     QVBoxLayout,
@@ -50,6 +48,7 @@ from planner.ui.plan_info import ROUTES_UNDO_TO_PLAN, PlanInfoPanel
 from planner.ui.replay.actions import ReplayActions
 from planner.ui.replay.tab import ReplayTab
 from planner.ui.risk_panel import RiskPanel
+from planner.ui.tables import scroll_area
 
 if TYPE_CHECKING:
     from planner.engine.replay_result import ReplayResult
@@ -271,19 +270,15 @@ class MainWindow(QMainWindow):
         market_layout = self.market_panel.layout()
         if isinstance(market_layout, QVBoxLayout):
             market_layout.insertWidget(0, self.chain_info)
-        # Scrolls up and down rather than holding the window's height (and so the chart's)
-        # at the panel's full height on a 768-pixel screen.
-        market_scroll = QScrollArea()
-        market_scroll.setWidgetResizable(True)
-        market_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        market_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.plan_info = PlanInfoPanel(document)
         market_content = QWidget()
         market_column = QVBoxLayout(market_content)
         market_column.setContentsMargins(9, 6, 0, 0)
         market_column.addWidget(self.plan_info)
         market_column.addWidget(self.market_panel, 1)
-        market_scroll.setWidget(market_content)
+        # Scrolls up and down rather than holding the window's height (and so the chart's)
+        # at the panel's full height on a 768-pixel screen.
+        market_scroll = scroll_area(market_content, sideways=False)
         self.market_dock = self._dock(
             "Market", "marketDock", market_scroll, Qt.DockWidgetArea.LeftDockWidgetArea
         )
