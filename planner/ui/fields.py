@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -42,6 +43,7 @@ __all__ = [
     "FieldSpec",
     "Path",
     "Spin",
+    "ViewOnlyChanges",
     "clear_refusal",
     "get_path",
     "guard_wheel",
@@ -92,12 +94,17 @@ def set_path(value: V, path: Path, new: Any) -> V:
     return with_paths(value, {path: new})
 
 
+_REFUSING: weakref.WeakSet[QWidget] = weakref.WeakSet()
+"""Editors showing a refused value now (a refresh from the plan must replace those)."""
+
+
 def show_refusal(widget: QWidget, message: str) -> None:
     """Red outline, and the reason as a tooltip shown now and kept until cleared."""
     text = safe_text(message)
     widget.setStyleSheet(INVALID_STYLE)
     widget.setToolTip(text)
     widget.setProperty(_INVALID, True)
+    _REFUSING.add(widget)
     if widget.isVisible():
         QToolTip.showText(widget.mapToGlobal(widget.rect().bottomLeft()), text, widget)
 
@@ -108,6 +115,29 @@ def clear_refusal(widget: QWidget, tooltip: str) -> None:
         widget.setStyleSheet("")
         widget.setToolTip(safe_text(tooltip))
         widget.setProperty(_INVALID, False)
+    _REFUSING.discard(widget)
+
+
+class ViewOnlyChanges:
+    """Tells a settings panel when a new plan differs from the one it shows only in its view
+    settings (`plan.view`: the horizon, the price range): a horizon drag makes a new plan every
+    frame, and re-showing every market, layer and programme field cost ~1 ms of each frame.
+    A panel showing a refused value is always refreshed, so the refusal is replaced as before."""
+
+    def __init__(self, shown: Plan) -> None:
+        self._shown: dict[str, object] = self._parts(shown)
+
+    @staticmethod
+    def _parts(plan: Plan) -> dict[str, object]:
+        return {name: value for name, value in plan.__dict__.items() if name != "view"}
+
+    def is_news(self, plan: Plan, panel: QWidget) -> bool:
+        shown = self._parts(plan)
+        refusing = any(w is panel or panel.isAncestorOf(w) for w in list(_REFUSING))
+        if shown == self._shown and not refusing:
+            return False
+        self._shown = shown
+        return True
 
 
 class _WheelGuard(QObject):

@@ -42,7 +42,7 @@ from planner.model.market_edits import with_spot_vix
 from planner.model.plan import FuturePoint, Plan
 from planner.present.formatting import fmt_expiry, fmt_num
 from planner.ui.document import PlanDocument, validation_message
-from planner.ui.fields import FieldBinder, FieldSpec, guard_wheel, set_path
+from planner.ui.fields import FieldBinder, FieldSpec, ViewOnlyChanges, guard_wheel, set_path
 from planner.ui.plain_text import escape
 
 if TYPE_CHECKING:
@@ -388,7 +388,8 @@ class MarketPanel(QWidget):
         guard_wheel(self)
 
         self._shown_term: TermStructure | None = None
-        document.plan_changed.connect(self.refresh)
+        self._view_only = ViewOnlyChanges(document.plan)
+        document.plan_changed.connect(self._on_plan_changed)
         document.report_ready.connect(self.set_report)
         self.refresh(document.plan)
         if document.report is not None:
@@ -439,6 +440,10 @@ class MarketPanel(QWidget):
         )
 
     # -- document → widgets --------------------------------------------------------------
+
+    def _on_plan_changed(self, plan: Plan) -> None:
+        if self._view_only.is_news(plan, self):
+            self.refresh(plan)
 
     def refresh(self, plan: Plan) -> None:
         """Show `plan`'s values without echoing them back as edits."""

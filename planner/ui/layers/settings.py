@@ -33,7 +33,15 @@ from planner.model.allocation import AllocationSettings, regime_preset
 from planner.model.plan import Plan
 from planner.present.formatting import fmt_num, fmt_usd
 from planner.ui.document import PlanDocument
-from planner.ui.fields import FieldBinder, FieldSpec, Path, Spin, get_path, set_combo
+from planner.ui.fields import (
+    FieldBinder,
+    FieldSpec,
+    Path,
+    Spin,
+    ViewOnlyChanges,
+    get_path,
+    set_combo,
+)
 from planner.ui.layers.bands import BandTableModel
 from planner.ui.layers.names import (
     LAYER_LABELS,
@@ -465,7 +473,8 @@ class LayerSettingsEditor(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         for box in (self.layers, self.sizing, self.regime):
             column.addWidget(box)
-        document.plan_changed.connect(self.refresh)
+        self._view_only = ViewOnlyChanges(document.plan)
+        document.plan_changed.connect(self._on_plan_changed)
         self.refresh(document.plan)
 
     def _on_preset(self, _index: int) -> None:
@@ -492,6 +501,10 @@ class LayerSettingsEditor(QWidget):
             merge=False,
             description="Reset layers to 4/4/2 defaults",
         )
+
+    def _on_plan_changed(self, plan: Plan) -> None:
+        if self._view_only.is_news(plan, self):
+            self.refresh(plan)
 
     def refresh(self, plan: Plan) -> None:
         """Show `plan`'s allocation settings without echoing them back as edits."""

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 from planner.engine.replay_types import CondorCadence, CondorSizing, WingRule
 from planner.model.plan import Plan
 from planner.ui.document import PlanDocument, validation_message
-from planner.ui.fields import clear_refusal, get_path, guard_wheel, set_path, show_refusal
+from planner.ui.fields import (
+    ViewOnlyChanges,
+    clear_refusal,
+    get_path,
+    guard_wheel,
+    set_path,
+    show_refusal,
+)
 
 __all__ = ["ProgrammeEditor", "ProgrammeField"]
 
@@ -331,7 +338,8 @@ class ProgrammeEditor(QWidget):
         layout.addStretch(1)
         guard_wheel(self)
 
-        document.plan_changed.connect(self.refresh)
+        self._view_only = ViewOnlyChanges(document.plan)
+        document.plan_changed.connect(self._on_plan_changed)
         self.initialise_defaults()
         self.refresh(document.plan)
 
@@ -438,6 +446,10 @@ class ProgrammeEditor(QWidget):
         clear_refusal(widget, tooltip)
 
     # -- plan → widgets ------------------------------------------------------------------
+
+    def _on_plan_changed(self, plan: Plan) -> None:
+        if self._view_only.is_news(plan, self):
+            self.refresh(plan)
 
     def refresh(self, plan: Plan) -> None:
         for key, spin in self.spins.items():
