@@ -118,6 +118,14 @@ def clear_refusal(widget: QWidget, tooltip: str) -> None:
     _REFUSING.discard(widget)
 
 
+def _shown_in(panel: QWidget, widget: QWidget) -> bool:
+    try:
+        return widget is panel or panel.isAncestorOf(widget)
+    except RuntimeError:  # its Qt object is gone while Python still holds the wrapper
+        _REFUSING.discard(widget)
+        return False
+
+
 class ViewOnlyChanges:
     """Tells a settings panel when a new plan differs from the one it shows only in its view
     settings (`plan.view`: the horizon, the price range): a horizon drag makes a new plan every
@@ -133,7 +141,7 @@ class ViewOnlyChanges:
 
     def is_news(self, plan: Plan, panel: QWidget) -> bool:
         shown = self._parts(plan)
-        refusing = any(w is panel or panel.isAncestorOf(w) for w in list(_REFUSING))
+        refusing = any(_shown_in(panel, w) for w in list(_REFUSING))
         if shown == self._shown and not refusing:
             return False
         self._shown = shown

@@ -80,3 +80,22 @@ def test_a_refused_value_on_show_is_still_replaced_by_the_next_plan(
     settle(qtbot, document)
     assert spin.value() == shown
     assert not spin.property("invalid")
+
+
+def test_a_refused_editor_deleted_by_qt_does_not_break_the_next_plan(
+    qtbot: QtBot, document: PlanDocument
+) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    market = MarketPanel(document)
+    qtbot.addWidget(market)
+    gone = QDoubleSpinBox()
+    show_refusal(gone, "refused, then its dialog closed")
+    gone.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    plan = document.plan
+    rate = plan.market.rate + 0.001
+    document.push_plan(plan.with_changes(market=plan.market.with_changes(rate=rate)), "Rate")
+    settle(qtbot, document)  # the panel's check skips the dead editor instead of raising
+    assert market.spin_boxes["market.rate"].value() == pytest.approx(100 * rate)
