@@ -20,13 +20,16 @@ from planner.engine.kernel import ScenarioPoints, ValuationJob, scenario_points,
 from planner.engine.layer_plan import LayerValues, plan_layers
 from planner.engine.leg_book import LegBook, MarketState, build_leg_book, market_state
 from planner.engine.report import (
+    AlvhReport,
     BreakEven,
     GreeksTotals,
     HeatMap,
+    HedgeCost,
     LegRisk,
     PayoffCurves,
     Report,
     StressRow,
+    TermStructure,
 )
 from planner.engine.signals import VixHistory
 from planner.engine.spot_vol_map import map_vix, map_vix_by_slopes
@@ -92,7 +95,180 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
 
     `vix_history` (daily VIX closes, not part of the plan) adds RSI(14) / MACD to
     `Report.alvh.signals`; without it the signals hold the term structure and the VIX band only.
+
+    Everything but the middle horizon's curves and the heat map (drawn at that horizon) is kept
+    from the previous call when only the horizon changed: a drag of the horizon slider is one
+    evaluation per frame, and the rest of the report is ~2/3 of its cost.
     """
+    base, middle = _plan_base(plan, vix_history)
+    grids = base.grids
+    market = grids.market
+    horizons = (0, _middle_horizon(plan, base.end_days), base.end_days)
+    if middle is None:
+        middle = grids.value_middle(horizons[1])[0]
+    middle_sums, heat_sums = middle
+    middle_pnl = middle_sums - base.curve_entry_usd[:, None]
+    n_price = grids.spx_grid.size
+    # Rows: T+0, the horizon, the condor's expiry; columns: all / condor / hedge legs.
+    pnl = np.stack((base.edge_pnl[:, :n_price], middle_pnl, base.edge_pnl[:, n_price:]), axis=1)
+    curves = PayoffCurves(
+        spx=grids.spx_grid,
+        move_pct=base.move_pct,
+        vix=grids.grid_vix,
+        horizons_days=horizons,
+        combined_usd=pnl[0],
+        condor_usd=pnl[1],
+        hedge_usd=pnl[2],
+    )
+    heat = HeatMap(
+        spx=grids.heat_spx,
+        vix=grids.heat_vix,
+        pnl_usd=(heat_sums[0] - grids.line_usd @ base.entry).reshape(
+            grids.heat_vix.size, grids.heat_spx.size
+        ),
+        horizon_days=horizons[1],
+        map_vix=base.heat_map_vix,
+    )
+    return Report(
+        plan_name=plan.name,
+        valuation_date=plan.valuation_date,
+        spx=market.spx0,
+        vix=market.vix0,
+        capital_usd=plan.capital_usd,
+        horizon_days=horizons[1],
+        condor_expiry_days=base.condor_days,
+        legs=base.legs,
+        groups=base.groups,
+        total=base.total,
+        curves=curves,
+        heat=heat,
+        break_evens=_break_evens(curves),
+        net_credit_usd=-base.total.premium_usd,
+        condor_max_profit_usd=base.max_profit_usd,
+        condor_max_loss_usd=base.max_loss_usd,
+        hedge_cost=base.hedge_cost,
+        stress=base.stress,
+        term_structure=base.term_structure,
+        warnings=base.warnings,
+        alvh=base.alvh,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _PlanBase:
+    """What `evaluate` computes that does not depend on the middle horizon. Immutable and
+    shared between reports (its arrays are read-only)."""
+
+    grids: _Grids
+    entry: FloatArray
+    curve_entry_usd: FloatArray
+    condor_days: int | None
+    end_days: int
+    move_pct: FloatArray
+    heat_map_vix: FloatArray
+    edge_pnl: FloatArray
+    """(all / condor / hedge, T+0 prices then condor-expiry prices) P&L, USD."""
+    legs: tuple[LegRisk, ...]
+    groups: dict[Group, GreeksTotals]
+    total: GreeksTotals
+    hedge_cost: HedgeCost
+    max_profit_usd: float | None
+    max_loss_usd: float | None
+    stress: tuple[StressRow, ...]
+    term_structure: TermStructure
+    warnings: tuple[str, ...]
+    alvh: AlvhReport
+
+
+# The last plan's base and what it was computed from (one entry: a drag changes one plan).
+# Replaced whole, never mutated, so a report computed on another thread cannot see half of it.
+_last_base: tuple[tuple[object, ...], VixHistory | None, _PlanBase] | None = None
+
+
+def _base_key(plan: PlanLike) -> tuple[object, ...]:
+    """Everything of `plan` the base reads: every property of the engine's PlanLike protocol
+    but the name (only the report's label) and the view's horizon."""
+    view = plan.view
+    return (
+        plan.valuation_date,
+        plan.capital_usd,
+        plan.market,
+        plan.model,
+        tuple(plan.legs),
+        tuple(plan.stress),
+        plan.allocation,
+        tuple(plan.listed_vix_expiries),
+        view.price_down_pct,
+        view.price_up_pct,
+        view.price_points,
+        view.heat_price_points,
+        view.heat_vix_points,
+        view.heat_vix_min,
+        view.heat_vix_max,
+    )
+
+
+def _plan_base(
+    plan: PlanLike, vix_history: VixHistory | None
+) -> tuple[_PlanBase, list[FloatArray] | None]:
+    """The plan's base (kept from the last call if only the horizon changed) and, when it was
+    computed now, the middle horizon's curve and heat-map sums valued in the same pass."""
+    global _last_base
+    key = _base_key(plan)
+    last = _last_base
+    # Equality of unchanged parts is cheap: they are the very same immutable objects, and
+    # tuple comparison tries identity first.
+    if last is not None and last[1] is vix_history and last[0] == key:
+        return last[2], None
+    base, middle = _compute_base(plan, vix_history)
+    _last_base = (key, vix_history, base)
+    return base, middle
+
+
+def _middle_horizon(plan: PlanLike, end_days: int) -> int:
+    horizon = plan.view.horizon_days
+    return int(end_days // 2 if horizon is None else horizon)
+
+
+@dataclass(frozen=True, slots=True)
+class _Grids:
+    """The plan's price grids and weights: what valuing a horizon needs beyond the horizon."""
+
+    market: MarketState
+    book: LegBook
+    curve_params: SpotVolParamsLike
+    spx_grid: FloatArray
+    grid_vix: FloatArray
+    heat_spx: FloatArray
+    heat_vix: FloatArray
+    line_usd: FloatArray
+    curve_weights: FloatArray
+
+    def value_middle(
+        self, horizon_days: int, other_jobs: Sequence[ValuationJob] = ()
+    ) -> tuple[list[FloatArray], list[FloatArray]]:
+        """([curve sums, heat-map sums] at `horizon_days`, the results of `other_jobs`), all
+        priced in the same kernel calls."""
+        middle_points = scenario_points(
+            self.spx_grid, self.grid_vix, horizon_days, self.curve_params
+        )
+        heat_points = scenario_points(
+            self.heat_spx[None, :], self.heat_vix[:, None], horizon_days, self.curve_params
+        )
+        results = value_jobs(
+            [
+                ValuationJob(self.book, (middle_points,), self.curve_weights),
+                ValuationJob(self.book, (heat_points,), self.line_usd[None, :]),
+                *other_jobs,
+            ],
+            self.market,
+        )
+        return results[:2], results[2:]
+
+
+def _compute_base(
+    plan: PlanLike, vix_history: VixHistory | None
+) -> tuple[_PlanBase, list[FloatArray]]:
     warnings: list[str] = []
     market = plan_market(plan)
     curve = market.curve
@@ -132,7 +308,7 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
     entry = np.where(np.isfinite(book.entry), book.entry, model_price)
 
     condor_days = _condor_expiry_days(book)
-    horizons = _horizons(plan, book, condor_days)
+    end_days = _end_days(book, condor_days)
     spx_grid = market.spx0 * (
         1.0
         + np.linspace(-plan.view.price_down_pct, plan.view.price_up_pct, plan.view.price_points)
@@ -148,8 +324,7 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
     )
     heat_vix = _heat_vix_levels(plan, market)
 
-    curve_points = [scenario_points(spx_grid, grid_vix, h, curve_params) for h in horizons]
-    heat_points = scenario_points(heat_spx[None, :], heat_vix[:, None], horizons[1], curve_params)
+    edge_points = [scenario_points(spx_grid, grid_vix, h, curve_params) for h in (0, end_days)]
     stress_points = _stress_points(plan, market)
     stress_and_carry = _StressAndCarry.of(
         stress_points, scenario_points(market.spx0, market.vix0, CARRY_DAYS, curve_params)
@@ -167,40 +342,33 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
     hedge_and_group_weights = np.stack(
         (line_usd * hedge_mask, *(line_usd * book.group_mask({g}) for g in GROUP_ORDER))
     )
-    curve_sums, heat_sums, group_sums, layer_values = value_jobs(
+    grids = _Grids(
+        market=market,
+        book=book,
+        curve_params=curve_params,
+        spx_grid=spx_grid,
+        grid_vix=grid_vix,
+        heat_spx=heat_spx,
+        heat_vix=heat_vix,
+        line_usd=line_usd,
+        curve_weights=curve_weights,
+    )
+    middle, (edge_sums, group_sums, layer_values) = grids.value_middle(
+        _middle_horizon(plan, end_days),
         [
-            ValuationJob(book, curve_points, curve_weights),
-            ValuationJob(book, (heat_points,), line_usd[None, :]),
+            ValuationJob(book, edge_points, curve_weights),
             ValuationJob(book, (stress_and_carry.points,), hedge_and_group_weights),
             ValuationJob(layers.book, (stress_and_carry.points,)),
         ],
-        market,
     )
     # Payoff curves and the heat map show trade P&L (against entry); stress rows and carry show
     # the change from today's value, i.e. what the shock itself does to the position.
-    curve_pnl = curve_sums - (curve_weights @ entry)[:, None]
+    curve_entry_usd = curve_weights @ entry
+    edge_pnl = edge_sums - curve_entry_usd[:, None]
     hedge_pnl, *group_pnl = group_sums - (hedge_and_group_weights @ model_price)[:, None]
     stress_pnl = {
         g: stress_and_carry.at_stress(pnl) for g, pnl in zip(GROUP_ORDER, group_pnl, strict=True)
     }
-    n_price = spx_grid.size
-
-    curves = PayoffCurves(
-        spx=spx_grid,
-        move_pct=100.0 * (spx_grid / market.spx0 - 1.0),
-        vix=grid_vix,
-        horizons_days=horizons,
-        combined_usd=curve_pnl[0].reshape(3, n_price),
-        condor_usd=curve_pnl[1].reshape(3, n_price),
-        hedge_usd=curve_pnl[2].reshape(3, n_price),
-    )
-    heat = HeatMap(
-        spx=heat_spx,
-        vix=heat_vix,
-        pnl_usd=(heat_sums[0] - line_usd @ entry).reshape(heat_vix.size, heat_spx.size),
-        horizon_days=horizons[1],
-        map_vix=map_vix(heat_spx, market.spx0, market.vix0, curve_params, market.model.vix_floor),
-    )
 
     leg_risks = _leg_risks(book, today, entry, market, curve_params)
     groups = {
@@ -237,29 +405,32 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
         term=term_structure,
         vix_history=vix_history,
     )
-    return Report(
-        plan_name=plan.name,
-        valuation_date=plan.valuation_date,
-        spx=market.spx0,
-        vix=market.vix0,
-        capital_usd=plan.capital_usd,
-        horizon_days=horizons[1],
-        condor_expiry_days=condor_days,
+    move_pct = 100.0 * (spx_grid / market.spx0 - 1.0)
+    heat_map_vix = map_vix(heat_spx, market.spx0, market.vix0, curve_params, vix_floor)
+    shared = (entry, line_usd, curve_weights, curve_entry_usd, spx_grid, move_pct, grid_vix)
+    for array in (*shared, heat_spx, heat_vix, heat_map_vix, edge_pnl):
+        array.flags.writeable = False
+    base = _PlanBase(
+        grids=grids,
+        entry=entry,
+        curve_entry_usd=curve_entry_usd,
+        condor_days=condor_days,
+        end_days=end_days,
+        move_pct=move_pct,
+        heat_map_vix=heat_map_vix,
+        edge_pnl=edge_pnl.reshape(3, 2 * spx_grid.size),
         legs=tuple(leg_risks),
         groups=groups,
         total=total,
-        curves=curves,
-        heat=heat,
-        break_evens=_break_evens(curves),
-        net_credit_usd=-total.premium_usd,
-        condor_max_profit_usd=max_profit,
-        condor_max_loss_usd=max_loss,
         hedge_cost=plan_hedge_cost,
+        max_profit_usd=max_profit,
+        max_loss_usd=max_loss,
         stress=stress_rows,
         term_structure=term_structure,
         warnings=tuple(warnings),
         alvh=alvh,
     )
+    return base, middle
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,17 +461,13 @@ def _condor_expiry_days(book: LegBook) -> int | None:
     return int(book.expiry_days[condor].max())
 
 
-def _horizons(plan: PlanLike, book: LegBook, condor_days: int | None) -> tuple[int, int, int]:
+def _end_days(book: LegBook, condor_days: int | None) -> int:
+    """The last curve's horizon: the condor's expiry, else the last leg's, else a month."""
     if condor_days is not None:
-        end = condor_days
-    elif book.size:
-        end = int(book.expiry_days.max())
-    else:
-        end = DEFAULT_HORIZON_DAYS
-    horizon = plan.view.horizon_days
-    if horizon is None:
-        horizon = end // 2
-    return (0, int(horizon), int(end))
+        return condor_days
+    if book.size:
+        return int(book.expiry_days.max())
+    return DEFAULT_HORIZON_DAYS
 
 
 def _heat_vix_levels(plan: PlanLike, market: MarketState) -> FloatArray:

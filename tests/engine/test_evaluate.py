@@ -305,6 +305,8 @@ def test_bad_market_input_is_refused_with_a_message() -> None:
         legs = plan.legs
         stress = plan.stress
         view = plan.view
+        allocation = plan.allocation
+        listed_vix_expiries = plan.listed_vix_expiries
 
     with pytest.raises(EngineInputError, match="SPX must be a positive number"):
         evaluate(BadPlan())  # type: ignore[arg-type]
