@@ -17,7 +17,8 @@ from planner.model.report_io import report_to_dict
 
 from .conftest import CONDOR, HEDGE, make_plan
 
-evaluate_module = importlib.import_module("planner.engine.evaluate")
+# The package exports the function `evaluate`, which hides the module of the same name.
+evaluate_module: Any = importlib.import_module("planner.engine.evaluate")
 BASE_PLAN = make_plan(legs=CONDOR + HEDGE)
 
 
