@@ -185,6 +185,13 @@ class _PlanBase:
 _last_base: tuple[tuple[object, ...], VixHistory | None, _PlanBase] | None = None
 
 
+def forget_last_plan() -> None:
+    """Drop what `evaluate` kept from its last call: the next call is a first evaluation
+    (benchmarks time that; the results are the same either way)."""
+    global _last_base
+    _last_base = None
+
+
 def _base_key(plan: PlanLike) -> tuple[object, ...]:
     """Everything of `plan` the base reads: every property of the engine's PlanLike protocol
     but the name (only the report's label) and the view's horizon."""

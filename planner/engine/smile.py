@@ -190,6 +190,33 @@ def _svi_cost(params: SviParams, k: FloatArray, w: FloatArray, weight: FloatArra
     return float(np.sum((weight * (params.total_variance(k) - w)) ** 2))
 
 
+def _weighted_least_squares(
+    columns: tuple[FloatArray, ...], weight: FloatArray, weighted_target: FloatArray
+) -> list[FloatArray]:
+    """Coefficients of `columns` (each (..., points)) fitting the target by weighted least
+    squares, one solve per leading index (the normal equations, lightly regularised)."""
+    basis = np.stack(columns, axis=-1) * weight[..., :, None]
+    normal = np.matmul(basis.swapaxes(-1, -2), basis)
+    rhs = np.matmul(basis.swapaxes(-1, -2), weighted_target)
+    size = len(columns)
+    normal += np.eye(size) * 1e-14 * np.trace(normal, axis1=-2, axis2=-1)[..., None, None]
+    coef = np.linalg.solve(normal, rhs[..., None])[..., 0]
+    return [coef[..., i] for i in range(size)]
+
+
+def _node_cost(
+    a: FloatArray,
+    b: FloatArray,
+    rho: FloatArray | float,
+    y: FloatArray,
+    root: FloatArray,
+    weight: FloatArray,
+    w: FloatArray,
+) -> FloatArray:
+    fitted = a[..., None] + b[..., None] * (np.asarray(rho)[..., None] * y + root)
+    return np.asarray(np.sum((weight * (fitted - w)) ** 2, axis=-1), dtype=np.float64)
+
+
 def _svi_grid(
     k: FloatArray, w: FloatArray, weight: FloatArray, m_grid: FloatArray, s_grid: FloatArray
 ) -> SviParams:
@@ -199,19 +226,26 @@ def _svi_grid(
     y, root = np.broadcast_arrays(
         k[None, None, :] - m, np.sqrt((k[None, None, :] - m) ** 2 + s * s)
     )
-    ones = np.ones_like(root)
-    # w ~ a + c y + d root with c = b rho, d = b: weighted normal equations, batched.
-    basis = np.stack([ones, y, root], axis=-1) * weight[None, None, :, None]
-    target = w * weight
-    normal = np.matmul(basis.swapaxes(-1, -2), basis)
-    rhs = np.matmul(basis.swapaxes(-1, -2), target)
-    normal += np.eye(3) * 1e-14 * np.trace(normal, axis1=-2, axis2=-1)[..., None, None]
-    coef = np.linalg.solve(normal, rhs[..., None])[..., 0]
-    a, c, d = coef[..., 0], coef[..., 1], coef[..., 2]
-    # Project onto the admissible set: b >= 0, |rho| < 1, Lee's wing bound, and no negative
-    # variance at the vertex; a projected node is re-scored on its own fit.
+    weighted_target = w * weight
+    # w ~ a + c y + d root with c = b rho, d = b: weighted normal equations, batched over nodes.
+    a, c, d = _weighted_least_squares((np.ones_like(root), y, root), weight, weighted_target)
     b = np.clip(d, 0.0, _MAX_WING_SLOPE)
     rho = np.clip(np.where(b > 0, c / np.where(b > 0, b, 1.0), 0.0), -0.999, 0.999)
+    admissible = (d > 0) & (np.abs(c) < 0.999 * d)
+    # Where the free solution is not a smile (d <= 0: concave; |rho| >= 1: steeper than a wing
+    # can be, e.g. a short expiry's near-straight skew), the best admissible smile lies on the
+    # boundary |rho| = 0.999, not at the free solution clipped (which flattened such a skew to
+    # b = 0): solve there and keep what fits better.
+    for edge in (-0.999, 0.999):
+        a_e, b_e = _weighted_least_squares(
+            (np.ones_like(root), edge * y + root), weight, weighted_target
+        )
+        b_e = np.maximum(b_e, 0.0)
+        better = ~admissible & (
+            _node_cost(a_e, b_e, edge, y, root, weight, w)
+            < _node_cost(a, b, rho, y, root, weight, w)
+        )
+        a, b, rho = np.where(better, a_e, a), np.where(better, b_e, b), np.where(better, edge, rho)
     b = np.minimum(b, _MAX_WING_SLOPE / (1.0 + np.abs(rho)))
     s2 = s[..., 0]
     floor = -b * s2 * np.sqrt(1.0 - rho * rho)

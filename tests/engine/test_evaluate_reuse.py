@@ -3,28 +3,24 @@ came before, a report is exactly the report of a first evaluation of the same pl
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.engine import VixHistory, evaluate
+from planner.engine.evaluate import forget_last_plan
 from planner.model.plan import Plan
 from planner.model.report_io import report_to_dict
 
 from .conftest import CONDOR, HEDGE, make_plan
 
-# The package exports the function `evaluate`, which hides the module of the same name.
-evaluate_module: Any = importlib.import_module("planner.engine.evaluate")
 BASE_PLAN = make_plan(legs=CONDOR + HEDGE)
 
 
-def first_evaluation(plan: Plan, vix_history: VixHistory | None = None) -> dict[str, Any]:
+def first_evaluation(plan: Plan, vix_history: VixHistory | None = None) -> dict[str, object]:
     """The report of `plan` with nothing kept from an earlier call."""
-    evaluate_module._last_base = None
+    forget_last_plan()
     return report_to_dict(evaluate(plan, vix_history=vix_history))
 
 
