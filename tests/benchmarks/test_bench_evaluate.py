@@ -7,9 +7,8 @@ time, so a busy machine cannot make the suite flaky. Targets (issue 2): sample <
 
 from __future__ import annotations
 
-import itertools
-
 import datetime as dt
+import itertools
 import statistics
 import time
 from collections.abc import Callable
