@@ -219,3 +219,30 @@ def test_repo_chain_subsets_load() -> None:
     for smile in (*dec.expiries, *feb.expiries):
         assert smile.root == "SPXW"
         assert smile.fit_rmse_vol_pts < 0.5, smile.expiry
+
+
+# Session and listed days of every repo subset (tests/data/chains/SOURCES.md).
+SUBSET_EXPIRY_DAYS = {
+    "2022-02-18": [7, 31, 42, 102],
+    "2022-06-10": [7],
+    "2023-02-07": [8, 28, 52, 113],
+    "2023-05-23": [7, 31, 45, 87],
+    "2023-06-09": [7, 31, 49, 83],
+    "2023-08-18": [7, 31, 42, 91],
+    "2023-12-08": [7, 21],
+}
+
+
+@pytest.mark.parametrize("session", sorted(SUBSET_EXPIRY_DAYS))
+def test_every_repo_subset_loads_and_each_expiry_is_fitted(session: str) -> None:
+    chain = load_chain(SUBSETS / f"spx_quotedata_{session}_subset.csv")
+    assert chain.session == dt.date.fromisoformat(session)
+    assert [s.days for s in chain.expiries] == SUBSET_EXPIRY_DAYS[session]
+    assert not chain.notes
+    for smile in chain.expiries:
+        assert smile.root == "SPXW"
+        assert smile.svi is not None
+        # A steep 7-day skew (2022-02-18) was fitted flat, 5 vol points off, before the SVI
+        # fit solved on the |rho| boundary.
+        assert smile.fit_rmse_vol_pts < 0.6, smile.expiry
+        assert smile.svi.b > 0.0, smile.expiry
