@@ -2,9 +2,10 @@
 
 The market side is a set of `SmileTargets`: for each expiry of real chains, the strikes of the
 10-, 16-, 25-delta puts, the forward and the 16-, 10-delta calls (by the fitted SVI smile's own
-Black deltas), the market vol there, the expiry's forward and time, and the VIX future at the
-tenor. The model side is `planner.engine.vol.model_spx_iv` -- the same function every leg
-without a user IV is priced with -- so what is fitted is exactly what the planner uses.
+Black deltas), the market vol there, the expiry's forward and time, and the VIX level the ATM
+is a share of at the tenor. The model side is `planner.engine.vol.model_spx_iv` -- the same
+function every leg without a user IV is priced with -- so what is fitted is exactly what the
+planner uses.
 
 The optimiser is a small Levenberg-Marquardt with a forward-difference Jacobian and box bounds
 (a handful of parameters, a few hundred residuals): no scipy.
@@ -58,7 +59,9 @@ class SmileTargets:
     days: FloatArray
     forward: FloatArray
     strike: FloatArray
-    vix_future: FloatArray
+    vix_reference: FloatArray
+    """The VIX level the model's ATM is a share of at the point's tenor (its plan's
+    `atm_reference`: `FuturesCurve.smile_reference`)."""
     market_iv: FloatArray
     group: NDArray[np.intp]
     """Which chain (data set) each point comes from, for hold-one-out fits."""
@@ -69,7 +72,7 @@ class SmileTargets:
             days=self.days[mask],
             forward=self.forward[mask],
             strike=self.strike[mask],
-            vix_future=self.vix_future[mask],
+            vix_reference=self.vix_reference[mask],
             market_iv=self.market_iv[mask],
             group=self.group[mask],
         )
@@ -81,7 +84,7 @@ class SmileTargets:
             days=np.concatenate([p.days for p in parts]),
             forward=np.concatenate([p.forward for p in parts]),
             strike=np.concatenate([p.strike for p in parts]),
-            vix_future=np.concatenate([p.vix_future for p in parts]),
+            vix_reference=np.concatenate([p.vix_reference for p in parts]),
             market_iv=np.concatenate([p.market_iv for p in parts]),
             group=np.concatenate([p.group for p in parts]),
         )
@@ -153,7 +156,7 @@ def smile_model_iv(params: SmileParams, targets: SmileTargets) -> FloatArray:
         targets.days / DAYS_PER_YEAR,
         0.0,
         0.0,
-        targets.vix_future,
+        targets.vix_reference,
         params,
     )
 

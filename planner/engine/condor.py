@@ -102,11 +102,11 @@ def model_vol_for_strike(
     days = (expiry - valuation_date).days
     t_years = max(days, 0) / DAYS_PER_YEAR
     curve = futures_curve(market.vix, market.futures, valuation_date)
-    vix_future = curve.future(float(days))
+    reference = curve.smile_reference(float(days), model.atm_reference)
 
     def vol(strikes: FloatArray) -> FloatArray:
         return model_spx_iv(
-            strikes, market.spx, t_years, market.rate, market.dividend_yield, vix_future, model
+            strikes, market.spx, t_years, market.rate, market.dividend_yield, reference, model
         )
 
     return vol

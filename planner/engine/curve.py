@@ -11,12 +11,45 @@ from numpy.typing import ArrayLike, NDArray
 
 from planner.engine.errors import EngineInputError
 from planner.engine.report import TermStructure
-from planner.engine.types import FuturePointLike
+from planner.engine.types import AtmReference, FuturePointLike
 
 # Average calendar days in a month, to quote the curve's slope in points per month.
 DAYS_PER_MONTH = 365.25 / 12
 # Below this slope (pts/month) the curve is called flat rather than contango/backwardation.
 FLAT_SLOPE_PTS = 0.05
+
+
+# Spot VIX is the market's expected vol over the next 30 calendar days (Cboe's VIX rule).
+VIX_WINDOW_DAYS = 30.0
+
+
+def strip_midpoint_days(tau_days: ArrayLike) -> NDArray[np.float64]:
+    """Where `term_vix` reads the futures strip for an option tau days out: the middle of the
+    futures expiries [0, tau - 30] whose 30-day windows cover the option's life past 30 days."""
+    tau = np.asarray(tau_days, dtype=np.float64)
+    return np.maximum(tau - VIX_WINDOW_DAYS, 0.0) / 2.0
+
+
+def term_vix(
+    spot_vix: ArrayLike, strip_future: ArrayLike, tau_days: ArrayLike
+) -> NDArray[np.float64]:
+    """The VIX term structure's vol over an option's life [0, tau], VIX points.
+
+    Spot VIX is the 30-day vol from today and a VIX future the 30-day vol from its expiry, so
+    the variance to tau is spot VIX's for the first 30 days and, past them, the futures strip's,
+    its level taken at `strip_midpoint_days` (`strip_future`). To 30 days it is spot VIX. The
+    SPX smile's ATM is a share of this (`AtmReference.TERM`): measured on nine Cboe chains the
+    share varies less between chains (0.76-0.86 at ~30 days) than the share of the future at
+    the expiry does (0.64-0.85), which is the vol from the expiry on, not up to it.
+    """
+    tau = np.asarray(tau_days, dtype=np.float64)
+    spot = np.asarray(spot_vix, dtype=np.float64)
+    strip = np.asarray(strip_future, dtype=np.float64)
+    past = np.maximum(tau - VIX_WINDOW_DAYS, 0.0)
+    variance = (VIX_WINDOW_DAYS * spot * spot + past * strip * strip) / np.maximum(
+        tau, VIX_WINDOW_DAYS
+    )
+    return np.asarray(np.sqrt(variance), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +75,12 @@ class FuturesCurve:
     def basis(self, tau_days: ArrayLike) -> NDArray[np.float64]:
         """B(tau) = F(tau) - spot: today's basis, the roll-down a future earns as it ages."""
         return self.future(tau_days) - self.spot
+
+    def smile_reference(self, tau_days: ArrayLike, reference: AtmReference) -> NDArray[np.float64]:
+        """The VIX level the default SPX smile's ATM is a share of, for expiries tau away."""
+        if reference is AtmReference.FUTURE:
+            return self.future(tau_days)
+        return term_vix(self.spot, self.future(strip_midpoint_days(tau_days)), tau_days)
 
     def term_structure(self) -> TermStructure:
         if self.days.size == 0:
@@ -125,6 +164,15 @@ class CurveHistory:
         # np.interp's own arithmetic: slope * (x - x_j) + y_j.
         slope = (y1 - y0) / (x1 - x0)
         return np.asarray(np.where(has_above, slope * (tau - x0) + y0, y0), dtype=np.float64)
+
+    def smile_reference(
+        self, day: NDArray[np.intp], tau_days: ArrayLike, reference: AtmReference
+    ) -> NDArray[np.float64]:
+        """`FuturesCurve.smile_reference` on day `day[k]` for each pair k."""
+        if reference is AtmReference.FUTURE:
+            return self.future(day, tau_days)
+        strip = self.future(day, strip_midpoint_days(tau_days))
+        return term_vix(self.spot[day], strip, tau_days)
 
     def term_states(self) -> tuple[NDArray[np.float64], NDArray[np.str_]]:
         """Each day's least-squares slope (pts/month) through spot and its futures, and the state

@@ -2,7 +2,8 @@
 
 One standard deviation is `S · σ_atm(h) · √(h / 365)`, the trader's "expected move" (what an
 ATM straddle prices, near enough), with σ_atm the model's SPX ATM vol at the horizon's tenor:
-`atm_iv_ratio · F_vix(h) / 100`, scaled by the level term (vol.model_atm_vol). Bands are spot
+`atm_iv_ratio · V(h) / 100` with V the plan's smile reference (`FuturesCurve.smile_reference`),
+scaled by the level term (vol.model_atm_vol). Bands are spot
 ± k standard deviations.
 """
 
@@ -42,8 +43,8 @@ def expected_move(
     """Spot ± k·σ bands at `horizon_days` (none for a horizon of today)."""
     market = plan_market(plan)
     days = max(int(horizon_days), 0)
-    future = float(market.curve.future(float(days)))
-    atm = float(model_atm_vol(future, plan.model))
+    reference = float(market.curve.smile_reference(float(days), plan.model.atm_reference))
+    atm = float(model_atm_vol(reference, plan.model))
     one_sigma = market.spx0 * atm * math.sqrt(days / DAYS_PER_YEAR)
     bands = tuple(
         MoveBand(k, market.spx0 - k * one_sigma, market.spx0 + k * one_sigma)

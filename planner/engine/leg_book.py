@@ -122,12 +122,14 @@ def default_vol(
     div_yield: float,
     expiry_days: FloatArray,
     future_at_expiry: FloatArray,
+    smile_reference: FloatArray,
     model: ModelParamsLike,
 ) -> tuple[FloatArray, FloatArray]:
     """(vol of each leg without a user IV, the model's VIX option vol): SPX legs at the default
-    smile, whose ATM level is the VIX future at the leg's expiry; VIX legs at the VIX option
-    vol."""
-    spx_iv = model_spx_iv(strike, spx, t_years, rate, div_yield, future_at_expiry, model)
+    smile, whose ATM level is a share of `smile_reference` (the VIX level the model's
+    `atm_reference` names, at each leg's expiry); VIX legs at the VIX option vol on the future
+    at their expiry."""
+    spx_iv = model_spx_iv(strike, spx, t_years, rate, div_yield, smile_reference, model)
     vix_vol = model_vix_vol(expiry_days, strike, future_at_expiry, model)
     return np.where(is_spx, spx_iv, vix_vol), vix_vol
 
@@ -170,6 +172,7 @@ def build_leg_book(legs: Sequence[LegLike], market: MarketState) -> LegBook:
         market.div_yield,
         expiry_days,
         vix_future_at_expiry,
+        market.curve.smile_reference(expiry_days, model.atm_reference),
         model,
     )
     has_user_iv = np.isfinite(user_iv)

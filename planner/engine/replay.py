@@ -2,7 +2,8 @@
 
 Model-priced: there are no historical option quotes. Every open leg is marked at every close
 with the plan's own model on that day's SPX, VIX and futures curve -- the default SPX smile
-(`vol.model_spx_iv` on the day's VIX future at the leg's expiry), the model's VIX option vol
+(`vol.model_spx_iv` on the day's curve read as the plan's `atm_reference` says), the model's
+VIX option vol
 (`vol.model_vix_vol`), Black-Scholes-Merton / Black-76 through `pricing.bsm` -- the functions
 `evaluate` prices a leg with today, so a replay day and a plan built from that day's market
 agree to rounding. Strikes come from `condor.iron_condor_strikes` and the ALVH strike rules
@@ -145,9 +146,10 @@ def leg_marks(
     """Per-contract model value (index points) of every row's leg at its day's close.
 
     The same composition `leg_book.build_leg_book` + `today.today_greeks` use for a leg
-    without a user IV: SPX legs are BSM at the default smile, whose ATM level is the day's VIX
-    future at the leg's expiry; VIX legs are Black-76 on that future at the model's VIX option
-    vol. At or past expiry the value is intrinsic (VIX legs at spot VIX, F(0)).
+    without a user IV: SPX legs are BSM at the default smile, whose ATM level is a share of the
+    day's VIX level at the leg's expiry (`CurveHistory.smile_reference`); VIX legs are Black-76
+    on the day's future at their expiry at the model's VIX option vol. At or past expiry the
+    value is intrinsic (VIX legs at spot VIX, F(0)).
     """
     model = plan.model
     rate = plan.market.rate
@@ -157,7 +159,16 @@ def leg_marks(
     future_at_expiry = curves.future(rows.day, tau)
     spot_spx = spx[rows.day]
     vol, _ = default_vol(
-        rows.is_spx, rows.strike, spot_spx, t_years, rate, div, tau, future_at_expiry, model
+        rows.is_spx,
+        rows.strike,
+        spot_spx,
+        t_years,
+        rate,
+        div,
+        tau,
+        future_at_expiry,
+        curves.smile_reference(rows.day, tau, model.atm_reference),
+        model,
     )
     spot, carry = bsm_spot_carry(rows.is_spx, spot_spx, future_at_expiry, rate, div)
     return bsm(rows.is_call, spot, rows.strike, t_years, rate, carry, vol).price
@@ -237,7 +248,9 @@ def _plan_condors(
     for i, (day, left) in enumerate(zip(entry.tolist(), days_left.tolist(), strict=True)):
         spot = float(market.spx[day])
         t_years = left / DAYS_PER_YEAR
-        future = curves.future(np.array([day]), np.array([float(left)]))
+        future = curves.smile_reference(
+            np.array([day]), np.array([float(left)]), model.atm_reference
+        )
 
         def vol(
             strike: FloatArray, spot: float = spot, t: float = t_years, future: FloatArray = future
@@ -634,7 +647,7 @@ def run_replay(
     )
     notes: list[str] = [
         "Model-priced: no historical option quotes. Every leg is marked at each close with the "
-        "plan's model (default SPX smile from the day's VIX futures, model VIX option vol) on "
+        "plan's model (default SPX smile from the day's VIX and futures, model VIX option vol) on "
         "that day's SPX, VIX and futures curve; rate and dividend yield are the plan's, held "
         "constant.",
         "SPX condors settle at the expiry day's close (the AM settlement print is not in the "

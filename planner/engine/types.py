@@ -49,6 +49,16 @@ class SpotVolPreset(StrEnum):
     STRESS = "stress"
 
 
+class AtmReference(StrEnum):
+    """What VIX level the default SPX smile's ATM vol is a share of, for an expiry tau away."""
+
+    TERM = "term"
+    """The VIX term vol over the option's life: spot VIX to 30 days, the futures strip after
+    (`curve.term_vix`; plans from version 5)."""
+    FUTURE = "future"
+    """The VIX future at the option's expiry (plans saved before version 5)."""
+
+
 # Contract multipliers: SPX options $100, VIX options $100 (DESIGN.md section 2).
 SPX_MULTIPLIER_USD = 100.0
 VIX_OPTION_MULTIPLIER_USD = 100.0
@@ -115,7 +125,7 @@ class SmileParamsLike(Protocol):
 
     @property
     def atm_iv_ratio(self) -> float:
-        """sigma_atm(tau) = atm_iv_ratio * F_vix(tau) / 100."""
+        """sigma_atm(tau) = atm_iv_ratio * V_ref(tau) / 100 (V_ref: see `atm_reference`)."""
         ...
 
     @property
@@ -169,6 +179,12 @@ class SmileParamsLike(Protocol):
 
 
 class ModelParamsLike(SmileParamsLike, Protocol):
+    @property
+    def atm_reference(self) -> AtmReference:
+        """Which VIX level V_ref(tau) the smile's ATM vol is a share of (the smile functions
+        take V_ref itself: `FuturesCurve.smile_reference` forms it)."""
+        ...
+
     @property
     def curve_preset(self) -> SpotVolPreset:
         """Preset used for payoff curves and greeks through the map."""

@@ -99,18 +99,19 @@ def default_spx_iv(
 
 
 def atm_spx_vol(
-    vix_future_at_tenor: ArrayLike,
+    vix_reference: ArrayLike,
     atm_iv_ratio: float,
     level_exponent: float = 0.0,
     ratio_floor: float = 0.0,
     ratio_cap: float = math.inf,
 ) -> FloatArray:
-    """sigma_atm(tau) = share * F_vix(tau) / 100 with
-    share = clip(ratio * (F_vix(tau) / 20)^level_exponent, ratio_floor, ratio_cap): SPX ATM vol
+    """sigma_atm(tau) = share * V(tau) / 100 with
+    share = clip(ratio * (V(tau) / 20)^level_exponent, ratio_floor, ratio_cap), V the VIX level
+    the plan's `atm_reference` names (`FuturesCurve.smile_reference`): SPX ATM vol
     trades under VIX, further under when VIX is low (level_exponent > 0), and the share stays
     within [floor, cap] so the power law cannot run away outside the VIX levels it was fitted
     on."""
-    future = np.asarray(vix_future_at_tenor, dtype=np.float64)
+    future = np.asarray(vix_reference, dtype=np.float64)
     share = np.full(future.shape, atm_iv_ratio, dtype=np.float64)
     if level_exponent != 0.0:
         share = share * (np.maximum(future, 1e-6) / ATM_REFERENCE_VIX) ** level_exponent
@@ -119,10 +120,10 @@ def atm_spx_vol(
     return np.asarray(share * future / 100.0, dtype=np.float64)
 
 
-def model_atm_vol(vix_future_at_tenor: ArrayLike, model: SmileParamsLike) -> FloatArray:
+def model_atm_vol(vix_reference: ArrayLike, model: SmileParamsLike) -> FloatArray:
     """The default smile's ATM vol for a plan's parameters (`atm_spx_vol`)."""
     return atm_spx_vol(
-        vix_future_at_tenor,
+        vix_reference,
         model.atm_iv_ratio,
         model.atm_level_exponent,
         model.atm_ratio_floor,
@@ -136,7 +137,7 @@ def model_spx_iv(
     t_years: ArrayLike,
     rate: float,
     div_yield: float,
-    vix_future_at_tenor: ArrayLike,
+    vix_reference: ArrayLike,
     model: SmileParamsLike,
 ) -> FloatArray:
     """The model's default SPX smile for legs without a user IV: `atm_spx_vol` and
@@ -147,7 +148,7 @@ def model_spx_iv(
         t_years,
         rate,
         div_yield,
-        model_atm_vol(vix_future_at_tenor, model),
+        model_atm_vol(vix_reference, model),
         model.put_skew,
         model.call_skew,
         put_curvature=model.put_curvature,

@@ -41,7 +41,7 @@ from planner.engine.pricing import black76, black76_call_delta
 from planner.engine.report import Report
 from planner.engine.smile import SviParams, fit_svi, implied_vol, parity_forward
 from planner.engine.strikes import nearest_delta_index
-from planner.engine.types import LegLike, PlanLike, Right, Underlying
+from planner.engine.types import AtmReference, LegLike, PlanLike, Right, Underlying
 from planner.model.calendar import exchange_holidays
 from planner.model.errors import source_name
 from planner.model.plan import Plan
@@ -804,10 +804,12 @@ def smile_targets(
     min_days: int = 5,
     max_days: int = 120,
     deltas: Sequence[tuple[str, bool, float]] = SMILE_DELTAS,
+    reference: AtmReference = AtmReference.TERM,
 ) -> SmileTargets:
     """The chain's smile at the 10/16/25-delta puts, the forward and the 16/10-delta calls of
     every fitted expiry `min_days`..`max_days` out (strikes by the SVI smile's own Black forward
-    deltas), with the VIX future at each tenor from `vix_curve` (the chain day's curve)."""
+    deltas), with the VIX level the default smile's ATM is a share of at each tenor
+    (`reference`, from `vix_curve`: the chain day's curve)."""
     labels: list[str] = []
     columns: list[list[float]] = [[], [], [], [], []]
     grid = np.linspace(-0.6, 0.3, 9001)
@@ -820,7 +822,7 @@ def smile_targets(
         call_delta = black76_call_delta(
             np.ones_like(grid), np.exp(grid), np.full_like(grid, t), 0.0, vol
         )
-        vix_future = float(vix_curve.future(float(smile.days)))
+        vix_reference = float(vix_curve.smile_reference(float(smile.days), reference))
         for label, is_call, delta in deltas:
             if label == "ATM":
                 k = 0.0
@@ -836,7 +838,7 @@ def smile_targets(
                     float(smile.days),
                     smile.forward,
                     smile.forward * math.exp(k),
-                    vix_future,
+                    vix_reference,
                     float(smile.svi.vol(np.array([k]), t)[0]),
                 ),
                 strict=True,
@@ -848,7 +850,7 @@ def smile_targets(
         days=days,
         forward=forward,
         strike=strike,
-        vix_future=future,
+        vix_reference=future,
         market_iv=iv,
         group=np.full(days.size, group, dtype=np.intp),
     )

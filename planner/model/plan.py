@@ -16,6 +16,7 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from planner.engine.types import (
+    AtmReference,
     Group,
     PlanLike,
     Right,
@@ -29,7 +30,7 @@ from planner.model.programme import ProgrammeSettings
 from planner.model.values import FrozenValue
 
 PLAN_FORMAT = "hedge-planner-plan"
-PLAN_VERSION = 4
+PLAN_VERSION = 5
 
 MAX_LEGS = 500
 MAX_FUTURES = 60
@@ -135,6 +136,9 @@ STRESS_SPOT_VOL = SpotVolParams(
 
 class ModelParams(FrozenValue):
     curve_preset: SpotVolPreset = SpotVolPreset.TYPICAL
+    # The ATM vol is a share of the VIX term vol over the option's life (version 5); plans saved
+    # before keep the VIX future at the expiry (AtmReference.FUTURE) through the migrations.
+    atm_reference: AtmReference = AtmReference.TERM
     typical: SpotVolParams = TYPICAL_SPOT_VOL
     stress: SpotVolParams = STRESS_SPOT_VOL
     vix_floor: float = Field(default=9.0, gt=0, le=100)
@@ -145,34 +149,31 @@ class ModelParams(FrozenValue):
     vov_skew: float = Field(default=0.25, ge=-2, le=2)
     vov_scale_exponent: float = Field(default=0.5, ge=0, le=3)
     vov_scale_cap: float = Field(default=2.0, ge=1, le=10)
-    # The default SPX smile, fitted to four real Cboe chains at VIX 12.4-23.2 (2022-01-07 and
-    # 2022-02-04 in ../shared/data/chains, 2023-02-07 and 2023-12-08 in tests/data/chains), each
-    # chain weighted alike; tests/benchmarks/test_fit_smile.py prints the fit and the
-    # leave-one-chain-out figures (README, "Real option chains and calibration"). Five numbers
-    # are fitted (ratio, put and call skew, term exponent, call wing); the rest are the form's
-    # structure: ATM a fixed share of the VIX future at the tenor (a level exponent fits to ~0
-    # on four chains), the skew per unit of z a share of ATM that itself grows with ATM up to
-    # 20 % (level exponent 2, capped at skew_level_cap_atm: a free exponent fits to 2.0), no
-    # curvature.
+    # The default SPX smile, fitted to nine real Cboe chains at VIX 12.4-27.8 (the two in
+    # ../shared/data/chains and the seven subsets in tests/data/chains), each chain weighted
+    # alike; tests/benchmarks/test_fit_smile.py prints the fit and the leave-one-chain-out
+    # figures (README, "Real option chains and calibration"). Five numbers are fitted (ratio,
+    # put and call skew, term exponent, call wing); the rest are the form's structure: ATM a
+    # fixed share of the VIX term vol over the option's life (atm_reference), the skew per unit
+    # of z a share of ATM that itself grows with ATM up to 20 % (level exponent 2, capped at
+    # skew_level_cap_atm), no curvature.
     # Plans saved before version 3 keep the turn-1 values (LEGACY_SMILE), version-3 plans the
-    # two-chain fit (V3_SMILE), through the migrations.
-    atm_iv_ratio: float = Field(default=0.783, gt=0, le=3)
+    # two-chain fit (V3_SMILE), version-4 plans the four-chain fit off the VIX future (V4_SMILE),
+    # through the migrations.
+    atm_iv_ratio: float = Field(default=0.904, gt=0, le=3)
     atm_level_exponent: float = Field(default=0.0, ge=-3, le=3)
     atm_ratio_floor: float = Field(default=0.0, ge=0, le=3)
     atm_ratio_cap: float = Field(default=3.0, gt=0, le=3)
-    put_skew: float = Field(default=5.63, ge=0, le=50, description="vol pts per unit of z")
-    call_skew: float = Field(default=7.40, ge=-20, le=20, description="vol pts per unit of z")
+    put_skew: float = Field(default=4.52, ge=0, le=50, description="vol pts per unit of z")
+    call_skew: float = Field(default=9.51, ge=-20, le=20, description="vol pts per unit of z")
     put_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
     call_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
-    skew_term_exponent: float = Field(default=0.140, ge=-2, le=2)
+    skew_term_exponent: float = Field(default=0.283, ge=-2, le=2)
     skew_level_exponent: float = Field(default=2.0, ge=-3, le=3)
     # Fitted too: the call side falls call_skew vol pts (at 20 % ATM, 30 days) per unit of z
     # up to z = call_wing_z (about the 30-delta call) and is flat beyond it: from there to the
-    # 5-delta call the four chains' call wings are nearly flat.
-    call_wing_z: float = Field(default=0.52, ge=0.1, le=4.0)
-    # Set, not fitted: the top of the chains' ATM range. Past it the skew stays the share of ATM
-    # it is at 20 %, so the level exponent fitted on calm and moderate markets does not blow the
-    # skew up in a crisis (old plans: 10, i.e. never).
+    # 5-delta call the chains' call wings are nearly flat.
+    call_wing_z: float = Field(default=0.478, ge=0.1, le=4.0)
     skew_level_cap_atm: float = Field(default=0.20, gt=0, le=10.0)
 
 
@@ -216,7 +217,10 @@ LEGACY_STRESS_SPOT_VOL = SpotVolParams(
     k_down=2.8, k_up=0.9, beta_a=0.85, beta_p=0.30, beta_max=1.0, beta_reversion_per_year=0.0
 )
 LEGACY_MODEL_PARAMS = ModelParams(
-    typical=LEGACY_TYPICAL_SPOT_VOL, stress=LEGACY_STRESS_SPOT_VOL, **LEGACY_SMILE
+    typical=LEGACY_TYPICAL_SPOT_VOL,
+    stress=LEGACY_STRESS_SPOT_VOL,
+    atm_reference=AtmReference.FUTURE,
+    **LEGACY_SMILE,
 )
 V3_TYPICAL_SPOT_VOL = SpotVolParams(
     k_down=1.29, k_up=1.07, beta_a=0.779, beta_p=0.215, beta_max=0.912, beta_reversion_per_year=1.36
@@ -224,8 +228,31 @@ V3_TYPICAL_SPOT_VOL = SpotVolParams(
 V3_STRESS_SPOT_VOL = SpotVolParams(
     k_down=2.54, k_up=1.16, beta_a=1.0, beta_p=0.0, beta_max=0.869, beta_reversion_per_year=4.11
 )
-V3_MODEL_PARAMS = ModelParams(typical=V3_TYPICAL_SPOT_VOL, stress=V3_STRESS_SPOT_VOL, **V3_SMILE)
+V3_MODEL_PARAMS = ModelParams(
+    typical=V3_TYPICAL_SPOT_VOL,
+    stress=V3_STRESS_SPOT_VOL,
+    atm_reference=AtmReference.FUTURE,
+    **V3_SMILE,
+)
 """Every model default of version 3: what a version-3 file left out meant."""
+# What plans saved as version 4 used: the fit on four chains with ATM a share of the VIX future
+# at the expiry (version-4 spot-vol presets are today's).
+V4_SMILE: dict[str, float] = {
+    "atm_iv_ratio": 0.783,
+    "atm_level_exponent": 0.0,
+    "atm_ratio_floor": 0.0,
+    "atm_ratio_cap": 3.0,
+    "put_skew": 5.63,
+    "call_skew": 7.40,
+    "put_curvature": 0.0,
+    "call_curvature": 0.0,
+    "skew_term_exponent": 0.140,
+    "skew_level_exponent": 2.0,
+    "call_wing_z": 0.52,
+    "skew_level_cap_atm": 0.20,
+}
+V4_MODEL_PARAMS = ModelParams(atm_reference=AtmReference.FUTURE, **V4_SMILE)
+"""Every model default of version 4: what a version-4 file left out meant."""
 
 
 class Leg(FrozenValue):

@@ -28,6 +28,7 @@ from planner.model.plan import (
     PLAN_FORMAT,
     PLAN_VERSION,
     V3_MODEL_PARAMS,
+    V4_MODEL_PARAMS,
     Plan,
 )
 from planner.model.programme import ProgrammeSettings
@@ -122,6 +123,16 @@ def _migrate_3_to_4(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _migrate_4_to_5(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 5 ties the default smile's ATM to the VIX term vol over an option's life
+    (`atm_reference` "term") and refitted the smile on nine chains (#10). A version-4 plan
+    priced its ATM off the VIX future at the expiry, with the version-4 defaults wherever it
+    stored nothing, so those are written in: it keeps its numbers."""
+    out = _with_model_defaults(doc, V4_MODEL_PARAMS.model_dump(mode="json"))
+    out["version"] = 5
+    return out
+
+
 def _with_model_defaults(doc: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
     """`doc` with every model field it left out (also inside the two spot-vol presets) taken
     from `defaults`: the values that the version which wrote it meant by leaving them out."""
@@ -142,6 +153,7 @@ MIGRATIONS: dict[int, Migration] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
+    4: _migrate_4_to_5,
 }
 _OLDEST_VERSION = min(MIGRATIONS, default=PLAN_VERSION)
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.engine.types import SpotVolPreset
+from planner.engine.types import AtmReference, SpotVolPreset
 from planner.model.market_edits import with_spot_vix
 from planner.model.plan import FuturePoint, Plan
 from planner.present.formatting import fmt_expiry, fmt_num
@@ -53,6 +53,10 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 VIX_KEY = "market.vix"
 _DATE_TIP = "Valuation date of the plan"
 _PRESET_NAMES = {SpotVolPreset.TYPICAL: "Typical day", SpotVolPreset.STRESS: "Stress (fast shock)"}
+_ATM_REFERENCE_NAMES = {
+    AtmReference.TERM: "VIX term vol",
+    AtmReference.FUTURE: "VIX future at expiry",
+}
 
 MARKET_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(("market", "spx"), "SPX", 2, 5.0, maximum=1e7, tooltip="SPX index level"),
@@ -112,7 +116,7 @@ ADVANCED_FIELDS: tuple[FieldSpec, ...] = (
         "ATM / VIX level exp.",
         3,
         0.05,
-        tooltip="The ATM share of the VIX future scales with (VIX future / 20)^this",
+        tooltip="The ATM share of the VIX level (see 'ATM off') scales with (that level / 20)^this",
     ),
     FieldSpec(("model", "atm_ratio_floor"), "ATM / VIX floor", 3, 0.01),
     FieldSpec(("model", "atm_ratio_cap"), "ATM / VIX cap", 3, 0.01),
@@ -144,8 +148,8 @@ ADVANCED_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         ("model", "call_wing_z"),
         "Call wing flat past z",
-        2,
-        0.1,
+        3,
+        0.05,
         tooltip="Past this many ATM standard deviations above the forward the call side stays flat",
     ),
 )
@@ -377,6 +381,16 @@ class MarketPanel(QWidget):
         self.advanced = QWidget()
         advanced_form = QFormLayout(self.advanced)
         advanced_form.setContentsMargins(12, 0, 0, 0)
+        self.atm_reference_combo = self.fields.combo(
+            ("model", "atm_reference"),
+            [(_ATM_REFERENCE_NAMES[reference], reference.value) for reference in AtmReference],
+            "What VIX level the default SPX smile's ATM vol is a share of (ATM IV / VIX).\n"
+            "Term vol: spot VIX for an option's first 30 days, the VIX futures strip after "
+            "them (plans from version 5).\nFuture at expiry: the VIX future at the option's "
+            "expiry (plans saved before version 5).",
+            on_choice=self._on_atm_reference,
+        )
+        advanced_form.addRow("ATM off", self.atm_reference_combo)
         for spec in ADVANCED_FIELDS:
             label = spec.label
             if spec.path[1] in (SpotVolPreset.TYPICAL.value, SpotVolPreset.STRESS.value):
@@ -426,6 +440,17 @@ class MarketPanel(QWidget):
             self.preset_combo,
             merge=False,
             description=f"Curves preset: {preset.value}",
+        )
+
+    def _on_atm_reference(self, value: str) -> None:
+        reference = AtmReference(value)
+        self.fields.edit(
+            ("model", "atm_reference"),
+            reference,
+            "ATM reference",
+            self.atm_reference_combo,
+            merge=False,
+            description=f"ATM off the {_ATM_REFERENCE_NAMES[reference]}",
         )
 
     def _remove_selected_futures(self) -> None:

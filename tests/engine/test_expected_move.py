@@ -10,11 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.engine.expected_move import expected_move
-from planner.engine.types import Group, Right, Underlying
+from planner.engine.types import AtmReference, Group, Right, Underlying
 from planner.model.plan import FuturePoint, Leg, Market, Plan
 
 
-def _plan(vix: float = 16.4, level_exponent: float = 0.0) -> Plan:
+def _plan(
+    vix: float = 16.4,
+    level_exponent: float = 0.0,
+    reference: AtmReference = AtmReference.FUTURE,
+) -> Plan:
     plan = Plan(
         valuation_date=dt.date(2026, 11, 20),
         capital_usd=250_000.0,
@@ -41,7 +45,9 @@ def _plan(vix: float = 16.4, level_exponent: float = 0.0) -> Plan:
         ),
     )
     return plan.with_changes(
-        model=plan.model.with_changes(atm_iv_ratio=0.9, atm_level_exponent=level_exponent)
+        model=plan.model.with_changes(
+            atm_iv_ratio=0.9, atm_level_exponent=level_exponent, atm_reference=reference
+        )
     )
 
 
@@ -54,6 +60,17 @@ def test_hand_calculation_at_24_days() -> None:
     one, two = move.bands
     assert (one.low_spx, one.high_spx) == pytest.approx((7450 - 302.8, 7450 + 302.8), abs=0.1)
     assert (two.low_spx, two.high_spx) == pytest.approx((7450 - 605.7, 7450 + 605.7), abs=0.2)
+
+
+def test_hand_calculation_off_the_term_vol() -> None:
+    # To 30 days the term vol is spot VIX: ATM 0.9 * 16.4 % = 14.76 % at 24 days.
+    assert expected_move(_plan(reference=AtmReference.TERM), 24).atm_vol == pytest.approx(0.1476)
+    # At 60 days: spot VIX for 30 days, then the strip read at its midpoint, 15 days:
+    # F(15) = 16.75 + 0.95 * 11/22 = 17.225; V = sqrt((30 * 16.4^2 + 30 * 17.225^2) / 60) =
+    # 16.818; ATM 0.9 * 16.818 % = 15.136 %; 1σ = 7450 * 0.15136 * sqrt(60/365) = 457.2 points.
+    move = expected_move(_plan(reference=AtmReference.TERM), 60)
+    assert move.atm_vol == pytest.approx(0.15136, abs=1e-5)
+    assert move.one_sigma_pts == pytest.approx(457.2, abs=0.1)
 
 
 def test_no_bands_for_today() -> None:

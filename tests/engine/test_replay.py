@@ -387,6 +387,7 @@ def test_monetise_sells_the_near_layer_on_the_signal_and_rebuys_when_it_clears()
 
 
 def test_roll_deferral_holds_a_losing_condor_while_the_hedge_covers_it() -> None:
+    from planner.model.plan import V4_MODEL_PARAMS
     from planner.model.programme import CondorProgramme, RollDeferral
 
     n = 120
@@ -395,7 +396,9 @@ def test_roll_deferral_holds_a_losing_condor_while_the_hedge_covers_it() -> None
     spx[70:] = 3700.0
     vix[70:] = 38.0
     market = _market(spx, vix)
-    base = _plan(market)
+    # The scene is tuned to one smile's condor and hedge values (a stop one close before the
+    # condor's expiry, deferred three closes): pin it, so a refit of the defaults keeps it.
+    base = _plan(market).with_changes(model=V4_MODEL_PARAMS)
     stop = base.programme.with_changes(condor=CondorProgramme(stop_multiple=1.0))
     plan = base.with_changes(programme=stop)
     deferring = base.with_changes(

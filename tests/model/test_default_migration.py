@@ -1,4 +1,4 @@
-"""Versions 3 and 4 changed the model defaults: old plans keep theirs, new plans get the fit."""
+"""Versions 3, 4 and 5 changed the model defaults: old plans keep theirs, new plans get the fit."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 
 from planner.cli import sample_plan_path
 from planner.engine import evaluate
+from planner.engine.types import AtmReference
 from planner.model import load_plan, plan_from_json, plan_to_json
 from planner.model.plan import (
     LEGACY_MODEL_PARAMS,
@@ -15,6 +16,8 @@ from planner.model.plan import (
     PLAN_VERSION,
     V3_MODEL_PARAMS,
     V3_SMILE,
+    V4_MODEL_PARAMS,
+    V4_SMILE,
     ModelParams,
     Plan,
 )
@@ -23,12 +26,14 @@ from planner.model.plan import (
 def _version2(plan: Plan) -> dict[str, object]:
     doc = json.loads(plan_to_json(plan))
     doc["version"] = 2
+    del doc["model"]["atm_reference"]  # a version-5 field
     return doc
 
 
 def test_new_plans_get_the_fitted_smile() -> None:
     fitted = ModelParams()
-    assert PLAN_VERSION == 4
+    assert PLAN_VERSION == 5
+    assert fitted.atm_reference is AtmReference.TERM
     assert any(getattr(fitted, name) != value for name, value in LEGACY_SMILE.items())
     for name, value in LEGACY_SMILE.items():
         assert getattr(LEGACY_MODEL_PARAMS, name) == value
@@ -79,7 +84,7 @@ def test_version_3_round_trips_the_fitted_defaults(sample_plan: Plan) -> None:
     plan = sample_plan.with_changes(model=ModelParams())
     again = plan_from_json(plan_to_json(plan))
     assert again.model == ModelParams()
-    assert json.loads(plan_to_json(plan))["version"] == 4
+    assert json.loads(plan_to_json(plan))["version"] == 5
 
 
 def _version3(plan: Plan) -> dict[str, object]:
@@ -88,7 +93,7 @@ def _version3(plan: Plan) -> dict[str, object]:
     doc["version"] = 3
     model = doc["model"]
     assert isinstance(model, dict)
-    del model["call_wing_z"], model["skew_level_cap_atm"]
+    del model["call_wing_z"], model["skew_level_cap_atm"], model["atm_reference"]
     for preset in ("typical", "stress"):
         del model[preset]["beta_basis_sensitivity"]
     return doc
@@ -129,3 +134,50 @@ def test_new_plans_differ_from_version_3() -> None:
     assert any(getattr(fitted, name) != value for name, value in V3_SMILE.items())
     for name, value in V3_SMILE.items():
         assert getattr(V3_MODEL_PARAMS, name) == value
+
+
+def _version4(plan: Plan) -> dict[str, object]:
+    # What a version-4 Hedge Planner wrote: every model field but the version-5 one.
+    doc = json.loads(plan_to_json(plan))
+    doc["version"] = 4
+    model = doc["model"]
+    assert isinstance(model, dict)
+    del model["atm_reference"]
+    return doc
+
+
+def test_version_4_plan_keeps_its_smile_off_the_vix_future(sample_plan: Plan) -> None:
+    doc = _version4(sample_plan.with_changes(model=V4_MODEL_PARAMS))
+    loaded = plan_from_json(json.dumps(doc), "v4.hplan")
+    assert loaded.model == V4_MODEL_PARAMS
+    assert loaded.model.atm_reference is AtmReference.FUTURE
+    reference = sample_plan.with_changes(model=V4_MODEL_PARAMS)
+    np.testing.assert_array_equal(
+        evaluate(loaded).curves.combined_usd, evaluate(reference).curves.combined_usd
+    )
+    # ... and the version-5 defaults would price it differently.
+    new = sample_plan.with_changes(model=ModelParams())
+    assert not np.allclose(evaluate(new).curves.combined_usd, evaluate(loaded).curves.combined_usd)
+
+
+def test_version_4_without_a_model_block_gets_the_version_4_defaults(sample_plan: Plan) -> None:
+    doc = _version4(sample_plan)
+    del doc["model"]
+    assert plan_from_json(json.dumps(doc), "v4.hplan").model == V4_MODEL_PARAMS
+
+
+def test_version_4_partial_model_is_completed_with_version_4_defaults(sample_plan: Plan) -> None:
+    doc = _version4(sample_plan)
+    doc["model"] = {"put_skew": 6.0}
+    model = plan_from_json(json.dumps(doc), "v4.hplan").model
+    assert model.put_skew == 6.0
+    assert model.atm_iv_ratio == V4_SMILE["atm_iv_ratio"]
+    assert model.atm_reference is AtmReference.FUTURE
+
+
+def test_new_plans_differ_from_version_4() -> None:
+    fitted = ModelParams()
+    assert any(getattr(fitted, name) != value for name, value in V4_SMILE.items())
+    assert V4_MODEL_PARAMS.model_dump(exclude={"atm_reference", *V4_SMILE}) == fitted.model_dump(
+        exclude={"atm_reference", *V4_SMILE}
+    )

@@ -47,3 +47,29 @@ def test_each_new_field_is_shown_and_edits_in_one_undo_step(
         assert document.undo_stack.index() == steps + 1
         document.undo_stack.undo()
         assert document.plan == before
+
+
+def test_atm_reference_is_chosen_in_one_undo_step_and_moves_the_smile(
+    qtbot: QtBot, document: PlanDocument
+) -> None:
+    from planner.engine.types import AtmReference
+    from planner.model.plan import ModelParams
+
+    document.push_plan(document.plan.with_changes(model=ModelParams()), "new defaults")
+    document.recalculate_now()
+    panel = MarketPanel(document)
+    qtbot.addWidget(panel)
+    combo = panel.atm_reference_combo
+    assert combo.currentData() == AtmReference.TERM.value
+    iv_before = [leg.iv for leg in document.report.legs]
+    steps = document.undo_stack.index()
+    combo.setCurrentIndex(combo.findData(AtmReference.FUTURE.value))
+    assert document.plan.model.atm_reference is AtmReference.FUTURE
+    assert document.undo_stack.index() == steps + 1
+    assert document.undo_stack.undoText() == "ATM off the VIX future at expiry"
+    document.recalculate_now()
+    # The sample's legs without their own IV are priced off the other VIX level now.
+    assert [leg.iv for leg in document.report.legs] != iv_before
+    document.undo_stack.undo()
+    assert document.plan.model.atm_reference is AtmReference.TERM
+    assert combo.currentData() == AtmReference.TERM.value
