@@ -137,17 +137,17 @@ class SmileParamsLike(Protocol):
     def call_skew(self) -> float: ...
     @property
     def atm_level_exponent(self) -> float:
-        """e in sigma_atm = ratio * F_vix / 100 * (F_vix / 20)^e (0: ATM a fixed share of VIX)."""
+        """e in sigma_atm = ratio * V_ref / 100 * (V_ref / 20)^e (0: ATM a fixed share of V_ref)."""
         ...
 
     @property
     def atm_ratio_floor(self) -> float:
-        """Lowest ATM share of the VIX future the level term may give (0: none)."""
+        """Lowest ATM share of the VIX level the level term may give (0: none)."""
         ...
 
     @property
     def atm_ratio_cap(self) -> float:
-        """Highest ATM share of the VIX future the level term may give."""
+        """Highest ATM share of the VIX level the level term may give."""
         ...
 
     @property
