@@ -101,7 +101,7 @@ def model_vol_for_strike(
     """The engine's default SPX smile at `expiry` (what a leg without a user IV is priced at)."""
     days = (expiry - valuation_date).days
     t_years = max(days, 0) / DAYS_PER_YEAR
-    curve = futures_curve(market.vix, market.futures, valuation_date)
+    curve = futures_curve(market.vix, market.futures, valuation_date, market.vix9d)
     reference = curve.smile_reference(float(days), model.atm_reference)
 
     def vol(strikes: FloatArray) -> FloatArray:

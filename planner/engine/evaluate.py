@@ -64,7 +64,9 @@ def spot_vol_params(plan: PlanLike, preset: SpotVolPreset) -> SpotVolParamsLike:
 
 def plan_market(plan: PlanLike) -> MarketState:
     """The plan's market today and its model parameters, as the scenario kernel takes them."""
-    curve = futures_curve(plan.market.vix, plan.market.futures, plan.valuation_date)
+    curve = futures_curve(
+        plan.market.vix, plan.market.futures, plan.valuation_date, plan.market.vix9d
+    )
     return market_state(
         plan.valuation_date,
         plan.market.spx,
@@ -151,6 +153,7 @@ def evaluate(plan: PlanLike, vix_history: VixHistory | None = None) -> Report:
         term_structure=base.term_structure,
         warnings=base.warnings,
         alvh=base.alvh,
+        vix9d=market.curve.vix9d,
     )
 
 

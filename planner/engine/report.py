@@ -360,3 +360,5 @@ class Report:
     warnings: tuple[str, ...]
     alvh: AlvhReport
     """The ALVH layer proposal for `plan.allocation` (issue #3)."""
+    vix9d: float | None = None
+    """Cboe's 9-day VIX the plan entered (the default smile's short end), if any."""

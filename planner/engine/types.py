@@ -84,6 +84,11 @@ class MarketLike(Protocol):
     @property
     def vix(self) -> float: ...
     @property
+    def vix9d(self) -> float | None:
+        """Cboe's 9-day VIX (VIX9D), if entered: the default smile's short-dated ATM level."""
+        ...
+
+    @property
     def futures(self) -> Sequence[FuturePointLike]: ...
 
 

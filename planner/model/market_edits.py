@@ -27,14 +27,23 @@ class SpotVixEdit:
     @property
     def description(self) -> str:
         """One line for the market panel: which of the two edits it was."""
-        vix = self.plan.market.vix
-        if not self.futures_followed or not self.plan.market.futures:
-            return f"Spot VIX {vix:.2f}; futures unchanged"
-        preset = self.plan.model.curve_preset.value
-        return (
-            f"Spot VIX {vix:.2f}; futures moved with the {preset} betas "
-            f"(front {self.front_change_pts:+.2f}, back {self.back_change_pts:+.2f})"
-        )
+        market = self.plan.market
+        vix = market.vix
+        if not self.futures_followed:
+            held = (
+                "futures and VIX9D unchanged" if market.vix9d is not None else "futures unchanged"
+            )
+            return f"Spot VIX {vix:.2f}; {held}"
+        moved = []
+        if market.futures:
+            preset = self.plan.model.curve_preset.value
+            moved.append(
+                f"futures moved with the {preset} betas "
+                f"(front {self.front_change_pts:+.2f}, back {self.back_change_pts:+.2f})"
+            )
+        if market.vix9d is not None:
+            moved.append(f"VIX9D {market.vix9d:.2f} (moved point for point)")
+        return f"Spot VIX {vix:.2f}; " + ("; ".join(moved) or "futures unchanged")
 
 
 def with_spot_vix(plan: Plan, vix: float, futures_follow: bool = True) -> SpotVixEdit:
@@ -46,8 +55,13 @@ def with_spot_vix(plan: Plan, vix: float, futures_follow: bool = True) -> SpotVi
     """
     old = plan.market
     points = old.futures
+    # The 9-day VIX, if entered, follows a spot move point for point: the short end moves at
+    # least as much as the 30-day index (the futures' betas are 1 at expiry and fall with tenor).
+    vix9d = old.vix9d
+    if futures_follow and vix9d is not None:
+        vix9d = max(_LOWEST_FUTURE, round(vix9d + vix - old.vix, _FUTURE_DECIMALS))
     if not futures_follow or not points:
-        new_plan = plan.with_changes(market=old.with_changes(vix=vix))
+        new_plan = plan.with_changes(market=old.with_changes(vix=vix, vix9d=vix9d))
         return SpotVixEdit(new_plan, futures_follow, 0.0, 0.0)
     params = spot_vol_params(plan, plan.model.curve_preset)
     tau_days = [(p.expiry - plan.valuation_date).days for p in points]
@@ -66,7 +80,7 @@ def with_spot_vix(plan: Plan, vix: float, futures_follow: bool = True) -> SpotVi
         FuturePoint(expiry=p.expiry, price=max(_LOWEST_FUTURE, round(float(f), _FUTURE_DECIMALS)))
         for p, f in zip(points, moved, strict=True)
     )
-    new_plan = plan.with_changes(market=old.with_changes(vix=vix, futures=futures))
+    new_plan = plan.with_changes(market=old.with_changes(vix=vix, vix9d=vix9d, futures=futures))
     return SpotVixEdit(
         new_plan,
         True,

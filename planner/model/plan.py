@@ -85,6 +85,9 @@ class Market(FrozenValue):
     rate: float = Field(ge=-0.05, le=0.5, description="risk-free rate, decimal")
     dividend_yield: float = Field(ge=0, le=0.5, description="SPX dividend yield, decimal")
     vix: float = Field(gt=0, le=500, description="spot VIX")
+    vix9d: float | None = Field(
+        default=None, gt=0, le=500, description="Cboe 9-day VIX, optional (short-dated ATM)"
+    )
     futures: tuple[FuturePoint, ...] = Field(default=(), max_length=MAX_FUTURES)
 
     @field_validator("futures")

@@ -24,7 +24,8 @@ def _market_lines(report: Report) -> list[str]:
     out = [
         "MARKET",
         f"  SPX {fmt_num(report.spx, 2)}   VIX {fmt_num(report.vix, 2)}   "
-        f"capital {fmt_usd(report.capital_usd)}",
+        + ("" if report.vix9d is None else f"VIX9D {fmt_num(report.vix9d, 2)}   ")
+        + f"capital {fmt_usd(report.capital_usd)}",
         f"  VIX futures curve: {ts.state}, slope {fmt_num(ts.slope_pts_per_month, 2, True)} "
         f"pts/month, front basis {fmt_num(ts.front_basis_pts, 2, True)} pts",
     ]

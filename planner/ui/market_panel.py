@@ -23,8 +23,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QCheckBox,
     QDateEdit,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -53,6 +55,13 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 VIX_KEY = "market.vix"
 _DATE_TIP = "Valuation date of the plan"
 _PRESET_NAMES = {SpotVolPreset.TYPICAL: "Typical day", SpotVolPreset.STRESS: "Stress (fast shock)"}
+VIX9D_PATH = ("market", "vix9d")
+_VIX9D_TIP = (
+    "Cboe's 9-day VIX (VIX9D), optional. On, the default SPX smile's ATM for expiries under 30 "
+    "days is read off VIX9D and spot VIX (variance interpolated in time) instead of spot VIX "
+    "alone: one-week smiles around CPI or an FOMC meeting trade nearer VIX9D.\n"
+    "Off: spot VIX to 30 days. Legs with their own IV are not affected."
+)
 _ATM_REFERENCE_NAMES = {
     AtmReference.TERM: "VIX term vol",
     AtmReference.FUTURE: "VIX future at expiry",
@@ -315,6 +324,7 @@ class MarketPanel(QWidget):
                     "Off: only spot VIX changes; the futures the VIX calls price on stay."
                 )
                 form.addRow("", self.futures_follow)
+                form.addRow("VIX9D", self._vix9d_row())
         self.vix_edit_note = QLabel("")
         self.vix_edit_note.setObjectName("vixEditNote")
         self.vix_edit_note.setTextFormat(Qt.TextFormat.PlainText)
@@ -409,7 +419,47 @@ class MarketPanel(QWidget):
         if document.report is not None:
             self.set_report(document.report)
 
+    def _vix9d_row(self) -> QWidget:
+        """Cboe's 9-day VIX: off (the smile's short end is spot VIX) or a value."""
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.vix9d_on = QCheckBox()
+        self.vix9d_on.setObjectName("market.vix9d.on")
+        self.vix9d_on.setToolTip("VIX9D: on / off")
+        self.vix9d_spin = QDoubleSpinBox()
+        self.vix9d_spin.setObjectName("market.vix9d")
+        self.vix9d_spin.setDecimals(2)
+        self.vix9d_spin.setRange(0.01, 500.0)
+        self.vix9d_spin.setSingleStep(0.5)
+        self.vix9d_spin.setKeyboardTracking(False)
+        self.vix9d_spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
+        self.fields.set_tooltip(self.vix9d_spin, _VIX9D_TIP)
+        self.fields.set_tooltip(self.vix9d_on, _VIX9D_TIP)
+        self.vix9d_on.toggled.connect(self._on_vix9d_toggled)
+        self.vix9d_spin.valueChanged.connect(self._on_vix9d_value)
+        self.vix9d_spin.editingFinished.connect(self._document.seal_merge)
+        box.addWidget(self.vix9d_on)
+        box.addWidget(self.vix9d_spin, 1)
+        return row
+
     # -- edits ---------------------------------------------------------------------------
+
+    def _on_vix9d_toggled(self, on: bool) -> None:
+        self.vix9d_spin.setEnabled(on)
+        value = round(float(self.vix9d_spin.value()), 2) if on else None
+        self.fields.edit(
+            VIX9D_PATH,
+            value,
+            "VIX9D",
+            self.vix9d_spin,
+            merge=False,
+            description=f"VIX9D {value:.2f}" if value is not None else "VIX9D off",
+        )
+
+    def _on_vix9d_value(self, value: float) -> None:
+        if self.vix9d_on.isChecked():
+            self.fields.edit(VIX9D_PATH, round(float(value), 2), "VIX9D", self.vix9d_spin)
 
     def _edit_spot_vix(self, vix: float) -> bool:
         spin = self.spin_boxes[VIX_KEY]
@@ -477,6 +527,16 @@ class MarketPanel(QWidget):
             self._vix_note_for = None
             self.vix_edit_note.setText("")
         self.fields.refresh(plan)
+        vix9d = plan.market.vix9d
+        for widget in (self.vix9d_on, self.vix9d_spin):
+            widget.blockSignals(True)
+        self.vix9d_on.setChecked(vix9d is not None)
+        # Off, the box offers spot VIX as the value to start from.
+        self.vix9d_spin.setValue(plan.market.vix if vix9d is None else vix9d)
+        self.vix9d_spin.setEnabled(vix9d is not None)
+        for widget in (self.vix9d_on, self.vix9d_spin):
+            widget.blockSignals(False)
+        self.fields.accept(self.vix9d_spin)
         date = _qdate(plan.valuation_date)
         if self.valuation_date.date() != date:
             self.valuation_date.blockSignals(True)

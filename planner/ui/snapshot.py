@@ -736,7 +736,7 @@ class Snapshot:
         horizon_date = r.valuation_date + dt.timedelta(days=r.horizon_days)
         parts = [
             f"SPX {fmt_price(r.spx)}",
-            f"VIX {fmt_vix(r.vix)}",
+            f"VIX {fmt_vix(r.vix)}" + ("" if r.vix9d is None else f", VIX9D {fmt_vix(r.vix9d)}"),
             f"VIX futures {ts.state}, slope {fmt_pts(ts.slope_pts_per_month, 2, sign=True)}/month"
             f", front basis {fmt_pts(ts.front_basis_pts, 2, sign=True)}",
             f"spot-vol map: {plan.model.curve_preset.value}",

@@ -94,14 +94,31 @@ def vix_market(day: dt.date) -> tuple[float, tuple[FuturePoint, ...]]:
     return spot, points
 
 
-def load_all() -> dict[str, tuple[OptionChain, FuturesCurve, Market]]:
+def vix9d_closes() -> dict[dt.date, float]:
+    """Cboe's VIX9D close on each chain session (tests/data/chains/VIX9D_History_subset.csv)."""
+    with (SUBSETS / "VIX9D_History_subset.csv").open() as handle:
+        return {
+            dt.datetime.strptime(row["DATE"], "%m/%d/%Y").date(): float(row["CLOSE"])
+            for row in csv.DictReader(handle)
+        }
+
+
+def load_all(with_vix9d: bool = False) -> dict[str, tuple[OptionChain, FuturesCurve, Market]]:
+    """Every chain with its day's VIX market (and, `with_vix9d`, that day's VIX9D entered)."""
+    closes = vix9d_closes() if with_vix9d else {}
     out = {}
     for name, path in CHAINS.items():
         chain = load_chain(path)
         spot, points = vix_market(chain.session)
-        curve = futures_curve(spot, points, chain.session)
+        vix9d = closes[chain.session] if with_vix9d else None
+        curve = futures_curve(spot, points, chain.session, vix9d)
         market = Market(
-            spx=chain.parity_spx, rate=0.0, dividend_yield=0.0, vix=spot, futures=points
+            spx=chain.parity_spx,
+            rate=0.0,
+            dividend_yield=0.0,
+            vix=spot,
+            vix9d=vix9d,
+            futures=points,
         )
         out[name] = (chain, curve, market)
     return out
@@ -349,3 +366,35 @@ def test_default_smile_hold_one_out() -> None:
     # the term-vol reference predicts unseen chains better than the future at the expiry.
     assert mae < 0.6 * float(np.mean(legacy_errors))
     assert mae < mae_v4
+
+
+def test_vix9d_sharpens_the_short_end() -> None:
+    """With each session's VIX9D entered (Market.vix9d), the shipped smile, fitted without it,
+    prices the one-week expiries closer, in sample and held out (fitted on the other chains
+    without VIX9D, predicting the held-out one with it)."""
+    plain = load_all()
+    entered = load_all(with_vix9d=True)
+    shipped = smile_of(ModelParams())
+    mae_in = print_buckets(
+        "Shipped smile, VIX9D entered", {n: errors_of(shipped, n, entered) for n in entered}
+    )
+    targets = fit_targets(plain, shipped.reference)
+    held_plain: dict[str, dict[tuple[int, str], float]] = {}
+    held_entered: dict[str, dict[tuple[int, str], float]] = {}
+    for held, name in enumerate(plain):
+        fitted = refit(targets.take(targets.group != held), shipped)
+        held_plain[name] = errors_of(fitted, name, plain)
+        held_entered[name] = errors_of(fitted, name, entered)
+        print_condors(fitted, {name: entered[name]})
+    mae_plain = print_buckets("Held out, no VIX9D", held_plain)
+    mae_entered = print_buckets("Held out, VIX9D entered", held_entered)
+
+    def week(errors: dict[str, dict[tuple[int, str], float]]) -> float:
+        return float(
+            np.mean([abs(e) for c in errors.values() for (d, _), e in c.items() if d == 7])
+        )
+
+    print(f"  one-week expiries held out: {week(held_plain):.2f} -> {week(held_entered):.2f}")
+    assert mae_in < 1.2
+    assert mae_entered < mae_plain
+    assert week(held_entered) < 0.8 * week(held_plain)

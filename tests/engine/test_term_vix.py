@@ -75,3 +75,46 @@ def test_history_reads_the_same_as_each_days_curve() -> None:
         for reference in AtmReference:
             got = history.smile_reference(np.full(taus.size, day), taus, reference)
             np.testing.assert_allclose(got, curve.smile_reference(taus, reference), rtol=1e-12)
+
+
+def test_vix9d_sets_the_short_end() -> None:
+    curve = futures_curve(16.4, FUTURES, VALUATION, vix9d=14.0)
+    term = AtmReference.TERM
+    # To 9 days: VIX9D. At 30 days: spot VIX. Between, the variance is interpolated in time:
+    # forward variance 9-30 d = (30 * 16.4^2 - 9 * 14^2) / 21 = (8068.8 - 1764) / 21 = 300.23;
+    # at 20 days sqrt((9 * 196 + 11 * 300.23) / 20) = 15.92.
+    assert curve.smile_reference(5.0, term) == pytest.approx(14.0)
+    assert curve.smile_reference(9.0, term) == pytest.approx(14.0)
+    assert curve.smile_reference(30.0, term) == pytest.approx(16.4)
+    forward = (30 * 16.4**2 - 9 * 14.0**2) / 21
+    assert forward == pytest.approx(300.23, abs=0.01)
+    assert curve.smile_reference(20.0, term) == pytest.approx(
+        np.sqrt((9 * 196 + 11 * forward) / 20)
+    )
+    # Past 30 days VIX9D plays no part; nor in the futures the VIX options price on.
+    plain = futures_curve(16.4, FUTURES, VALUATION)
+    taus = np.array([31.0, 60.0, 200.0])
+    np.testing.assert_array_equal(
+        curve.smile_reference(taus, term), plain.smile_reference(taus, term)
+    )
+    np.testing.assert_array_equal(curve.future(taus), plain.future(taus))
+    assert curve.smile_reference(20.0, AtmReference.FUTURE) == plain.future(20.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(spot=LEVELS, vix9d=LEVELS, tau=st.floats(min_value=0.0, max_value=30.0))
+def test_the_short_end_lies_between_vix9d_and_its_forward(
+    spot: float, vix9d: float, tau: float
+) -> None:
+    value = float(term_vix(spot, spot, tau, vix9d))
+    forward = np.sqrt(max((30 * spot**2 - 9 * vix9d**2) / 21, 0.0))
+    assert min(vix9d, forward) - 1e-9 <= value <= max(vix9d, forward) + 1e-9
+    # A VIX9D equal to spot VIX changes nothing.
+    assert float(term_vix(spot, spot, tau, spot)) == pytest.approx(float(term_vix(spot, spot, tau)))
+
+
+def test_a_bad_vix9d_is_refused() -> None:
+    from planner.engine.errors import EngineInputError
+
+    with pytest.raises(EngineInputError, match="VIX9D must be a positive number"):
+        futures_curve(16.4, FUTURES, VALUATION, vix9d=0.0)

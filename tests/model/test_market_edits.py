@@ -67,3 +67,16 @@ def test_refused_vix_raises(sample_plan: Plan) -> None:
 
     with pytest.raises(ValidationError):
         with_spot_vix(sample_plan, -1.0)
+
+
+def test_vix9d_follows_a_spot_move_point_for_point(sample_plan: Plan) -> None:
+    plan = sample_plan.with_changes(market=sample_plan.market.with_changes(vix9d=15.1))
+    edit = with_spot_vix(plan, 22.0)
+    moved = round(15.1 + 22.0 - plan.market.vix, 2)
+    assert edit.plan.market.vix9d == pytest.approx(moved)
+    assert f"VIX9D {moved:.2f} (moved point for point)" in edit.description
+    held = with_spot_vix(plan, 22.0, futures_follow=False)
+    assert held.plan.market.vix9d == 15.1
+    assert held.description == "Spot VIX 22.00; futures and VIX9D unchanged"
+    # Without a VIX9D nothing is said about it.
+    assert "VIX9D" not in with_spot_vix(sample_plan, 22.0).description

@@ -73,3 +73,68 @@ def test_atm_reference_is_chosen_in_one_undo_step_and_moves_the_smile(
     document.undo_stack.undo()
     assert document.plan.model.atm_reference is AtmReference.TERM
     assert combo.currentData() == AtmReference.TERM.value
+
+
+def test_vix9d_is_optional_and_each_change_is_one_undo_step(
+    qtbot: QtBot, document: PlanDocument
+) -> None:
+    from planner.model.plan import ModelParams
+
+    document.push_plan(document.plan.with_changes(model=ModelParams()), "new defaults")
+    panel = MarketPanel(document)
+    qtbot.addWidget(panel)
+    assert document.plan.market.vix9d is None
+    assert not panel.vix9d_on.isChecked() and not panel.vix9d_spin.isEnabled()
+    # Off, the box offers spot VIX; switching on takes it.
+    assert panel.vix9d_spin.value() == pytest.approx(document.plan.market.vix)
+    steps = document.undo_stack.index()
+    panel.vix9d_on.setChecked(True)
+    assert document.plan.market.vix9d == pytest.approx(document.plan.market.vix)
+    assert document.undo_stack.index() == steps + 1
+    panel.vix9d_spin.setValue(12.5)
+    assert document.plan.market.vix9d == pytest.approx(12.5)
+    assert document.undo_stack.index() == steps + 2
+    assert document.undo_stack.undoText() == "Set VIX9D"
+    document.recalculate_now()
+    report = document.report
+    assert report is not None and report.vix9d == pytest.approx(12.5)
+    panel.vix9d_on.setChecked(False)
+    assert document.plan.market.vix9d is None
+    assert document.undo_stack.undoText() == "VIX9D off"
+    document.undo_stack.undo()
+    assert document.plan.market.vix9d == pytest.approx(12.5)
+    assert panel.vix9d_on.isChecked() and panel.vix9d_spin.value() == pytest.approx(12.5)
+    document.undo_stack.undo()
+    document.undo_stack.undo()
+    assert document.plan.market.vix9d is None
+    assert not panel.vix9d_on.isChecked()
+
+
+def test_vix9d_moves_a_short_legs_model_vol(qtbot: QtBot, document: PlanDocument) -> None:
+    """A leg under 30 days without its own IV prices off VIX9D once it is entered."""
+    import datetime as dt
+
+    from planner.engine.types import Group, Right, Underlying
+    from planner.model.plan import Leg, ModelParams
+
+    plan = document.plan.with_changes(model=ModelParams())
+    week = Leg(
+        id="week_put",
+        underlying=Underlying.SPX,
+        right=Right.PUT,
+        quantity=-1,
+        strike=round(plan.market.spx * 0.97 / 5) * 5,
+        expiry=plan.valuation_date + dt.timedelta(days=7),
+        group=Group.OTHER,
+    )
+    document.push_plan(plan.with_changes(legs=(*plan.legs, week)), "a week put")
+    document.recalculate_now()
+    assert document.report is not None
+    before = next(leg.iv for leg in document.report.legs if leg.id == "week_put")
+    panel = MarketPanel(document)
+    qtbot.addWidget(panel)
+    panel.vix9d_spin.setValue(document.plan.market.vix + 6.0)
+    panel.vix9d_on.setChecked(True)
+    document.recalculate_now()
+    after = next(leg.iv for leg in document.report.legs if leg.id == "week_put")
+    assert after > before + 0.03
