@@ -292,6 +292,7 @@ def test_bad_market_input_is_refused_with_a_message() -> None:
         rate = 0.04
         dividend_yield = 0.01
         vix = 16.0
+        vix9d = None
         futures = ()
 
     plan = make_plan()
