@@ -356,7 +356,11 @@ class MarketPanel(QWidget):
         self.futures_view = QTableView()
         self.futures_view.setModel(self.futures_model)
         self.futures_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.futures_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # The expiry ("2026-12-16 (26d)") takes what the price ("17.70") leaves: one line each
+        # in a narrow dock.
+        header = self.futures_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.futures_view.verticalHeader().setVisible(False)
         self.futures_view.setMaximumHeight(170)
         curve_layout.addWidget(self.futures_view)
@@ -390,6 +394,9 @@ class MarketPanel(QWidget):
         layout.addWidget(self.advanced_toggle)
         self.advanced = QWidget()
         advanced_form = QFormLayout(self.advanced)
+        # A long label ("Stress beta reversion /yr") goes above its box in a narrow dock rather
+        # than pushing the box past the dock's edge.
+        advanced_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         advanced_form.setContentsMargins(12, 0, 0, 0)
         self.atm_reference_combo = self.fields.combo(
             ("model", "atm_reference"),

@@ -138,3 +138,17 @@ def test_vix9d_moves_a_short_legs_model_vol(qtbot: QtBot, document: PlanDocument
     document.recalculate_now()
     after = next(leg.iv for leg in document.report.legs if leg.id == "week_put")
     assert after > before + 0.03
+
+
+def test_advanced_parameters_fit_the_default_market_dock(
+    qtbot: QtBot, document: PlanDocument
+) -> None:
+    """Opened, the advanced rows wrap long labels above their boxes instead of pushing the boxes
+    past a 300 px dock's edge (they needed 372 px)."""
+    panel = MarketPanel(document)
+    qtbot.addWidget(panel)
+    panel.advanced_toggle.setChecked(True)
+    panel.show()
+    qtbot.waitExposed(panel)
+    # The default Market dock at 1920 x 1080 is 300 px; its scroll bar and margins take ~25.
+    assert panel.minimumSizeHint().width() <= 275
