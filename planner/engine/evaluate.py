@@ -417,8 +417,20 @@ def _compute_base(
     )
     move_pct = 100.0 * (spx_grid / market.spx0 - 1.0)
     heat_map_vix = map_vix(heat_spx, market.spx0, market.vix0, curve_params, vix_floor)
-    shared = (entry, line_usd, curve_weights, curve_entry_usd, spx_grid, move_pct, grid_vix)
-    for array in (*shared, heat_spx, heat_vix, heat_map_vix, edge_pnl):
+    # Shared by every report made from this base: read-only, so no report can change another.
+    for array in (
+        entry,
+        line_usd,
+        curve_weights,
+        curve_entry_usd,
+        spx_grid,
+        move_pct,
+        grid_vix,
+        heat_spx,
+        heat_vix,
+        heat_map_vix,
+        edge_pnl,
+    ):
         array.flags.writeable = False
     base = _PlanBase(
         grids=grids,

@@ -471,7 +471,13 @@ class MarketPanel(QWidget):
     def _edit_spot_vix(self, vix: float) -> bool:
         spin = self.spin_boxes[VIX_KEY]
         follow = self.futures_follow.isChecked()
-        what = "futures follow" if follow and self._document.plan.market.futures else "spot only"
+        market = self._document.plan.market
+        if follow and market.futures:
+            what = "futures follow"
+        elif follow and market.vix9d is not None:
+            what = "VIX9D follows"  # no curve to move, but the 9-day VIX moves with spot
+        else:
+            what = "spot only"
         # The two kinds never merge into one step: each says what it did.
         merge_key = f"{VIX_KEY}.{what}"
         try:

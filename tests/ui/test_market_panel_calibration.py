@@ -152,3 +152,15 @@ def test_advanced_parameters_fit_the_default_market_dock(
     qtbot.waitExposed(panel)
     # The default Market dock at 1920 x 1080 is 300 px; its scroll bar and margins take ~25.
     assert panel.minimumSizeHint().width() <= 275
+
+
+def test_a_vix_edit_without_futures_says_vix9d_follows(
+    qtbot: QtBot, document: PlanDocument
+) -> None:
+    market = document.plan.market.with_changes(futures=(), vix9d=15.0)
+    document.push_plan(document.plan.with_changes(market=market), "no curve")
+    panel = MarketPanel(document)
+    qtbot.addWidget(panel)
+    panel.spin_boxes["market.vix"].setValue(market.vix + 2.0)
+    assert document.plan.market.vix9d == pytest.approx(17.0)
+    assert document.undo_stack.undoText() == "Set VIX (VIX9D follows)"
