@@ -30,7 +30,7 @@ from planner.model.programme import ProgrammeSettings
 from planner.model.values import FrozenValue
 
 PLAN_FORMAT = "hedge-planner-plan"
-PLAN_VERSION = 5
+PLAN_VERSION = 6
 
 MAX_LEGS = 500
 MAX_FUTURES = 60
@@ -152,31 +152,31 @@ class ModelParams(FrozenValue):
     vov_skew: float = Field(default=0.25, ge=-2, le=2)
     vov_scale_exponent: float = Field(default=0.5, ge=0, le=3)
     vov_scale_cap: float = Field(default=2.0, ge=1, le=10)
-    # The default SPX smile, fitted to nine real Cboe chains at VIX 12.4-27.8 (the two in
-    # ../shared/data/chains and the seven subsets in tests/data/chains), each chain weighted
-    # alike; tests/benchmarks/test_fit_smile.py prints the fit and the leave-one-chain-out
-    # figures (README, "Real option chains and calibration"). Five numbers are fitted (ratio,
-    # put and call skew, term exponent, call wing); the rest are the form's structure: ATM a
-    # fixed share of the VIX term vol over the option's life (atm_reference), the skew per unit
-    # of z a share of ATM that itself grows with ATM up to 20 % (level exponent 2, capped at
-    # skew_level_cap_atm), no curvature.
+    # The default SPX smile, fitted to the real Cboe chains on hand (the two in
+    # ../shared/data/chains and the subsets in tests/data/chains, VIX 12.4-27.8) by least
+    # absolute misses in vol, each chain weighted alike; tests/benchmarks/test_fit_smile.py
+    # prints the fit and the leave-one-chain-out figures (README, "Real option chains and
+    # calibration"). Six numbers are fitted (ratio, put and call skew, term and level exponents,
+    # call wing); the rest are the form's structure: ATM a fixed share of the VIX term vol over
+    # the option's life (atm_reference), the skew per unit of z growing with ATM as a power up to
+    # 20 % ATM (skew_level_cap_atm), no curvature.
     # Plans saved before version 3 keep the turn-1 values (LEGACY_SMILE), version-3 plans the
     # two-chain fit (V3_SMILE), version-4 plans the four-chain fit off the VIX future (V4_SMILE),
-    # through the migrations.
-    atm_iv_ratio: float = Field(default=0.904, gt=0, le=3)
+    # version-5 plans the nine-chain least-squares fit (V5_SMILE), through the migrations.
+    atm_iv_ratio: float = Field(default=0.856, gt=0, le=3)
     atm_level_exponent: float = Field(default=0.0, ge=-3, le=3)
     atm_ratio_floor: float = Field(default=0.0, ge=0, le=3)
     atm_ratio_cap: float = Field(default=3.0, gt=0, le=3)
-    put_skew: float = Field(default=4.52, ge=0, le=50, description="vol pts per unit of z")
-    call_skew: float = Field(default=9.51, ge=-20, le=20, description="vol pts per unit of z")
+    put_skew: float = Field(default=5.13, ge=0, le=50, description="vol pts per unit of z")
+    call_skew: float = Field(default=6.18, ge=-20, le=20, description="vol pts per unit of z")
     put_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
     call_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
-    skew_term_exponent: float = Field(default=0.283, ge=-2, le=2)
-    skew_level_exponent: float = Field(default=2.0, ge=-3, le=3)
+    skew_term_exponent: float = Field(default=0.218, ge=-2, le=2)
+    skew_level_exponent: float = Field(default=1.38, ge=-3, le=3)
     # Fitted too: the call side falls call_skew vol pts (at 20 % ATM, 30 days) per unit of z
     # up to z = call_wing_z (about the 30-delta call) and is flat beyond it: from there to the
     # 5-delta call the chains' call wings are nearly flat.
-    call_wing_z: float = Field(default=0.478, ge=0.1, le=4.0)
+    call_wing_z: float = Field(default=0.710, ge=0.1, le=4.0)
     skew_level_cap_atm: float = Field(default=0.20, gt=0, le=10.0)
 
 
@@ -256,6 +256,24 @@ V4_SMILE: dict[str, float] = {
 }
 V4_MODEL_PARAMS = ModelParams(atm_reference=AtmReference.FUTURE, **V4_SMILE)
 """Every model default of version 4: what a version-4 file left out meant."""
+# What plans saved as version 5 used: the least-squares fit on nine chains, ATM a share of the
+# VIX term vol, the skew's level exponent held at 2 (version-5 spot-vol presets are today's).
+V5_SMILE: dict[str, float] = {
+    "atm_iv_ratio": 0.904,
+    "atm_level_exponent": 0.0,
+    "atm_ratio_floor": 0.0,
+    "atm_ratio_cap": 3.0,
+    "put_skew": 4.52,
+    "call_skew": 9.51,
+    "put_curvature": 0.0,
+    "call_curvature": 0.0,
+    "skew_term_exponent": 0.283,
+    "skew_level_exponent": 2.0,
+    "call_wing_z": 0.478,
+    "skew_level_cap_atm": 0.20,
+}
+V5_MODEL_PARAMS = ModelParams(atm_reference=AtmReference.TERM, **V5_SMILE)
+"""Every model default of version 5: what a version-5 file left out meant."""
 
 
 class Leg(FrozenValue):

@@ -29,6 +29,7 @@ from planner.model.plan import (
     PLAN_VERSION,
     V3_MODEL_PARAMS,
     V4_MODEL_PARAMS,
+    V5_MODEL_PARAMS,
     Plan,
 )
 from planner.model.programme import ProgrammeSettings
@@ -133,6 +134,15 @@ def _migrate_4_to_5(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _migrate_5_to_6(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 6 refitted the default smile by least absolute misses, with the skew's level
+    exponent fitted too (#10). A version-5 plan priced with the version-5 defaults wherever it
+    stored nothing, so those are written in: it keeps its numbers."""
+    out = _with_model_defaults(doc, V5_MODEL_PARAMS.model_dump(mode="json"))
+    out["version"] = 6
+    return out
+
+
 def _with_model_defaults(doc: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
     """`doc` with every model field it left out (also inside the two spot-vol presets) taken
     from `defaults`: the values that the version which wrote it meant by leaving them out."""
@@ -154,6 +164,7 @@ MIGRATIONS: dict[int, Migration] = {
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
     4: _migrate_4_to_5,
+    5: _migrate_5_to_6,
 }
 _OLDEST_VERSION = min(MIGRATIONS, default=PLAN_VERSION)
 

@@ -106,9 +106,9 @@ def test_version_1_plan_migrates_with_default_settings(sample_plan: Plan) -> Non
     del doc["allocation"]
     doc["version"] = 1
     loaded = plan_from_json(json.dumps(doc), "old.hplan")
-    assert loaded.version == PLAN_VERSION == 5
+    assert loaded.version == PLAN_VERSION == 6
     assert loaded.allocation == AllocationSettings()
-    assert set(MIGRATIONS) == {0, 1, 2, 3, 4}
+    assert set(MIGRATIONS) == {0, 1, 2, 3, 4, 5}
 
 
 def test_settings_round_trip_and_bad_values_name_the_field(sample_plan: Plan) -> None:

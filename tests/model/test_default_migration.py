@@ -1,4 +1,4 @@
-"""Versions 3, 4 and 5 changed the model defaults: old plans keep theirs, new plans get the fit."""
+"""Versions 3 to 6 changed the model defaults: old plans keep theirs, new plans get the fit."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from planner.model.plan import (
     V3_SMILE,
     V4_MODEL_PARAMS,
     V4_SMILE,
+    V5_MODEL_PARAMS,
+    V5_SMILE,
     ModelParams,
     Plan,
 )
@@ -32,7 +34,7 @@ def _version2(plan: Plan) -> dict[str, object]:
 
 def test_new_plans_get_the_fitted_smile() -> None:
     fitted = ModelParams()
-    assert PLAN_VERSION == 5
+    assert PLAN_VERSION == 6
     assert fitted.atm_reference is AtmReference.TERM
     assert any(getattr(fitted, name) != value for name, value in LEGACY_SMILE.items())
     for name, value in LEGACY_SMILE.items():
@@ -84,7 +86,7 @@ def test_version_3_round_trips_the_fitted_defaults(sample_plan: Plan) -> None:
     plan = sample_plan.with_changes(model=ModelParams())
     again = plan_from_json(plan_to_json(plan))
     assert again.model == ModelParams()
-    assert json.loads(plan_to_json(plan))["version"] == 5
+    assert json.loads(plan_to_json(plan))["version"] == 6
 
 
 def _version3(plan: Plan) -> dict[str, object]:
@@ -180,4 +182,49 @@ def test_new_plans_differ_from_version_4() -> None:
     assert any(getattr(fitted, name) != value for name, value in V4_SMILE.items())
     assert V4_MODEL_PARAMS.model_dump(exclude={"atm_reference", *V4_SMILE}) == fitted.model_dump(
         exclude={"atm_reference", *V4_SMILE}
+    )
+
+
+def _version5(plan: Plan) -> dict[str, object]:
+    # A version-5 file stores the same fields as version 6: only the defaults changed.
+    doc = json.loads(plan_to_json(plan))
+    doc["version"] = 5
+    return doc
+
+
+def test_version_5_plan_keeps_its_smile(sample_plan: Plan) -> None:
+    doc = _version5(sample_plan.with_changes(model=V5_MODEL_PARAMS))
+    loaded = plan_from_json(json.dumps(doc), "v5.hplan")
+    assert loaded.model == V5_MODEL_PARAMS
+    reference = sample_plan.with_changes(model=V5_MODEL_PARAMS)
+    np.testing.assert_array_equal(
+        evaluate(loaded).curves.combined_usd, evaluate(reference).curves.combined_usd
+    )
+    new = sample_plan.with_changes(model=ModelParams())
+    assert not np.allclose(evaluate(new).curves.combined_usd, evaluate(loaded).curves.combined_usd)
+
+
+def test_version_5_without_a_model_block_gets_the_version_5_defaults(sample_plan: Plan) -> None:
+    doc = _version5(sample_plan)
+    del doc["model"]
+    assert plan_from_json(json.dumps(doc), "v5.hplan").model == V5_MODEL_PARAMS
+
+
+def test_version_5_partial_model_is_completed_with_version_5_defaults(sample_plan: Plan) -> None:
+    doc = _version5(sample_plan)
+    doc["model"] = {"call_skew": 8.0, "typical": {"k_down": 1.7}}
+    model = plan_from_json(json.dumps(doc), "v5.hplan").model
+    assert model.call_skew == 8.0
+    assert model.atm_iv_ratio == V5_SMILE["atm_iv_ratio"]
+    assert model.skew_level_exponent == V5_SMILE["skew_level_exponent"]
+    assert model.atm_reference is AtmReference.TERM
+    assert model.typical.k_down == 1.7
+    assert model.typical.beta_a == V5_MODEL_PARAMS.typical.beta_a
+
+
+def test_new_plans_differ_from_version_5() -> None:
+    fitted = ModelParams()
+    assert any(getattr(fitted, name) != value for name, value in V5_SMILE.items())
+    assert V5_MODEL_PARAMS.model_dump(exclude=set(V5_SMILE)) == fitted.model_dump(
+        exclude=set(V5_SMILE)
     )

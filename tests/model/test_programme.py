@@ -46,11 +46,11 @@ def test_bad_settings_are_refused(changes: dict[str, object], message: str) -> N
 
 def test_version_2_plan_migrates_to_default_programme(sample_plan: Plan) -> None:
     doc = json.loads(plan_to_json(sample_plan))
-    assert doc["version"] == PLAN_VERSION == 5
+    assert doc["version"] == PLAN_VERSION == 6
     del doc["programme"]
     doc["version"] = 2
     loaded = plan_from_json(json.dumps(doc), "old.hplan")
-    assert loaded.version == 5
+    assert loaded.version == 6
     assert loaded.programme == ProgrammeSettings()
     assert loaded.allocation == sample_plan.allocation
 
