@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -68,15 +70,7 @@ def synthetic_targets(params: SmileParams, groups: int = 4) -> SmileTargets:
         market_iv=np.zeros(len(days)),
         group=np.array(group, dtype=np.intp),
     )
-    return SmileTargets(
-        label=targets.label,
-        days=targets.days,
-        forward=targets.forward,
-        strike=targets.strike,
-        vix_reference=targets.vix_reference,
-        market_iv=smile_model_iv(params, targets),
-        group=targets.group,
-    )
+    return replace(targets, market_iv=smile_model_iv(params, targets))
 
 
 TRUE = SmileParams(
@@ -117,15 +111,7 @@ def test_the_absolute_fit_is_pulled_less_by_a_chain_the_form_cannot_describe() -
     clean = synthetic_targets(TRUE, groups=6)
     # The last chain trades 5 vol points over the form everywhere (an event-priced expiry).
     shock = np.where(clean.group == clean.group.max(), 0.05, 0.0)
-    targets = SmileTargets(
-        label=clean.label,
-        days=clean.days,
-        forward=clean.forward,
-        strike=clean.strike,
-        vix_reference=clean.vix_reference,
-        market_iv=clean.market_iv + shock,
-        group=clean.group,
-    )
+    targets = replace(clean, market_iv=clean.market_iv + shock)
     others = targets.group != targets.group.max()
 
     def miss_elsewhere(params: SmileParams) -> float:
