@@ -215,10 +215,11 @@ def fit_smile(
     return at(solved)
 
 
-# Reweighting rounds and the smallest miss a point is weighted by, for the absolute smile fit:
-# 20 rounds move the fitted numbers by less than their stored rounding; 0.05 vol points is a
-# tenth of a typical bid/ask half-width, so a point the form fits exactly cannot take all the
-# weight.
+# Reweighting rounds and the smallest miss a point is weighted by, for the absolute smile fit.
+# After 20 rounds the weighted miss is within 0.01 % of where 60 leave it (on ten chains);
+# further rounds only trade call skew against the call wing along a nearly flat valley (60
+# rounds: call skew 6.07 and wing 0.714 for 6.11 and 0.702). A floor of 0.05 vol points, about
+# the SVI smiles' own fit error, keeps a point the form fits exactly from taking all the weight.
 _SMILE_ABSOLUTE_ROUNDS = 20
 _SMILE_MISS_FLOOR_VOL_PTS = 0.05
 
