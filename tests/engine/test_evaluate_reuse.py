@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from planner.engine import VixHistory, evaluate
@@ -35,7 +35,10 @@ def edited(plan: Plan, edit: str, days: int | None) -> Plan:
     if edit == "vix":
         return plan.with_changes(market=plan.market.with_changes(vix=plan.market.vix + 1.5))
     if edit == "quantity":
-        legs = (plan.legs[0].with_changes(quantity=plan.legs[0].quantity - 1), *plan.legs[1:])
+        # One lot fewer, or, where that would leave no position (a leg of zero contracts is
+        # refused), two more: a quantity edit either way.
+        quantity = plan.legs[0].quantity - 1 or plan.legs[0].quantity + 2
+        legs = (plan.legs[0].with_changes(quantity=quantity), *plan.legs[1:])
         return plan.with_changes(legs=legs)
     if edit == "grid":
         return plan.with_changes(
@@ -57,6 +60,8 @@ EDITS = st.lists(
 
 @settings(max_examples=40, deadline=None)
 @given(EDITS)
+# Enough quantity edits to take the first leg through zero lots (found by a clean-clone run).
+@example(edits=[("quantity", None)] * 6)
 def test_every_report_is_a_first_evaluation_of_its_plan(
     edits: list[tuple[str, int | None]],
 ) -> None:
