@@ -63,7 +63,7 @@ def default_spx_iv(
     With the curvatures and both exponents 0 (the turn-1 form, still what plans saved before
     version 3 use) the skew is linear in z at a fixed number of vol points per unit of z. With
     skew_level_exponent 1 the skew is a fixed share of the ATM vol per unit of z (the smile
-    sticky in standardised moneyness); above 1 (the shipped 1.53, fitted; 2 before version 6)
+    sticky in standardised moneyness); above 1 (the shipped 1.47, fitted; 2 before version 6)
     that share itself grows with ATM, up to `skew_level_cap_atm` (past it, g uses the cap in
     the power beyond 1): calm markets have flatter smiles in z, and a crisis is not
     extrapolated into. The call side falls to

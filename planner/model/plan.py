@@ -163,20 +163,20 @@ class ModelParams(FrozenValue):
     # Plans saved before version 3 keep the turn-1 values (LEGACY_SMILE), version-3 plans the
     # two-chain fit (V3_SMILE), version-4 plans the four-chain fit off the VIX future (V4_SMILE),
     # version-5 plans the nine-chain least-squares fit (V5_SMILE), through the migrations.
-    atm_iv_ratio: float = Field(default=0.857, gt=0, le=3)
+    atm_iv_ratio: float = Field(default=0.853, gt=0, le=3)
     atm_level_exponent: float = Field(default=0.0, ge=-3, le=3)
     atm_ratio_floor: float = Field(default=0.0, ge=0, le=3)
     atm_ratio_cap: float = Field(default=3.0, gt=0, le=3)
-    put_skew: float = Field(default=5.14, ge=0, le=50, description="vol pts per unit of z")
-    call_skew: float = Field(default=6.11, ge=-20, le=20, description="vol pts per unit of z")
+    put_skew: float = Field(default=5.19, ge=0, le=50, description="vol pts per unit of z")
+    call_skew: float = Field(default=5.95, ge=-20, le=20, description="vol pts per unit of z")
     put_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
     call_curvature: float = Field(default=0.0, ge=-20, le=20, description="vol pts per z^2")
-    skew_term_exponent: float = Field(default=0.247, ge=-2, le=2)
-    skew_level_exponent: float = Field(default=1.53, ge=-3, le=3)
+    skew_term_exponent: float = Field(default=0.236, ge=-2, le=2)
+    skew_level_exponent: float = Field(default=1.47, ge=-3, le=3)
     # Fitted too: the call side falls call_skew vol pts (at 20 % ATM, 30 days) per unit of z
     # up to z = call_wing_z (about the 30-delta call) and is flat beyond it: from there to the
     # 5-delta call the chains' call wings are nearly flat.
-    call_wing_z: float = Field(default=0.702, ge=0.1, le=4.0)
+    call_wing_z: float = Field(default=0.681, ge=0.1, le=4.0)
     skew_level_cap_atm: float = Field(default=0.20, gt=0, le=10.0)
 
 
