@@ -85,17 +85,15 @@ TRUE = SmileParams(
     call_wing_z=0.7,
     skew_level_cap_atm=0.2,
 )
-START = SmileParams(
+# Where the fits start: the version-5 numbers, every fitted field away from TRUE.
+START = replace(
+    TRUE,
     atm_iv_ratio=0.9,
-    atm_level_exponent=0.0,
     put_skew=4.5,
     call_skew=9.5,
-    put_curvature=0.0,
-    call_curvature=0.0,
     skew_term_exponent=0.28,
     skew_level_exponent=2.0,
     call_wing_z=0.48,
-    skew_level_cap_atm=0.2,
 )
 
 
