@@ -31,12 +31,12 @@ from planner.engine.calibration import (
     fit_smile,
     smile_model_iv,
 )
-from planner.engine.condor import iron_condor_strikes, model_vol_for_strike
+from planner.engine.condor import VolForStrike, iron_condor_strikes, model_vol_for_strike
 from planner.engine.curve import FuturesCurve, futures_curve
 from planner.engine.pricing import bsm
 from planner.engine.types import AtmReference
 from planner.model.calendar import exchange_holidays
-from planner.model.chain import OptionChain, load_chain, smile_targets
+from planner.model.chain import ExpirySmile, OptionChain, load_chain, smile_targets
 from planner.model.plan import (
     LEGACY_MODEL_PARAMS,
     V3_MODEL_PARAMS,
@@ -83,7 +83,7 @@ def vix_market(day: dt.date) -> tuple[float, tuple[FuturePoint, ...]]:
     with (DATA / "vix_futures_m1_m7.csv").open() as handle:
         row = next(r for r in csv.DictReader(handle) if r["Date"] == day.isoformat())
     holidays = exchange_holidays(day, day + dt.timedelta(days=300))
-    expiries = []
+    expiries: list[dt.date] = []
     year, month = day.year, day.month
     while len(expiries) < 7:
         expiry = vix_monthly_expiry(year, month, holidays)
@@ -170,38 +170,42 @@ def table_targets(
     return targets.take(keep)
 
 
+def condor_at(smile: ExpirySmile, vol_for: VolForStrike) -> tuple[float, float] | None:
+    """(credit at `vol_for`, market mid credit) of a 16-delta, 50-wide condor on `smile`'s
+    expiry, the strikes picked by `vol_for`'s deltas on that expiry's strike grid near the
+    money (5 points in the full chains, 25 in the subsets); None unless all four strikes have
+    two-sided quotes. Spot = the expiry's parity forward, no carry: both see one forward."""
+    t = smile.t_years
+    near = np.unique(smile.strike[np.abs(smile.strike / smile.forward - 1.0) < 0.05])
+    step = float(np.min(np.diff(near)))
+    strikes = iron_condor_strikes(smile.forward, t, 0.0, 0.0, vol_for, strike_step_pts=step)
+    legs = (
+        (strikes.long_put, False, +1),
+        (strikes.short_put, False, -1),
+        (strikes.short_call, True, -1),
+        (strikes.long_call, True, +1),
+    )
+    credit = market_credit = 0.0
+    for strike, is_call, sign in legs:
+        hit = np.flatnonzero(smile.strike == strike)
+        mid = float(smile.mids(is_call)[hit[0]]) if hit.size else float("nan")
+        if not np.isfinite(mid):
+            return None
+        vol = float(vol_for(np.array([strike]))[0])
+        credit -= sign * float(bsm(is_call, smile.forward, strike, t, 0.0, 0.0, vol).price)
+        market_credit -= sign * mid
+    return credit, market_credit
+
+
 def condor_credit(
     chain: OptionChain, market: Market, model: ModelParams, days: int
 ) -> tuple[int, float, float]:
-    """(days, model credit, market mid credit) of a 16-delta, 50-wide condor at the expiry
-    nearest `days` that lists its four strikes with two-sided quotes, the strikes picked by the
-    model's deltas on the model's smile, on that expiry's strike grid near the money (5 points
-    in the full chains, 25 in the subsets)."""
+    """(days, model credit, market mid credit) of the `condor_at` the model's default smile, at
+    the expiry nearest `days` that quotes its four strikes."""
     for smile in sorted(chain.expiries, key=lambda s: abs(s.days - days)):
-        vol_for = model_vol_for_strike(market, model, chain.session, smile.expiry)
-        t = smile.t_years
-        near = np.unique(smile.strike[np.abs(smile.strike / smile.forward - 1.0) < 0.05])
-        step = float(np.min(np.diff(near)))
-        # Spot = that expiry's parity forward, no carry: model and market see one forward.
-        strikes = iron_condor_strikes(smile.forward, t, 0.0, 0.0, vol_for, strike_step_pts=step)
-        legs = (
-            (strikes.long_put, False, +1),
-            (strikes.short_put, False, -1),
-            (strikes.short_call, True, -1),
-            (strikes.long_call, True, +1),
-        )
-        model_credit = market_credit = 0.0
-        for strike, is_call, sign in legs:
-            hit = np.flatnonzero(smile.strike == strike)
-            mid = float(smile.mids(is_call)[hit[0]]) if hit.size else float("nan")
-            if not np.isfinite(mid):
-                break
-            vol = float(vol_for(np.array([strike]))[0])
-            price = float(bsm(is_call, smile.forward, strike, t, 0.0, 0.0, vol).price)
-            model_credit -= sign * price
-            market_credit -= sign * mid
-        else:
-            return smile.days, model_credit, market_credit
+        priced = condor_at(smile, model_vol_for_strike(market, model, chain.session, smile.expiry))
+        if priced is not None:
+            return smile.days, *priced
     raise AssertionError(f"no expiry near {days} days lists the condor's strikes")
 
 
@@ -368,6 +372,42 @@ def summarise_condors(title: str, misses: list[tuple[str, int, float]]) -> float
     return median
 
 
+def with_known_levels(data: Chains, start: Smile) -> None:
+    """How much of the held-out miss is the level no input explains: each chain's smile
+    fitted on the other chains, then its ATM share alone refitted on the held-out chain itself
+    (all its expiries together, then each condor's expiry alone). Printed only: what a default
+    built from VIX and the futures could reach at best if it knew each chain's vol level."""
+    targets = fit_targets(data, start.reference)
+    per_chain: HeldOut = {}
+    chain_level: list[tuple[str, int, float]] = []
+    expiry_level: list[tuple[str, int, float]] = []
+    for held, name in enumerate(data):
+        chain, _, market = data[name]
+        fitted = refit(targets.take(targets.group != held), start)
+        own = targets.take(targets.group == held)
+        level = Smile(fit_smile(own, fitted.params, free=["atm_iv_ratio"]), start.reference)
+        per_chain[name] = errors_of(level, name, data)
+        seen: set[int] = set()
+        for days in (7, 30, 45):
+            got_days, credit, mid = condor_credit(chain, market, model_of(level), days)
+            if table_slot(got_days) != days or got_days in seen:
+                continue
+            seen.add(got_days)
+            chain_level.append((name, got_days, credit / mid - 1.0))
+            expiry = own.take(own.days == got_days)
+            if expiry.days.size == 0:
+                continue
+            exact = Smile(fit_smile(expiry, fitted.params, free=["atm_iv_ratio"]), start.reference)
+            smile = next(s for s in chain.expiries if s.days == got_days)
+            vol_for = model_vol_for_strike(market, model_of(exact), chain.session, smile.expiry)
+            priced = condor_at(smile, vol_for)
+            if priced is not None:
+                expiry_level.append((name, got_days, priced[0] / priced[1] - 1.0))
+    print_buckets("Held out, each chain's own ATM share (known level)", per_chain)
+    summarise_condors("held out, each chain's own ATM share", chain_level)
+    summarise_condors("held out, each condor expiry's own ATM share", expiry_level)
+
+
 def test_default_smile_hold_one_out() -> None:
     data = load_all()
     legacy = smile_of(LEGACY_MODEL_PARAMS)
@@ -393,6 +433,7 @@ def test_default_smile_hold_one_out() -> None:
     print(f"  turn-1 smile on the same points: MAE {np.mean(legacy_errors):.2f}")
     summarise_condors("least squares, held out", misses_squares)
     summarise_condors("least absolute misses, held out", misses)
+    with_known_levels(data, shipped)
     # Held out, the fitted form prices the chains far closer than the turn-1 smile overall, the
     # term-vol reference predicts unseen chains better than the future at the expiry, and least
     # absolute misses better than least squares (one event-priced chain pulls it less).
@@ -442,3 +483,31 @@ def test_vix9d_sharpens_the_short_end() -> None:
     # Measured 1.60 -> 1.31 with the version-6 fit on eleven chains (1.86 -> 1.20 in version 5
     # on nine): VIX9D takes a fifth off the one-week miss, no longer a third.
     assert week(held_entered) < 0.9 * week(held_plain)
+
+
+def test_a_loaded_chain_prices_condors_at_the_mid() -> None:
+    """With the chain loaded, SPX legs are priced at the chain's fitted smile (Edit > Price SPX
+    legs at the chain's smile, `with_chain_smile`): there a 16-delta 50-wide condor, its
+    strikes picked by the chain's own deltas (the New iron condor dialog with a chain), is
+    priced within 5 % of the market mid at every expiry to 120 days that quotes its strikes.
+    This is where the issue's 5 % credit goal is met; the default smile, held out, cannot
+    (README, "Real option chains and calibration")."""
+    misses = []
+    for name, (chain, _, _) in load_all().items():
+        for smile in chain.expiries:
+            priced = condor_at(smile, smile.smile_iv) if smile.days <= 120 else None
+            if priced is None:
+                continue
+            credit, mid = priced
+            misses.append(credit / mid - 1.0)
+            print(
+                f"  {name} {smile.days:3d}d condor at the chain's smile {credit:6.2f}, "
+                f"mid {mid:6.2f} ({100 * misses[-1]:+.1f} %)"
+            )
+    size = np.abs(misses)
+    print(
+        f"  {size.size} condors: median |miss| {100 * np.median(size):.1f} %, "
+        f"largest {100 * size.max():.1f} %"
+    )
+    assert size.size >= 40
+    assert size.max() <= 0.05
