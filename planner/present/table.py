@@ -126,32 +126,6 @@ class Table:
             row_header_title="",
         )
 
-    def with_repeated_headers_joined(self, separator: str = "  ") -> Table:
-        """Consecutive rows under the same row header ("Break-even T+24d" three times) as one
-        row, their cells' texts joined: for a page that has height for fewer rows."""
-        if not self.row_headers:
-            return self
-        headers: list[Cell] = []
-        rows: list[list[Cell]] = []
-        bold: set[int] = set()
-        for i, (header, row) in enumerate(zip(self.row_headers, self.rows, strict=True)):
-            if headers and headers[-1].wide_text == header.wide_text:
-                rows[-1] = [
-                    replace(a, text=a.text + separator + b.text, full_text="", number=None)
-                    for a, b in zip(rows[-1], row, strict=True)
-                ]
-            else:
-                headers.append(header)
-                rows.append(list(row))
-            if i in self.bold_rows:
-                bold.add(len(rows) - 1)
-        return replace(
-            self,
-            rows=tuple(tuple(r) for r in rows),
-            row_headers=tuple(headers),
-            bold_rows=frozenset(bold),
-        )
-
     @property
     def row_names(self) -> tuple[str, ...]:
         """Each row header's whole text (a scenario's full name)."""

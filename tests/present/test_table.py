@@ -71,18 +71,6 @@ def test_row_headers_become_a_first_column(data: list[tuple[str, float]]) -> Non
     assert flat.bold_rows == table.bold_rows
 
 
-@given(rows)
-def test_repeated_headers_join_into_one_row_each(data: list[tuple[str, float]]) -> None:
-    table = _table([h for h, _ in data], [[v] for _, v in data])
-    joined = table.with_repeated_headers_joined()
-    runs = [h for i, (h, _) in enumerate(data) if i == 0 or data[i - 1][0] != h]
-    assert joined.row_names == tuple(runs)
-    # Every original cell's text is in its run's joined cell, in order.
-    texts = [c.text for c in joined.column("name")]
-    assert "  ".join(texts) == "  ".join(f"n{i}" for i in range(len(data)))
-    assert max(joined.bold_rows, default=-1) < len(joined.rows)
-
-
 @given(st.lists(st.tuples(words, finite), min_size=0, max_size=8), st.booleans())
 def test_text_lines_align_every_column(data: list[tuple[str, float]], note: bool) -> None:
     table = Table(
