@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,7 +30,7 @@ from planner.ui.cell_table import CELL_ROLE, SORT_ROLE, CellTableModel
 from planner.ui.document import PlanDocument
 from planner.ui.main_window import MainWindow
 from planner.ui.replay.tab import APPLY_ROWS_PER_STEP, NO_HISTORY_TEXT, ReplayTab
-from planner.ui.replay.worker import BackgroundJob
+from planner.ui.replay.worker import GIL_SWITCH_INTERVAL_S, BackgroundJob
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared/data (real history) is absent")
@@ -549,3 +550,27 @@ def test_the_plan_recalculates_off_the_gui_thread_while_the_tab_is_on_screen(
     assert threads[-1] is True
     tab.shutdown()
     doc.stop()
+
+
+@pytest.mark.parametrize("before", [0.005, 0.0005])
+def test_a_job_lowers_the_gil_switch_interval_only_while_it_runs(
+    qtbot: QtBot, before: float
+) -> None:
+    original = sys.getswitchinterval()
+    sys.setswitchinterval(before)
+    try:
+        seen: list[float] = []
+        first = BackgroundJob(lambda check: seen.append(sys.getswitchinterval()), None)
+        second = BackgroundJob(lambda check: seen.append(sys.getswitchinterval()), None)
+        with qtbot.waitSignals([first.done, second.done], timeout=5000):
+            first.start_job()
+            second.start_job()
+        first.join()
+        # One job still live: the interval stays lowered until the last is joined.
+        assert sys.getswitchinterval() == pytest.approx(min(before, GIL_SWITCH_INTERVAL_S))
+        second.join()
+        assert seen == pytest.approx([min(before, GIL_SWITCH_INTERVAL_S)] * 2)
+        assert sys.getswitchinterval() == pytest.approx(before)
+        assert not BackgroundJob.live
+    finally:
+        sys.setswitchinterval(original)

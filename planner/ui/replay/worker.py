@@ -42,6 +42,9 @@ class BackgroundJob(QThread):
     progressed = Signal(float)
     live: ClassVar[set[BackgroundJob]] = set()
     """Jobs started and not yet joined (a test checks none outlives its window)."""
+    _interval_before: ClassVar[float | None] = None
+    """The process's GIL switch interval before the first live job lowered it; put back when
+    the last one is joined, so the rest of the program keeps Python's own setting."""
 
     def __init__(self, work: Callable[[Callable[[float], None]], Any], parent: QObject | None):
         super().__init__(parent)
@@ -56,6 +59,8 @@ class BackgroundJob(QThread):
         return self._cancel.is_set()
 
     def start_job(self) -> None:
+        if not BackgroundJob.live:
+            BackgroundJob._interval_before = sys.getswitchinterval()
         if sys.getswitchinterval() > GIL_SWITCH_INTERVAL_S:
             sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         _freeze_heap()
@@ -65,6 +70,9 @@ class BackgroundJob(QThread):
     def join(self) -> None:
         self.wait()
         BackgroundJob.live.discard(self)
+        if not BackgroundJob.live and BackgroundJob._interval_before is not None:
+            sys.setswitchinterval(BackgroundJob._interval_before)
+            BackgroundJob._interval_before = None
 
     def _progress(self, fraction: float) -> None:
         if self._cancel.is_set():
