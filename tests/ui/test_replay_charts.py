@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 
+import numpy as np
+import pytest
 from pytestqt.qtbot import QtBot
 
+from planner.cli import sample_plan_path
+from planner.engine.replay_result import ReplayResult
+from planner.model import load_plan
+from planner.model.history import find_history_files, load_history
+from planner.model.replay import replay_plan
 from planner.present.replay_series import DAY_S, EpisodeSpan
 from planner.ui.replay.charts import ReplayCharts
 
@@ -96,3 +104,44 @@ def test_tags_stay_inside_the_plot(qtbot: QtBot) -> None:
         assert plot_rect.left() - 0.5 <= rect.left() and rect.right() <= plot_rect.right() + 0.5, (
             tag
         )
+
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def real_result() -> ReplayResult:
+    if not DATA.is_dir():
+        pytest.skip("shared/data (real history) is absent")
+    history = load_history(find_history_files(DATA), dt.date(2018, 1, 2), dt.date(2021, 6, 30))
+    return replay_plan(load_plan(sample_plan_path()), history)
+
+
+@pytest.mark.parametrize(("width_px", "height_px"), [(1366, 520), (900, 360), (2400, 300)])
+def test_a_tag_below_the_top_row_clears_the_vix_line(
+    qtbot: QtBot, real_result: ReplayResult, width_px: int, height_px: int
+) -> None:
+    """2018-2021 holds Feb 18, Oct 18, Dec 18, Feb 20 and Mar 20 (VIX 82.7, the plot's top
+    less its headroom): a tag pushed down a row by its neighbour never sits on the line."""
+    charts = ReplayCharts()
+    qtbot.addWidget(charts)
+    charts.resize(width_px, height_px)
+    charts.show()
+    qtbot.waitExposed(charts)
+    charts.set_result(real_result)
+    qtbot.wait(20)
+    series = charts.series
+    assert series is not None
+    view = charts.plots[2].getViewBox()
+    top = view.viewRange()[1][1]
+    lowered = 0
+    for tag, rect in charts.visible_episode_tags():
+        box = view.mapSceneToView(rect).boundingRect()
+        y_top, y_bottom = max(box.top(), box.bottom()), min(box.top(), box.bottom())
+        if y_top >= top - 1e-6 * top:
+            continue  # the top row: nothing above it to move to
+        lowered += 1
+        inside = (series.x_s >= box.left() - DAY_S) & (series.x_s <= box.right() + DAY_S)
+        assert y_bottom > float(np.max(series.vix[inside])), tag
+    shown = [tag for tag, _ in charts.visible_episode_tags()]
+    print(f"  {width_px}x{height_px}: {shown}, {lowered} below the top row")

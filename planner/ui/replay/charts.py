@@ -138,6 +138,16 @@ class _EpisodeSpans(pg.GraphicsObject):  # type: ignore[misc]
             event.ignore()
 
 
+def _peak(x_s: FloatArray, y: FloatArray, lo_s: float, width_s: float) -> float:
+    """The highest point of the line (x_s, y) between lo_s and lo_s + width_s, the days either
+    side included (the line is drawn through them); -inf where there is none."""
+    if y.size == 0:
+        return -np.inf
+    first, last = np.searchsorted(x_s, (lo_s, lo_s + width_s))
+    under = y[max(int(first) - 1, 0) : int(last) + 1]
+    return float(np.nanmax(under)) if under.size and np.isfinite(under).any() else -np.inf
+
+
 class _EpisodeLabel(pg.TextItem):  # type: ignore[misc]
     def __init__(self, text: str, index: int, on_click: Callable[[int], None]) -> None:
         super().__init__(text, anchor=(0.0, 0.0))
@@ -400,10 +410,13 @@ class ReplayCharts(QWidget):
         self._lay_out_episode_labels()
 
     def _lay_out_episode_labels(self, *_: object) -> None:
-        """Put each episode tag in the first of EPISODE_TAG_ROWS rows where it clears the tag
-        before it, in pixels at the current zoom; a tag that fits in no row is hidden until
-        the user zooms in (its span stays shaded and clickable, and the table lists it).
-        Fixed staggering overprinted the tags of 2018-2022 on a 1366-px screen."""
+        """Put each episode tag in one of EPISODE_TAG_ROWS rows where it clears the tags
+        already there, in pixels at the current zoom: the top row, or a lower one only where
+        the tag also clears the VIX line under it. Tags over the highest VIX are placed first,
+        so a crisis peak (Mar 2020) keeps the top row and a neighbour that fits nowhere else
+        waits; a tag that fits in no row is hidden until the user zooms in (its span stays
+        shaded and clickable, and the table lists it). Fixed staggering overprinted the tags of
+        2018-2022 on a 1366-px screen, and a row below the top crossed the line at a spike."""
         view = self.plots[2].getViewBox()
         (lo_s, hi_s), (bottom, top) = view.viewRange()
         width_px, height_px = view.width(), view.height()
@@ -415,20 +428,33 @@ class ReplayCharts(QWidget):
             (label.textItem.boundingRect().height() for label in self._episode_labels), default=0.0
         )
         row_units = (top - bottom) / height_px * (tag_height_px + 1.0)
-        row_end_px = [-np.inf] * EPISODE_TAG_ROWS
-        for label in sorted(self._episode_labels, key=lambda item: item.span_lo_s):
+        vix = self._series.vix if self._series is not None else _EMPTY
+        placed: list[list[tuple[float, float]]] = [[] for _ in range(EPISODE_TAG_ROWS)]
+        boxes = []
+        for label in self._episode_labels:
             tag_px = label.textItem.boundingRect().width()
-            in_view = label.span_hi_s > lo_s and label.span_lo_s < hi_s
             # Kept inside the plot: a tag at either edge would be clipped to a few letters.
             left_px = min(max((label.span_lo_s - lo_s) * px_per_s, 0.0), width_px - tag_px)
+            peak = _peak(self._x, vix, lo_s + left_px / px_per_s, (tag_px + 1.0) / px_per_s)
+            boxes.append((label, left_px, left_px + tag_px, peak))
+        for label, left_px, right_px, peak in sorted(boxes, key=lambda b: (-b[3], b[0].span_lo_s)):
+            in_view = label.span_hi_s > lo_s and label.span_lo_s < hi_s
             row = next(
-                (r for r, end in enumerate(row_end_px) if end + EPISODE_TAG_GAP_PX <= left_px),
+                (
+                    r
+                    for r, taken in enumerate(placed)
+                    if (r == 0 or top - (r + 1) * row_units > peak)
+                    and all(
+                        right_px + EPISODE_TAG_GAP_PX <= a or b + EPISODE_TAG_GAP_PX <= left_px
+                        for a, b in taken
+                    )
+                ),
                 None,
             )
             label.setVisible(in_view and row is not None)
             if not in_view or row is None:
                 continue
-            row_end_px[row] = left_px + tag_px
+            placed[row].append((left_px, right_px))
             label.setPos(lo_s + left_px / px_per_s, top - row * row_units)
 
     def visible_episode_tags(self) -> list[tuple[str, QRectF]]:
