@@ -349,12 +349,12 @@ def _parse(text: str, source: str | os.PathLike[str]) -> OptionChain:
         if cells and cells[0].lower().startswith("expiration date"):
             header_line = number
             break
-        for cell in cells:
+        for index, cell in enumerate(cells):
             lowered = cell.lower()
             if lowered.startswith("last:") and spx is None:
                 spx = _header_number(cell, source, number, "Last")
             elif lowered.startswith("date:") and quote_time is None:
-                quote_time = _quote_time(cell[5:], source, number)
+                quote_time = _quote_time(_date_text(cells, index), source, number)
     if header_line is None:
         raise ChainFileError(
             source,
@@ -480,6 +480,18 @@ def _header_number(cell: str, source: str | os.PathLike[str], line: int, label: 
     if not (math.isfinite(value) and value > 0):
         raise ChainFileError(source, f"{label} must be positive (got {cell[:40]!r})", line=line)
     return value
+
+
+def _date_text(cells: Sequence[str], index: int) -> str:
+    """The quote time after 'Date:' in cell `index`, with the cells after it up to the next
+    'Label:' cell: an unquoted `Date: 10 April 2023, 20:51 UTC-4,Bid: ...` is split by the CSV
+    reader at its comma, and the time is in the second cell."""
+    parts = [cells[index][5:]]
+    for cell in cells[index + 1 :]:
+        if re.match(r"[^\W\d][\w .]*:", cell):
+            break
+        parts.append(cell)
+    return ", ".join(parts)
 
 
 def _quote_time(text: str, source: str | os.PathLike[str], line: int) -> dt.datetime:

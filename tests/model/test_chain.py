@@ -96,6 +96,9 @@ def test_trailing_commas_and_date_variants_read_the_same() -> None:
         ("Date: 2022-03-04 16:15", dt.date(2022, 3, 4)),
         ('"Date: March 7, 2022, 8:00 AM EST"', dt.date(2022, 3, 4)),  # Monday before the open
         ("Date: 5 марта 2022 г. в 13:49 GMT-5", dt.date(2022, 3, 4)),  # Russian locale, Saturday
+        # Unquoted, so split at its comma: the time is the next cell (8:51 am Monday is before
+        # the open: the quotes are Friday's; read as 4:15 pm they would be Monday's).
+        ("Date: 7 March 2022, 08:51 UTC−4,Bid: 4097.54,Ask: 4125.51", dt.date(2022, 3, 4)),
     ):
         assert parse_chain(synthetic_chain(date_line=line), "c.csv").session == session, line
 
