@@ -7,9 +7,10 @@ the expiries nearest 7, 30, 45 and 90 days of each chain, with the mean absolute
 per delta bucket per tenor over all chains. Every chain on hand: the two in ../shared/data/chains
 (2022-01-07, 2022-02-04) and the faithful subsets in tests/data/chains. Parameter sets: the
 turn-1 smile, the version-3, -4 and -5 defaults (what older plans keep), the shipped defaults
-(fitted on all chains by least absolute misses, each chain weighted alike), and
-leave-one-chain-out refits (fitted on the others, applied to the one left out), by least
-absolute misses and, for comparison, by least squares (version 5's fit).
+(fitted on the eleven V6_FITTED_ON chains by least absolute misses, each chain weighted alike;
+the chains added since are ones it never saw), leave-one-chain-out refits over every chain
+(fitted on the others, applied to the one left out), by least absolute misses and, for
+comparison, by least squares (version 5's fit), and a loaded chain's own smile.
 """
 
 from __future__ import annotations
@@ -63,7 +64,19 @@ pytestmark = [
     pytest.mark.skipif(not (DATA / "chains").is_dir(), reason="../shared/data/chains is absent"),
 ]
 V4_FITTED_ON = ("2022-01-07", "2022-02-04", "2023-02-07", "2023-12-08")
-"""The chains the version-4 smile was fitted on (session 4); the shipped one is fitted on all."""
+"""The chains the version-4 smile was fitted on (session 4)."""
+V6_FITTED_ON = (
+    *V4_FITTED_ON,
+    "2022-02-18",
+    "2022-06-10",
+    "2023-02-03",
+    "2023-05-23",
+    "2023-06-09",
+    "2023-08-18",
+    "2023-09-14",
+)
+"""The chains the shipped (version-6) smile was fitted on (session 6); the chains added since
+are ones it never saw (`test_shipped_smile_on_chains_it_never_saw`)."""
 TABLE_DAYS = (7, 30, 45, 90)
 TABLE_LABELS = ("10p", "16p", "25p", "ATM", "16c", "10c")
 SMILE_FIELDS = [f.name for f in fields(SmileParams)]
@@ -304,7 +317,7 @@ def fit_targets(data: Chains, reference: AtmReference = AtmReference.TERM) -> Sm
 def test_default_smile_fit_table() -> None:
     data = load_all()
     legacy = smile_of(LEGACY_MODEL_PARAMS)
-    mae_legacy = print_table("Turn-1 smile (plans saved before version 3)", legacy, data)
+    print_table("Turn-1 smile (plans saved before version 3)", legacy, data)
     print_condors(legacy, data)
     v3 = smile_of(V3_MODEL_PARAMS)
     print_table("Version-3 smile (fitted on the two 2022 chains)", v3, data)
@@ -318,10 +331,11 @@ def test_default_smile_fit_table() -> None:
     v4_unseen = {name: errors_of(v4, name, data) for name in data if name not in V4_FITTED_ON}
     print_buckets("Version-4 smile on the five chains it was not fitted on", v4_unseen)
     shipped = smile_of(ModelParams())
-    mae = print_table("Shipped default smile (fitted on all chains)", shipped, data)
-    print_condors(shipped, data)
-    print_buckets("In-sample", {name: errors_of(shipped, name, data) for name in data})
-    targets = fit_targets(data, shipped.reference)
+    fitted_on = {name: data[name] for name in V6_FITTED_ON}
+    mae = print_table("Shipped default smile on the chains it was fitted on", shipped, fitted_on)
+    print_condors(shipped, fitted_on)
+    print_buckets("In-sample", {name: errors_of(shipped, name, data) for name in fitted_on})
+    targets = fit_targets(fitted_on, shipped.reference)
     again = refit(targets, shipped)
     print("  a refit from the shipped values: " + describe(again))
     # The shipped numbers are the fit, to the rounding they are stored with: a refit does not
@@ -334,10 +348,38 @@ def test_default_smile_fit_table() -> None:
     )
     print(f"  weighted absolute miss: shipped {shipped_miss:.6f}, refit {refit_miss:.6f}")
     assert shipped_miss <= 1.002 * refit_miss
-    # In sample the goal of 1.0 vol point is met over all chains (0.91 on eleven), and the fit is
-    # far closer to the market than the turn-1 smile.
+    # In sample the goal of 1.0 vol point is met (0.91 on the eleven chains fitted on), and the
+    # fit is far closer to the market than the turn-1 smile.
     assert mae <= 1.0
-    assert mae < 0.5 * mae_legacy
+    assert mae < 0.5 * mae_of(legacy, fitted_on)
+
+
+def mae_of(smile: Smile, data: Chains) -> float:
+    return float(np.mean([abs(e) for name in data for e in errors_of(smile, name, data).values()]))
+
+
+def test_shipped_smile_on_chains_it_never_saw() -> None:
+    """The shipped smile, fitted on V6_FITTED_ON, on every chain added after it was fitted: a
+    test on data no fit has seen, beside the turn-1 smile and the held-out refits."""
+    data = load_all()
+    unseen = {name: chain for name, chain in data.items() if name not in V6_FITTED_ON}
+    assert unseen, "every chain on hand was fitted on"
+    shipped = smile_of(ModelParams())
+    print_table("Shipped default smile on chains it never saw", shipped, unseen)
+    misses = print_condors(shipped, unseen)
+    mae = print_buckets(
+        "Shipped smile on chains it never saw",
+        {name: errors_of(shipped, name, data) for name in unseen},
+    )
+    summarise_condors("never seen", misses)
+    mae_legacy = mae_of(smile_of(LEGACY_MODEL_PARAMS), unseen)
+    print(f"  turn-1 smile on the same points: MAE {mae_legacy:.2f}")
+    bias = float(np.mean([m for _, days, m in misses if days >= 20]))
+    print(f"  mean credit miss from 20 days: {100 * bias:+.1f} %")
+    # The goal of 1.0 vol point, on chains no fit saw: measured 0.70 on the three added in
+    # session 7 (the turn-1 smile: 3.90).
+    assert mae <= 1.0
+    assert mae < 0.6 * mae_legacy
 
 
 HeldOut = dict[str, dict[tuple[int, str], float]]
@@ -440,8 +482,10 @@ def test_default_smile_hold_one_out() -> None:
     assert mae < 0.6 * float(np.mean(legacy_errors))
     assert mae < mae_v4
     assert mae < mae_squares
-    # The goal of 1.0 vol point held out is met at every tenor from ~30 days on; the one-week
-    # expiries, priced by their events, are what keep the overall figure above it (README).
+    # The goal of 1.0 vol point held out is met over all tenors (0.92 on fourteen chains; 1.02
+    # on the eleven of session 6) and at every tenor from ~30 days on; the one-week expiries,
+    # priced by their events, are the weakest (1.49; README).
+    assert mae <= 1.0
     for slot in TABLE_DAYS[1:]:
         errors = [abs(e) for c in held_out.values() for (d, _), e in c.items() if d == slot]
         assert float(np.mean(errors)) <= 1.0, slot
@@ -478,10 +522,10 @@ def test_vix9d_sharpens_the_short_end() -> None:
     print(f"  one-week expiries held out: {week(held_plain):.2f} -> {week(held_entered):.2f}")
     assert mae_in < 1.2
     assert mae_entered < mae_plain
-    # With VIX9D entered the goal of 1.0 vol point held out is met over every tenor (0.93).
+    # With VIX9D entered the held-out miss is lower still (0.83 on fourteen chains).
     assert mae_entered <= 1.0
-    # Measured 1.60 -> 1.31 with the version-6 fit on eleven chains (1.86 -> 1.20 in version 5
-    # on nine): VIX9D takes a fifth off the one-week miss, no longer a third.
+    # Measured 1.49 -> 1.19 on fourteen chains (1.60 -> 1.31 on eleven; version 5 on nine,
+    # 1.86 -> 1.20): VIX9D takes a fifth off the one-week miss.
     assert week(held_entered) < 0.9 * week(held_plain)
 
 

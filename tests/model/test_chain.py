@@ -222,6 +222,9 @@ def test_repo_chain_subsets_load() -> None:
     for smile in (*dec.expiries, *feb.expiries):
         assert smile.root == "SPXW"
         assert smile.fit_rmse_vol_pts < 0.5, smile.expiry
+    # An unquoted 'Date: 10 April 2023, 20:51 UTC−4' line: the time is in the next cell.
+    apr = load_chain(SUBSETS / "spx_quotedata_2023-04-10_subset.csv")
+    assert apr.quote_time == dt.datetime(2023, 4, 10, 20, 51)
 
 
 # Session and listed days of every repo subset (tests/data/chains/SOURCES.md).
@@ -230,12 +233,23 @@ SUBSET_EXPIRY_DAYS = {
     "2022-06-10": [7],
     "2023-02-03": [7, 25],
     "2023-02-07": [8, 28, 52, 113],
+    "2023-04-10": [7, 30, 46, 81],
     "2023-05-23": [7, 31, 45, 87],
+    "2023-05-26": [7, 31, 42, 97],
     "2023-06-09": [7, 31, 49, 83],
     "2023-08-18": [7, 31, 42, 91],
     "2023-09-14": [7, 29, 43, 77],
     "2023-12-08": [7, 21],
+    "2024-01-05": [7, 31, 49, 83],
 }
+
+
+def test_every_subset_on_disk_is_checked() -> None:
+    on_disk = {
+        path.name.removeprefix("spx_quotedata_").removesuffix("_subset.csv")
+        for path in SUBSETS.glob("spx_quotedata_*_subset.csv")
+    }
+    assert on_disk == set(SUBSET_EXPIRY_DAYS)
 
 
 @pytest.mark.parametrize("session", sorted(SUBSET_EXPIRY_DAYS))
