@@ -574,3 +574,19 @@ def test_a_job_lowers_the_gil_switch_interval_only_while_it_runs(
         assert not BackgroundJob.live
     finally:
         sys.setswitchinterval(original)
+
+
+@pytest.mark.parametrize("width_px", [980, 1400])
+def test_the_no_history_text_is_shown_whole(
+    qtbot: QtBot, sample_doc: PlanDocument, width_px: int
+) -> None:
+    tab = ReplayTab(sample_doc)
+    qtbot.addWidget(tab)
+    tab.resize(width_px, 460)
+    tab.show()
+    qtbot.waitExposed(tab)
+    label = tab.empty_text
+    assert label.isVisible() and label.text() == NO_HISTORY_TEXT
+    # Every wrapped line fits: the label is as tall as its text needs at its width.
+    assert label.height() >= label.heightForWidth(label.width())
+    assert label.width() <= 640

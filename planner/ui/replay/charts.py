@@ -35,6 +35,9 @@ FloatArray = NDArray[np.float64]
 _EMPTY: FloatArray = np.zeros(0)
 # Rows of episode tags on the VIX plot, and the clear space between two tags in a row.
 EPISODE_TAG_ROWS = 3
+# The VIX plot's top may rise to this many times its default (series.vix_top) to give the top
+# row of tags room above the highest close; the line keeps most of the plot's height.
+MAX_VIX_HEADROOM = 1.6
 EPISODE_TAG_GAP_PX = 6.0
 # Days shown either side of an episode when it is zoomed to.
 EPISODE_MARGIN_DAYS = 20
@@ -342,11 +345,14 @@ class ReplayCharts(QWidget):
             # it is not repainted (its translucent bands fill the whole plot).
             self.vix_curve.setData(x, series.vix)
             top = series.vix_top
+            # Bands taller than any top the tag headroom sets (the plot clips them).
+            band = MAX_VIX_HEADROOM * top
             for item, x0, width in (
                 (self.backwardation_bands, series.backwardation_x0_s, series.backwardation_width_s),
                 (self.contango_bands, series.contango_x0_s, series.contango_width_s),
             ):
-                item.setOpts(x0=x0, width=width, y0=np.zeros(x0.size), height=np.full(x0.size, top))
+                heights = np.full(x0.size, band)
+                item.setOpts(x0=x0, width=width, y0=np.zeros(x0.size), height=heights)
             self.plots[2].setYRange(0.0, top, padding=0.0)
         self._set_episodes(series.episodes)
         if first or not self._x_range_inside():
@@ -416,7 +422,9 @@ class ReplayCharts(QWidget):
         so a crisis peak (Mar 2020) keeps the top row and a neighbour that fits nowhere else
         waits; a tag that fits in no row is hidden until the user zooms in (its span stays
         shaded and clickable, and the table lists it). Fixed staggering overprinted the tags of
-        2018-2022 on a 1366-px screen, and a row below the top crossed the line at a spike."""
+        2018-2022 on a 1366-px screen, and a row below the top crossed the line at a spike.
+        The plot's top is raised (up to MAX_VIX_HEADROOM) until the top row clears the highest
+        close at the plot's height in pixels."""
         view = self.plots[2].getViewBox()
         (lo_s, hi_s), (bottom, top) = view.viewRange()
         width_px, height_px = view.width(), view.height()
@@ -429,6 +437,18 @@ class ReplayCharts(QWidget):
         )
         row_units = (top - bottom) / height_px * (tag_height_px + 1.0)
         vix = self._series.vix if self._series is not None else _EMPTY
+        if vix.size and np.isfinite(vix).any() and tag_height_px > 0.0:
+            # The top row of tags above the highest close, in pixels at this height (a fixed
+            # share of the range left it on the line at a crisis peak in a short plot).
+            assert self._series is not None
+            default_top = self._series.vix_top
+            share = 1.0 - row_units / (top - bottom)
+            wanted = MAX_VIX_HEADROOM * default_top
+            if share > 0.0:
+                wanted = min(wanted, max(default_top, float(np.nanmax(vix)) / share))
+            if abs(wanted - top) > 1e-3 * top:
+                view.setYRange(0.0, wanted, padding=0.0)  # lays the tags out again
+                return
         placed: list[list[tuple[float, float]]] = [[] for _ in range(EPISODE_TAG_ROWS)]
         boxes = []
         for label in self._episode_labels:

@@ -210,7 +210,14 @@ class ReplayTab(QWidget):
         box = QVBoxLayout(page)
         box.addStretch(1)
         for widget in (self.empty_text, self.empty_error):
-            box.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+            # Centred by stretches, not an alignment flag: an aligned word-wrapped label is
+            # given its one-line size hint's height, which cut the text to three half-lines
+            # at 1366 px.
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(widget, 100)
+            row.addStretch(1)
+            box.addLayout(row)
         box.addWidget(self.load_button, 0, Qt.AlignmentFlag.AlignHCenter)
         box.addStretch(2)
         return page
