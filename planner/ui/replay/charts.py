@@ -151,6 +151,20 @@ def _peak(x_s: FloatArray, y: FloatArray, lo_s: float, width_s: float) -> float:
     return float(np.nanmax(under)) if under.size and np.isfinite(under).any() else -np.inf
 
 
+def _free_row(
+    placed: list[list[tuple[float, float]]], left_px: float, right_px: float, allowed: set[int]
+) -> int | None:
+    """The first allowed row whose tags (pixel spans) leave EPISODE_TAG_GAP_PX either side of
+    left_px..right_px, if any."""
+    for row, taken in enumerate(placed):
+        if row in allowed and all(
+            right_px + EPISODE_TAG_GAP_PX <= a or b + EPISODE_TAG_GAP_PX <= left_px
+            for a, b in taken
+        ):
+            return row
+    return None
+
+
 class _EpisodeLabel(pg.TextItem):  # type: ignore[misc]
     def __init__(self, text: str, index: int, on_click: Callable[[int], None]) -> None:
         super().__init__(text, anchor=(0.0, 0.0))
@@ -436,12 +450,12 @@ class ReplayCharts(QWidget):
             (label.textItem.boundingRect().height() for label in self._episode_labels), default=0.0
         )
         row_units = (top - bottom) / height_px * (tag_height_px + 1.0)
-        vix = self._series.vix if self._series is not None else _EMPTY
-        if vix.size and np.isfinite(vix).any() and tag_height_px > 0.0:
+        series = self._series
+        vix = series.vix if series is not None else _EMPTY
+        if series is not None and np.isfinite(vix).any() and tag_height_px > 0.0:
             # The top row of tags above the highest close, in pixels at this height (a fixed
             # share of the range left it on the line at a crisis peak in a short plot).
-            assert self._series is not None
-            default_top = self._series.vix_top
+            default_top = series.vix_top
             share = 1.0 - row_units / (top - bottom)
             wanted = MAX_VIX_HEADROOM * default_top
             if share > 0.0:
@@ -459,18 +473,8 @@ class ReplayCharts(QWidget):
             boxes.append((label, left_px, left_px + tag_px, peak))
         for label, left_px, right_px, peak in sorted(boxes, key=lambda b: (-b[3], b[0].span_lo_s)):
             in_view = label.span_hi_s > lo_s and label.span_lo_s < hi_s
-            row = next(
-                (
-                    r
-                    for r, taken in enumerate(placed)
-                    if (r == 0 or top - (r + 1) * row_units > peak)
-                    and all(
-                        right_px + EPISODE_TAG_GAP_PX <= a or b + EPISODE_TAG_GAP_PX <= left_px
-                        for a, b in taken
-                    )
-                ),
-                None,
-            )
+            clear_rows = [r for r in range(EPISODE_TAG_ROWS) if top - (r + 1) * row_units > peak]
+            row = _free_row(placed, left_px, right_px, {0, *clear_rows})
             label.setVisible(in_view and row is not None)
             if not in_view or row is None:
                 continue
