@@ -429,13 +429,9 @@ def with_known_levels(data: Chains, start: Smile) -> None:
         own = targets.take(targets.group == held)
         level = Smile(fit_smile(own, fitted.params, free=["atm_iv_ratio"]), start.reference)
         per_chain[name] = errors_of(level, name, data)
-        seen: set[int] = set()
-        for days in (7, 30, 45):
-            got_days, credit, mid = condor_credit(chain, market, model_of(level), days)
-            if table_slot(got_days) != days or got_days in seen:
-                continue
-            seen.add(got_days)
-            chain_level.append((name, got_days, credit / mid - 1.0))
+        misses = print_condors(level, {name: data[name]})
+        chain_level += misses
+        for _, got_days, _ in misses:
             expiry = own.take(own.days == got_days)
             if expiry.days.size == 0:
                 continue
